@@ -1,0 +1,323 @@
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "results.h"
+#include "stats.h"
+
+struct samples {
+    double *wall, *cpu, *mem;
+    size_t n;
+};
+
+static void samples_release(struct samples *s)
+{
+    free(s->wall);
+    free(s->cpu);
+    free(s->mem);
+    memset(s, 0, sizeof *s);
+}
+
+/* The ok measured runs of one pair. */
+static int collect(const struct pb_run_list *runs, const char *w, const char *p,
+                   struct samples *s)
+{
+    size_t cap = 0;
+
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < runs->n; i++) {
+        const struct pb_run_record *r = &runs->items[i];
+        if (r->round < 0 || r->status != PB_RUN_OK || strcmp(r->workload, w) || strcmp(r->profiler, p))
+            continue;
+        if (s->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            double *a = realloc(s->wall, cap * sizeof *a);
+            if (a) s->wall = a;
+            double *b = realloc(s->cpu, cap * sizeof *b);
+            if (b) s->cpu = b;
+            double *c = realloc(s->mem, cap * sizeof *c);
+            if (c) s->mem = c;
+            if (!a || !b || !c)
+                return -1;
+        }
+        /* a ratio needs positive values: clamp the impossible zero */
+        s->wall[s->n] = r->wall_s > 0 ? r->wall_s : 1e-9;
+        s->cpu[s->n] = r->user_s + r->sys_s > 0 ? r->user_s + r->sys_s : 1e-6;
+        s->mem[s->n] = r->tree_peak_rss_kb > 0 ? (double)r->tree_peak_rss_kb : 1;
+        s->n++;
+    }
+    return 0;
+}
+
+static json_t *ci_json(const struct pb_ci *ci)
+{
+    return json_pack("{s:f,s:f,s:f}", "value", ci->value, "lo", ci->lo, "hi", ci->hi);
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static json_t *load_json(const char *dir, const char *name, struct pb_error *err)
+{
+    char path[PATH_MAX];
+    json_error_t jerr;
+    json_t *j;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    j = json_load_file(path, 0, &jerr);
+    if (!j)
+        pb_error_set(err, "%s:%d:%d: cannot read: %s", path, jerr.line, jerr.column, jerr.text);
+    return j;
+}
+
+static void csv_ci(FILE *f, json_t *ci)
+{
+    if (json_is_object(ci))
+        fprintf(f, ",%.4f,%.4f,%.4f", json_number_value(json_object_get(ci, "value")),
+                json_number_value(json_object_get(ci, "lo")),
+                json_number_value(json_object_get(ci, "hi")));
+    else
+        fputs(",,,", f);
+}
+
+static char *csv_text(json_t *pairs, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    size_t i;
+    json_t *pr;
+
+    if (!f)
+        return NULL;
+    fputs("workload,profiler,status,runs,failures,timeouts,wall_median_s,cpu_median_s,"
+          "tree_peak_rss_median_kb,wall_ratio,wall_lo,wall_hi,cpu_ratio,cpu_lo,cpu_hi,"
+          "mem_ratio,mem_lo,mem_hi,lower_bound\n", f);
+    json_array_foreach(pairs, i, pr) {
+        fprintf(f, "%s,%s,%s,%lld,%lld,%lld",
+                json_string_value(json_object_get(pr, "workload")),
+                json_string_value(json_object_get(pr, "profiler")),
+                json_string_value(json_object_get(pr, "status")),
+                (long long)json_integer_value(json_object_get(pr, "runs")),
+                (long long)json_integer_value(json_object_get(pr, "failures")),
+                (long long)json_integer_value(json_object_get(pr, "timeouts")));
+        const char *med[] = { "wall_median_s", "cpu_median_s", "tree_peak_rss_median_kb" };
+        for (int k = 0; k < 3; k++) {
+            json_t *v = json_object_get(pr, med[k]);
+            if (json_is_number(v))
+                fprintf(f, ",%.6g", json_number_value(v));
+            else
+                fputs(",", f);
+        }
+        csv_ci(f, json_object_get(pr, "wall_ratio"));
+        csv_ci(f, json_object_get(pr, "cpu_ratio"));
+        csv_ci(f, json_object_get(pr, "mem_ratio"));
+        fprintf(f, ",%s\n", json_is_true(json_object_get(pr, "lower_bound")) ? "true" : "false");
+    }
+    fclose(f);
+    return buf;
+}
+
+int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb_error *err)
+{
+    json_t *resolved = NULL, *meta = NULL, *out = NULL, *pairs_out, *profs_out;
+    struct pb_run_list runs = { 0 };
+    int rc = -1;
+    char *text = NULL;
+    size_t len;
+
+    if (warning)
+        warning[0] = '\0';
+    resolved = load_json(dir, "config-resolved.json", err);
+    if (!resolved)
+        goto cleanup;
+    meta = load_json(dir, "meta.json", err);
+    if (!meta)
+        goto cleanup;
+    if (pb_results_read(dir, 1, &runs, err) < 0)
+        goto cleanup;
+    if (warning && runs.warning[0])
+        snprintf(warning, 512, "%s", runs.warning);
+
+    const char *baseline = json_string_value(json_object_get(resolved, "baseline"));
+    json_t *pairs = json_object_get(resolved, "pairs");
+    json_t *profilers = json_object_get(resolved, "profilers");
+    uint64_t seed = (uint64_t)json_integer_value(json_object_get(resolved, "seed"));
+    if (!baseline || !json_is_array(pairs) || !json_is_array(profilers)) {
+        pb_error_set(err, "%s/config-resolved.json: missing 'baseline', 'pairs' or 'profilers'", dir);
+        goto cleanup;
+    }
+
+    out = json_object();
+    json_object_set(out, "meta", meta);
+    json_object_set_new(out, "baseline", json_string(baseline));
+    json_object_set_new(out, "confidence", json_real(PB_AGGREGATE_LEVEL));
+    pairs_out = json_array();
+    profs_out = json_array();
+    json_object_set_new(out, "pairs", pairs_out);
+    json_object_set_new(out, "profilers", profs_out);
+
+    size_t np = json_array_size(pairs);
+    struct samples *num = calloc(np ? np : 1, sizeof *num);
+    struct samples *den = calloc(np ? np : 1, sizeof *den);
+    int *usable = calloc(np ? np : 1, sizeof *usable);
+    if (!num || !den || !usable) {
+        free(num);
+        free(den);
+        free(usable);
+        pb_error_set(err, "out of memory");
+        goto cleanup;
+    }
+
+    for (size_t i = 0; i < np; i++) {
+        json_t *pj = json_array_get(pairs, i);
+        const char *w = json_string_value(json_object_get(pj, "workload"));
+        const char *p = json_string_value(json_object_get(pj, "profiler"));
+        double timeout_s = json_number_value(json_object_get(pj, "timeout_s"));
+        size_t ok = 0, failures = 0, timeouts = 0, skipped = 0;
+        const char *reason = NULL;
+        json_t *po = json_object();
+
+        if (!w || !p)
+            continue;
+        for (size_t k = 0; k < runs.n; k++) {
+            const struct pb_run_record *r = &runs.items[k];
+            if (r->round < 0 || strcmp(r->workload, w) || strcmp(r->profiler, p))
+                continue;
+            switch (r->status) {
+            case PB_RUN_OK: ok++; break;
+            case PB_RUN_TIMEOUT: timeouts++; if (!reason) reason = r->error; break;
+            case PB_RUN_SKIPPED: skipped++; break;
+            default: failures++; if (!reason) reason = r->error; break;
+            }
+        }
+        collect(&runs, w, p, &num[i]);
+        collect(&runs, w, baseline, &den[i]);
+        const char *status = ok && (failures || timeouts) ? "partial"
+                           : ok ? "ok"
+                           : timeouts ? "timeout"
+                           : failures ? "failed" : "not_run";
+        json_object_set_new(po, "workload", json_string(w));
+        json_object_set_new(po, "profiler", json_string(p));
+        json_object_set_new(po, "status", json_string(status));
+        json_object_set_new(po, "runs", json_integer((json_int_t)ok));
+        json_object_set_new(po, "failures", json_integer((json_int_t)failures));
+        json_object_set_new(po, "timeouts", json_integer((json_int_t)timeouts));
+        json_object_set_new(po, "skipped", json_integer((json_int_t)skipped));
+        json_object_set_new(po, "planned", json_incref(json_object_get(pj, "runs")));
+        if (reason && *reason)
+            json_object_set_new(po, "failure_reason", json_string(reason));
+        json_object_set_new(po, "timeout_s", json_real(timeout_s));
+        json_object_set_new(po, "lower_bound", json_false());
+        if (num[i].n) {
+            json_object_set_new(po, "wall_median_s", json_real(pb_stats_median(num[i].wall, num[i].n)));
+            json_object_set_new(po, "cpu_median_s", json_real(pb_stats_median(num[i].cpu, num[i].n)));
+            json_object_set_new(po, "tree_peak_rss_median_kb", json_real(pb_stats_median(num[i].mem, num[i].n)));
+        }
+        uint64_t pseed = hash_str(hash_str(seed ^ 14695981039346656037ULL, w), p);
+        struct pb_ci ci;
+        const char *keys[3] = { "wall_ratio", "cpu_ratio", "mem_ratio" };
+        double *nums[3] = { num[i].wall, num[i].cpu, num[i].mem };
+        double *dens[3] = { den[i].wall, den[i].cpu, den[i].mem };
+        for (int m = 0; m < 3; m++) {
+            if (num[i].n && den[i].n && pb_stats_ratio_ci(nums[m], num[i].n, dens[m], den[i].n,
+                    PB_AGGREGATE_LEVEL, PB_AGGREGATE_RESAMPLES, pseed + (uint64_t)m, &ci, NULL) == 0)
+                json_object_set_new(po, keys[m], ci_json(&ci));
+            else
+                json_object_set_new(po, keys[m], json_null());
+        }
+        usable[i] = num[i].n && den[i].n;
+        if (!ok && timeouts && den[i].n) {
+            /* it ran at least this long: a lower bound, not a figure */
+            double base = pb_stats_median(den[i].wall, den[i].n);
+            struct pb_ci lb = { timeout_s / base, timeout_s / base, timeout_s / base };
+            json_object_set_new(po, "wall_ratio", ci_json(&lb));
+            json_object_set_new(po, "lower_bound", json_true());
+        }
+        json_array_append_new(pairs_out, po);
+    }
+
+    /* per profiler: geometric means over the workloads it measured */
+    size_t npr = json_array_size(profilers);
+    struct pb_ratio_sample *groups = calloc(np ? np : 1, sizeof *groups);
+    for (size_t q = 0; groups && q < npr; q++) {
+        const char *name = json_string_value(json_object_get(json_array_get(profilers, q), "name"));
+        size_t wok = 0, wfail = 0;
+        json_t *po;
+
+        if (!name)
+            continue;
+        po = json_object();
+        json_object_set_new(po, "name", json_string(name));
+        for (int m = 0; m < 3; m++) {
+            size_t ng = 0;
+            wok = wfail = 0;
+            for (size_t i = 0; i < np; i++) {
+                json_t *pj = json_array_get(pairs, i);
+                if (strcmp(json_string_value(json_object_get(pj, "profiler")), name))
+                    continue;
+                if (!usable[i]) {
+                    wfail++;
+                    continue;
+                }
+                wok++;
+                groups[ng].nn = num[i].n;
+                groups[ng].nd = den[i].n;
+                groups[ng].num = m == 0 ? num[i].wall : m == 1 ? num[i].cpu : num[i].mem;
+                groups[ng].den = m == 0 ? den[i].wall : m == 1 ? den[i].cpu : den[i].mem;
+                ng++;
+            }
+            const char *keys[3] = { "wall_geomean", "cpu_geomean", "mem_geomean" };
+            struct pb_ci ci;
+            if (ng && pb_stats_geomean_ratio_ci(groups, ng, PB_AGGREGATE_LEVEL, PB_AGGREGATE_RESAMPLES,
+                                                hash_str(seed, name) + (uint64_t)m, &ci, NULL) == 0)
+                json_object_set_new(po, keys[m], ci_json(&ci));
+            else
+                json_object_set_new(po, keys[m], json_null());
+        }
+        json_object_set_new(po, "workloads_ok", json_integer((json_int_t)wok));
+        json_object_set_new(po, "workloads_failed", json_integer((json_int_t)wfail));
+        json_array_append_new(profs_out, po);
+    }
+    free(groups);
+    for (size_t i = 0; i < np; i++) {
+        samples_release(&num[i]);
+        samples_release(&den[i]);
+    }
+    free(num);
+    free(den);
+    free(usable);
+
+    text = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+    if (!text || pb_results_write_file(dir, "summary.json", text, strlen(text), err) < 0) {
+        if (!text)
+            pb_error_set(err, "out of memory");
+        goto cleanup;
+    }
+    free(text);
+    text = csv_text(pairs_out, &len);
+    if (!text || pb_results_write_file(dir, "summary.csv", text, len, err) < 0) {
+        if (!text)
+            pb_error_set(err, "out of memory");
+        goto cleanup;
+    }
+    rc = 0;
+    if (summary) {
+        *summary = out;
+        out = NULL;
+    }
+
+cleanup:
+    free(text);
+    json_decref(out);
+    json_decref(meta);
+    json_decref(resolved);
+    pb_results_release(&runs);
+    return rc;
+}

@@ -1,0 +1,57 @@
+#ifndef PB_PLOT_H
+#define PB_PLOT_H
+
+/*
+ * Charts from stored results, drawn by gnuplot. For every chart in
+ * pb_plot_charts, out_dir gets NAME.gp (the script), NAME.dat (its data),
+ * NAME.png and NAME.svg. The script is self-contained and uses paths
+ * relative to its own directory, so a user can edit it and re-run
+ * `cd OUT_DIR && gnuplot NAME.gp`.
+ *
+ * gnuplot runs from an argv (never a shell) with out_dir as its working
+ * directory; its stderr becomes the error message when it fails.
+ */
+
+#include <stddef.h>
+
+#include "error.h"
+#include "summary.h"
+
+struct pb_plot_opts {
+    int width, height;          /* pixels, for both PNG and SVG */
+    const char *gnuplot;        /* program to run; looked up in PATH */
+    int timeout_s;              /* per gnuplot run */
+};
+
+/* Defaults: 1200 x 700 pixels, "gnuplot", 60 s. Cannot fail. */
+void pb_plot_opts_init(struct pb_plot_opts *opts);
+
+/* One chart: file base name and what it shows (used by the report). */
+struct pb_chart {
+    const char *name;           /* "overhead": overhead.{gp,dat,png,svg} */
+    const char *title;
+};
+
+/* The charts pb_plot_write draws, ending with { NULL, NULL }. */
+extern const struct pb_chart pb_plot_charts[];
+
+/* Loads results_dirs (see pb_summary_set_load) and writes every chart
+ * into out_dir (created if needed, one level). opts may be NULL for the
+ * defaults. Returns 0, or -1 with err set: a results directory that does
+ * not load, a file that cannot be written, gnuplot missing ("cannot run
+ * 'gnuplot': ...") or failing ("OUT/overhead.gp: gnuplot exited with
+ * status 1: <its stderr>"). */
+int pb_plot_write(const char *const *results_dirs, size_t ndirs, const char *out_dir,
+                  const struct pb_plot_opts *opts, struct pb_error *err);
+
+/* Like pb_plot_write, for an already loaded set. */
+int pb_plot_write_set(const struct pb_summary_set *set, const char *out_dir,
+                      const struct pb_plot_opts *opts, struct pb_error *err);
+
+/* `pbench plot RESULTS_DIR... [-o DIR] [--width W] [--height H]
+ * [--gnuplot PATH]`; argv[0] is "plot". Prints what it wrote, or the
+ * error. Returns 0, 1 for a bad results directory or a gnuplot failure,
+ * 2 for a usage error. */
+int pb_plot_cmd(int argc, char **argv);
+
+#endif /* PB_PLOT_H */

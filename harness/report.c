@@ -1,0 +1,1027 @@
+/*
+ * report.md from stored results. The report is the list `sections` at the
+ * end of this file: each section is one function that writes Markdown
+ * from the merged results (struct ctx). To add a part (e.g. accuracy from
+ * an accuracy.json beside summary.json), load what it needs into struct
+ * ctx and add one function and one row to `sections`.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plot.h"
+#include "report.h"
+
+#ifndef PB_VERSION
+#define PB_VERSION "unknown"
+#endif
+
+struct ctx {
+    const struct pb_summary_set *set;
+    /* Per chart of pb_plot_charts: the PNG's link relative to the report
+     * (URL-escaped), or NULL when the chart is not there. */
+    char *png[8], *svg[8], *gp[8];
+    const char *plots_dir;
+    int multi;                  /* several runs merged */
+};
+
+/* ---- Markdown text ---- */
+
+/* Writes s as Markdown text for a paragraph or a table cell: characters
+ * Markdown would read as markup are escaped; '_' inside a word (as in
+ * line_profiler) is left alone since it cannot start emphasis there.
+ * Newlines become spaces. At most max bytes (then "…"); 0: no limit. */
+static void md(FILE *f, const char *s, size_t max)
+{
+    size_t n = 0;
+
+    if (!s)
+        s = "";
+    for (const char *p = s; *p; p++, n++) {
+        unsigned char ch = (unsigned char)*p;
+        if (max && n >= max && (ch & 0xC0) != 0x80) {
+            fputs("…", f);
+            return;
+        }
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            fputc(' ', f);
+        } else if (ch == '_') {
+            int inword = p > s && isalnum((unsigned char)p[-1]) && isalnum((unsigned char)p[1]);
+            fputs(inword ? "_" : "\\_", f);
+        } else if (strchr("\\`*[]<>|#~!", ch)) {
+            fputc('\\', f);
+            fputc(ch, f);
+        } else if (ch < 0x20) {
+            fputc(' ', f);
+        } else {
+            fputc(ch, f);
+        }
+    }
+}
+
+/* s as a code span (paths, commands): backticks fence it, '|' is escaped
+ * so a table cell survives. */
+static void md_code(FILE *f, const char *s)
+{
+    int ticks = s && strchr(s, '`') != NULL;
+
+    fputs(ticks ? "`` " : "`", f);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '|')
+            fputs("\\|", f);
+        else if (*p == '\n' || *p == '\r')
+            fputc(' ', f);
+        else
+            fputc(*p, f);
+    }
+    fputs(ticks ? " ``" : "`", f);
+}
+
+static void fmt_ratio(char *buf, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(buf, n, "–");
+    else if (v < 9.995)
+        snprintf(buf, n, "%.2f×", v);
+    else if (v < 99.95)
+        snprintf(buf, n, "%.1f×", v);
+    else
+        snprintf(buf, n, "%.0f×", v);
+}
+
+/* "1.68× (1.65–1.69)" */
+static void fmt_ci(char *buf, size_t n, const struct pb_ratio *r)
+{
+    char v[32], lo[32], hi[32];
+
+    if (!pb_ratio_known(r)) {
+        snprintf(buf, n, "–");
+        return;
+    }
+    fmt_ratio(v, sizeof v, r->value);
+    fmt_ratio(lo, sizeof lo, r->lo);
+    fmt_ratio(hi, sizeof hi, r->hi);
+    lo[strlen(lo) - strlen("×")] = '\0';
+    snprintf(buf, n, "%s (%s–%s)", v, lo, hi);
+}
+
+/* "2026-11-25T19:40:00Z" -> "2026-11-25 19:40 UTC"; others unchanged. */
+static void fmt_time(char *buf, size_t n, const char *iso)
+{
+    if (!iso) {
+        snprintf(buf, n, "unknown");
+        return;
+    }
+    if (strlen(iso) == 20 && iso[10] == 'T' && iso[19] == 'Z')
+        snprintf(buf, n, "%.10s %.5s UTC", iso, iso + 11);
+    else
+        snprintf(buf, n, "%s", iso);
+}
+
+static void fmt_duration(char *buf, size_t n, double s)
+{
+    if (isnan(s))
+        snprintf(buf, n, "unknown");
+    else if (s < 120)
+        snprintf(buf, n, "%.0f s", s);
+    else if (s < 7200)
+        snprintf(buf, n, "%.0f min", s / 60);
+    else
+        snprintf(buf, n, "%d h %02d min", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+/* The text of one matrix cell for a ratio of a pair. */
+static void fmt_cell(char *buf, size_t n, const struct pb_pair *p, const struct pb_ratio *r)
+{
+    char v[32];
+
+    if (!p) {
+        snprintf(buf, n, "–");
+        return;
+    }
+    fmt_ratio(v, sizeof v, r->value);
+    switch (p->status) {
+    case PB_PAIR_OK:
+        snprintf(buf, n, "%s", pb_ratio_known(r) ? v : "–");
+        break;
+    case PB_PAIR_PARTIAL:
+        snprintf(buf, n, "%s\\*", pb_ratio_known(r) ? v : "–");
+        break;
+    case PB_PAIR_TIMEOUT:
+        if (pb_ratio_known(r) && r == &p->wall)
+            snprintf(buf, n, "≥%s timed out", v);
+        else
+            snprintf(buf, n, "timed out");
+        break;
+    case PB_PAIR_NOT_RUN:
+        snprintf(buf, n, "not run");
+        break;
+    default:
+        snprintf(buf, n, "**failed**");
+        break;
+    }
+}
+
+/* ---- paths ---- */
+
+/* The directory part of path ("." when none). Caller frees. */
+static char *dir_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    if (!s)
+        return strdup(".");
+    if (s == path)
+        return strdup("/");
+    return strndup(path, (size_t)(s - path));
+}
+
+/* The path of `to` relative to directory `from`; both must exist.
+ * Caller frees; NULL when either cannot be resolved. */
+static char *relative_path(const char *from, const char *to)
+{
+    char a[PATH_MAX], b[PATH_MAX], *out;
+    size_t i = 0, common = 0, ups = 0, len;
+
+    if (!realpath(from, a) || !realpath(to, b))
+        return NULL;
+    /* The longest common prefix ending at a path boundary. */
+    while (a[i] && a[i] == b[i]) {
+        i++;
+        if ((a[i] == '/' || a[i] == '\0') && (b[i] == '/' || b[i] == '\0'))
+            common = i;
+    }
+    if (strcmp(a, "/") == 0)
+        common = 0;
+    for (const char *p = a + common; *p; p++)
+        ups += *p == '/';
+    len = ups * 3 + strlen(b + common) + 2;
+    out = malloc(len);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (size_t k = 0; k < ups; k++)
+        strcat(out, "../");
+    strcat(out, b[common] == '/' ? b + common + 1 : b + common);
+    if (!out[0])
+        strcpy(out, ".");
+    return out;
+}
+
+/* URL-escapes a relative path for a Markdown link: keeps letters,
+ * digits and -._~/ and percent-encodes the rest. Caller frees. */
+static char *url_escape(const char *s)
+{
+    char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (isalnum(*p) || strchr("-._~/", *p))
+            *o++ = (char)*p;
+        else
+            o += sprintf(o, "%%%02X", *p);
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The link to plots_dir/NAME.EXT from the report's directory, or NULL
+ * when the file is not there. */
+static char *chart_link(const char *report_dir, const char *plots_dir, const char *name,
+                        const char *ext)
+{
+    char path[PATH_MAX];
+    char *rel, *url;
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/%s.%s", plots_dir, name, ext);
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    rel = relative_path(report_dir, path);
+    if (!rel)
+        return NULL;
+    url = url_escape(rel);
+    free(rel);
+    return url;
+}
+
+/* ---- sections ---- */
+
+static const struct pb_merged_profiler *merged(const struct pb_summary_set *set,
+                                               const char *name)
+{
+    for (size_t i = 0; i < set->nprofilers; i++)
+        if (strcmp(set->profilers[i].name, name) == 0)
+            return &set->profilers[i];
+    return NULL;
+}
+
+static int chart_index(const char *name)
+{
+    for (int i = 0; pb_plot_charts[i].name; i++)
+        if (strcmp(pb_plot_charts[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Embeds a chart, with links to its SVG and script; or says it is missing. */
+static void embed(FILE *f, const struct ctx *c, const char *name)
+{
+    int i = chart_index(name);
+
+    if (i < 0)
+        return;
+    if (!c->png[i]) {
+        if (c->plots_dir)
+            fprintf(f, "*(Chart not found: %s.png in the plots directory; "
+                    "`pbench plot` draws it.)*\n\n", name);
+        return;
+    }
+    fprintf(f, "![");
+    md(f, pb_plot_charts[i].title, 0);
+    fprintf(f, "](%s)\n\n", c->png[i]);
+    if (c->svg[i] || c->gp[i]) {
+        fprintf(f, "<sub>");
+        if (c->svg[i])
+            fprintf(f, "[SVG](%s)", c->svg[i]);
+        if (c->svg[i] && c->gp[i])
+            fprintf(f, " · ");
+        if (c->gp[i])
+            fprintf(f, "[gnuplot script](%s) (edit and re-run it with `gnuplot %s.gp` "
+                    "in its directory)", c->gp[i], name);
+        fprintf(f, "</sub>\n\n");
+    }
+}
+
+static int sec_title(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+    const struct pb_meta *m = &set->runs[0]->meta;
+    char t[64], gen[64];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(gen, sizeof gen, "%Y-%m-%d %H:%M UTC", &tm);
+    fprintf(f, "# Profiler overhead: ");
+    if (c->multi)
+        fprintf(f, "%zu runs merged\n\n", set->nruns);
+    else {
+        md(f, m->config_name ? m->config_name : "results", 0);
+        fprintf(f, "\n\n");
+    }
+    fmt_time(t, sizeof t, m->started);
+    fprintf(f, "How much %zu Python profilers slow down and grow %zu workloads, "
+            "measured by pbench and regenerated from the stored results by `pbench report`.\n\n", set->nprofilers, set->nworkloads);
+    fprintf(f, "- Results: ");
+    for (size_t r = 0; r < set->nruns; r++) {
+        fprintf(f, "%s", r ? ", " : "");
+        md_code(f, set->runs[r]->dir);
+        if (c->multi)
+            fprintf(f, " (run %zu)", r + 1);
+    }
+    fprintf(f, "\n");
+    fprintf(f, "- Machine: ");
+    md(f, m->cpu_model ? m->cpu_model : "unknown CPU", 0);
+    if (m->cores > 0)
+        fprintf(f, ", %d cores", m->cores);
+    if (!isnan(m->mem_total_kb))
+        fprintf(f, ", %.1f GiB", m->mem_total_kb / 1048576.0);
+    fprintf(f, "; ");
+    md(f, m->python_implementation ? m->python_implementation : "Python", 0);
+    fprintf(f, " ");
+    md(f, m->python_version ? m->python_version : "?", 0);
+    fprintf(f, " (details [below](#machine-and-versions))\n");
+    fprintf(f, "- Measured: %s%s; report generated %s by pbench %s\n\n", t,
+            c->multi ? " and later (see [Runs](#runs))" : "", gen, PB_VERSION);
+    return 0;
+}
+
+/* Several runs: which profiler comes from where. */
+static int sec_runs(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+    int any_dup = 0;
+
+    if (!c->multi)
+        return 0;
+    fprintf(f, "## Runs\n\n");
+    fprintf(f, "This report merges %zu results directories. Each profiler is shown from the "
+            "latest run that measured it, and its ratios are relative to the baseline "
+            "(`%s`) measured in that same run, so runs on different days stay comparable "
+            "as ratios.\n\n", set->nruns, set->runs[0]->baseline);
+    fprintf(f, "| run | results directory | config | started | profilers shown from it |\n");
+    fprintf(f, "|---:|---|---|---|---|\n");
+    for (size_t r = 0; r < set->nruns; r++) {
+        const struct pb_meta *m = &set->runs[r]->meta;
+        char t[64];
+        int first = 1;
+
+        fmt_time(t, sizeof t, m->started);
+        fprintf(f, "| %zu | ", r + 1);
+        md_code(f, set->runs[r]->dir);
+        fprintf(f, " | ");
+        md(f, m->config_name ? m->config_name : "?", 0);
+        fprintf(f, " | %s | ", t);
+        for (size_t i = 0; i < set->nprofilers; i++) {
+            if (set->profilers[i].run != r)
+                continue;
+            fprintf(f, "%s", first ? "" : ", ");
+            md(f, set->profilers[i].name, 0);
+            first = 0;
+        }
+        fprintf(f, "%s |\n", first ? "none" : "");
+    }
+    fprintf(f, "\n");
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &set->profilers[i];
+        if (!p->nother_runs)
+            continue;
+        if (!any_dup)
+            fprintf(f, "Measured in more than one run (the latest is shown, the others are "
+                    "not used):\n\n");
+        any_dup = 1;
+        fprintf(f, "- ");
+        md(f, p->name, 0);
+        fprintf(f, ": shown from run %zu; also in run", p->run + 1);
+        fprintf(f, "%s", p->nother_runs > 1 ? "s" : "");
+        for (size_t k = 0; k < p->nother_runs; k++)
+            fprintf(f, "%s %zu", k ? "," : "", p->other_runs[k] + 1);
+        {
+            const struct pb_summary *old = set->runs[p->other_runs[0]];
+            for (size_t j = 0; j < old->nprofilers; j++) {
+                const struct pb_profiler_summary *o = &old->profilers[j];
+                if (strcmp(o->name, p->name) == 0) {
+                    char a[64], b[64];
+                    fmt_ratio(a, sizeof a, o->wall.value);
+                    fmt_ratio(b, sizeof b, p->sum->wall.value);
+                    /* the means may be over different workloads: say so */
+                    fprintf(f, " (wall time %s over %d workload%s there, %s over %d here)",
+                            a, o->workloads_ok, o->workloads_ok == 1 ? "" : "s", b,
+                            p->sum->workloads_ok);
+                    break;
+                }
+            }
+        }
+        fprintf(f, "\n");
+    }
+    if (any_dup)
+        fprintf(f, "\n");
+    return 0;
+}
+
+/* Workloads a profiler's means leave out: "2 timed out (julia, calls)". */
+static void left_out(FILE *f, const struct pb_summary_set *set,
+                     const struct pb_merged_profiler *p)
+{
+    static const enum pb_pair_status kinds[] = { PB_PAIR_TIMEOUT, PB_PAIR_FAILED,
+                                                 PB_PAIR_NOT_RUN };
+    static const char *const words[] = { "timed out", "failed", "not run" };
+    int any = 0;
+
+    for (size_t k = 0; k < 3; k++) {
+        int n = 0;
+        for (size_t w = 0; w < set->nworkloads; w++)
+            n += p->pairs[w] && p->pairs[w]->status == kinds[k];
+        if (!n)
+            continue;
+        fprintf(f, "%s%d %s (", any ? "; " : "", n, words[k]);
+        n = 0;
+        for (size_t w = 0; w < set->nworkloads; w++) {
+            if (p->pairs[w] && p->pairs[w]->status == kinds[k]) {
+                fprintf(f, "%s", n++ ? ", " : "");
+                md(f, set->workloads[w], 0);
+            }
+        }
+        fprintf(f, ")");
+        any = 1;
+    }
+    if (!any)
+        fprintf(f, "–");
+}
+
+static int sec_overhead(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+    const struct pb_merged_profiler *lo = NULL, *hi = NULL;
+    double conf = set->runs[0]->confidence;
+
+    fprintf(f, "## Overhead\n\n");
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &set->profilers[i];
+        if (!pb_ratio_known(&p->sum->wall))
+            continue;
+        if (!lo)
+            lo = p;
+        hi = p;
+    }
+    if (lo && hi && lo != hi) {
+        char a[32], b[32];
+        fmt_ratio(a, sizeof a, lo->sum->wall.value);
+        fmt_ratio(b, sizeof b, hi->sum->wall.value);
+        fprintf(f, "Wall time with each profiler, relative to the same workload without one "
+                "(geometric mean over the workloads). The cheapest is ");
+        md(f, lo->name, 0);
+        fprintf(f, " at %s; the dearest ", a);
+        md(f, hi->name, 0);
+        fprintf(f, " at %s.\n\n", b);
+    }
+    embed(f, c, "overhead");
+
+    fprintf(f, "| profiler | version | wall time × (%.0f%% CI) | CPU time × | peak RSS × "
+            "| workloads in the means | left out of the means |%s\n",
+            isnan(conf) ? 95.0 : conf * 100, c->multi ? " run |" : "");
+    fprintf(f, "|---|---|---:|---:|---:|---:|---|%s\n", c->multi ? "---:|" : "");
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &set->profilers[i];
+        char w[64], cpu[64], mem[64];
+        int np = 0;
+
+        for (size_t k = 0; k < set->nworkloads; k++)
+            np += p->pairs[k] != NULL;
+        fmt_ci(w, sizeof w, &p->sum->wall);
+        fmt_ci(cpu, sizeof cpu, &p->sum->cpu);
+        fmt_ci(mem, sizeof mem, &p->sum->mem);
+        fprintf(f, "| ");
+        md(f, p->name, 0);
+        fprintf(f, " | ");
+        md(f, p->sum->version ? p->sum->version : "?", 0);
+        fprintf(f, " | %s%s%s | %s | %s | %d of %d | ", pb_ratio_known(&p->sum->wall) ? "**" : "",
+                pb_ratio_known(&p->sum->wall) ? w : "no result",
+                pb_ratio_known(&p->sum->wall) ? "**" : "", cpu, mem, p->sum->workloads_ok, np);
+        left_out(f, set, p);
+        fprintf(f, " |");
+        if (c->multi)
+            fprintf(f, " %zu |", p->run + 1);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "\nA ratio of 1× means no overhead. Means are over the workloads where the "
+            "profiler finished; the last column names the workloads they leave out (see "
+            "[Failures and timeouts](#failures-and-timeouts)).\n\n");
+    return 0;
+}
+
+/* A profiler x workload table of one ratio. */
+static void matrix(FILE *f, const struct ctx *c, int mem)
+{
+    const struct pb_summary_set *set = c->set;
+    int any_partial = 0, any_lower = 0;
+
+    fprintf(f, "| profiler |");
+    for (size_t w = 0; w < set->nworkloads; w++) {
+        fprintf(f, " ");
+        md(f, set->workloads[w], 0);
+        fprintf(f, " |");
+    }
+    fprintf(f, " geo. mean |\n|---|");
+    for (size_t w = 0; w <= set->nworkloads; w++)
+        fprintf(f, "---:|");
+    fprintf(f, "\n");
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &set->profilers[i];
+        const struct pb_ratio *g = mem ? &p->sum->mem : &p->sum->wall;
+        char cell[64];
+
+        fprintf(f, "| ");
+        md(f, p->name, 0);
+        if (c->multi)
+            fprintf(f, " [%zu]", p->run + 1);
+        fprintf(f, " |");
+        for (size_t w = 0; w < set->nworkloads; w++) {
+            const struct pb_pair *pr = p->pairs[w];
+            fmt_cell(cell, sizeof cell, pr, pr ? (mem ? &pr->mem : &pr->wall) : NULL);
+            any_partial |= pr && pr->status == PB_PAIR_PARTIAL;
+            any_lower |= !mem && pr && pr->status == PB_PAIR_TIMEOUT && pb_ratio_known(&pr->wall);
+            fprintf(f, " %s |", cell);
+        }
+        fmt_ratio(cell, sizeof cell, g->value);
+        fprintf(f, " %s |\n", pb_ratio_known(g) ? cell : "no result");
+    }
+    fprintf(f, "\n");
+    if (any_partial)
+        fprintf(f, "\\* some runs of the pair failed; the value is from the others.  \n");
+    if (c->multi)
+        fprintf(f, "[n]: the run the row comes from (see [Runs](#runs)); – : the workload "
+                "is not in that run.  \n");
+    if (any_lower)
+        fprintf(f, "≥: the runs timed out, so the ratio is at least the timeout over the "
+                "baseline time.\n");
+    fprintf(f, "\n");
+}
+
+static int sec_workloads(FILE *f, const struct ctx *c)
+{
+    fprintf(f, "## Overhead per workload\n\n");
+    fprintf(f, "Wall time ratio of each pair (median of the profiled runs over the median of "
+            "the baseline runs of the same workload).\n\n");
+    embed(f, c, "overhead-by-workload");
+    matrix(f, c, 0);
+    return 0;
+}
+
+static int sec_memory(FILE *f, const struct ctx *c)
+{
+    fprintf(f, "## Memory overhead\n\n");
+    fprintf(f, "Peak resident memory (RSS) summed over the whole process tree, so a "
+            "profiler that runs as its own process (a sampler) counts too.\n\n");
+    embed(f, c, "memory");
+    matrix(f, c, 1);
+    return 0;
+}
+
+static int sec_cpu(FILE *f, const struct ctx *c)
+{
+    fprintf(f, "## CPU time versus wall time\n\n");
+    fprintf(f, "CPU time (user + system, whole process tree) against wall time, each "
+            "relative to the baseline. A profiler above the diagonal spends CPU in "
+            "parallel with the program, on another core or in another process "
+            "(an out-of-process sampler such as py-spy, or a sampling thread); on the "
+            "diagonal the program simply runs slower.\n\n");
+    embed(f, c, "cpu-vs-wall");
+    return 0;
+}
+
+/* Every pair that did not simply succeed, among those the report shows
+ * (the baselines included: a failed baseline leaves a workload without
+ * ratios). */
+static int sec_failures(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+    int n = 0;
+
+    fprintf(f, "## Failures and timeouts\n\n");
+    for (size_t r = 0; r < set->nruns; r++) {
+        const struct pb_summary *s = set->runs[r];
+        for (size_t i = 0; i < s->npairs; i++) {
+            const struct pb_pair *p = &s->pairs[i];
+            const struct pb_merged_profiler *m;
+            char reason[64] = "";
+
+            if (p->status == PB_PAIR_OK)
+                continue;
+            m = merged(set, p->profiler);
+            if (strcmp(p->profiler, s->baseline) != 0 && (!m || m->run != r))
+                continue;       /* a run not shown for this profiler */
+            if (n++ == 0) {
+                fprintf(f, "| profiler | workload | status | runs | failed | timed out "
+                        "| first error |%s\n", c->multi ? " run |" : "");
+                fprintf(f, "|---|---|---|---:|---:|---:|---|%s\n", c->multi ? "---:|" : "");
+            }
+            fprintf(f, "| ");
+            md(f, p->profiler, 0);
+            if (strcmp(p->profiler, s->baseline) == 0)
+                fprintf(f, " (baseline)");
+            fprintf(f, " | ");
+            md(f, p->workload, 0);
+            if (p->status == PB_PAIR_TIMEOUT && !isnan(p->timeout_s))
+                snprintf(reason, sizeof reason, " after %g s", p->timeout_s);
+            fprintf(f, " | %s%s | %d | %d | %d | ", pb_pair_status_name(p->status), reason,
+                    p->runs, p->failures, p->timeouts);
+            md(f, p->failure_reason ? p->failure_reason : "(no reason recorded)", 300);
+            fprintf(f, " |");
+            if (c->multi)
+                fprintf(f, " %zu |", r + 1);
+            fprintf(f, "\n");
+        }
+    }
+    if (!n)
+        fprintf(f, "None: every run of every pair finished.\n\n");
+    else
+        fprintf(f, "\nThe raw output of each run (stdout.txt, stderr.txt) is under "
+                "`raw/<workload>/<profiler>/<round>/` in its results directory.\n\n");
+    return 0;
+}
+
+static int sec_baseline(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+    int n = 0;
+
+    fprintf(f, "## Baseline\n\n");
+    for (size_t r = 0; r < set->nruns; r++) {
+        const struct pb_summary *s = set->runs[r];
+        for (size_t i = 0; i < s->npairs; i++) {
+            const struct pb_pair *p = &s->pairs[i];
+            if (strcmp(p->profiler, s->baseline) != 0)
+                continue;
+            if (n++ == 0) {
+                fprintf(f, "The workloads without a profiler (`");
+                md(f, s->baseline, 0);
+                fprintf(f, "`), medians of the measured runs: the times every ratio "
+                        "above divides by.\n\n");
+                fprintf(f, "| workload | wall time (s) | CPU time (s) | peak RSS (MiB) "
+                        "| runs |%s\n", c->multi ? " run |" : "");
+                fprintf(f, "|---|---:|---:|---:|---:|%s\n", c->multi ? "---:|" : "");
+            }
+            fprintf(f, "| ");
+            md(f, p->workload, 0);
+            if (isnan(p->wall_median_s))
+                fprintf(f, " | %s | – | – | %d |", pb_pair_status_name(p->status), p->runs);
+            else
+                fprintf(f, " | %.3f | %.3f | %.1f | %d |", p->wall_median_s,
+                        p->cpu_median_s, p->tree_peak_rss_median_kb / 1024, p->runs);
+            if (c->multi)
+                fprintf(f, " %zu |", r + 1);
+            fprintf(f, "\n");
+        }
+    }
+    if (!n)
+        fprintf(f, "The summary holds no baseline medians.\n");
+    fprintf(f, "\n");
+    return 0;
+}
+
+static void meta_row(FILE *f, const struct ctx *c, const char *label,
+                     void (*cell)(FILE *, const struct pb_summary *))
+{
+    fprintf(f, "| %s |", label);
+    for (size_t r = 0; r < c->set->nruns; r++) {
+        fprintf(f, " ");
+        cell(f, c->set->runs[r]);
+        fprintf(f, " |");
+    }
+    fprintf(f, "\n");
+}
+
+static void cell_host(FILE *f, const struct pb_summary *s) { md(f, s->meta.hostname ? s->meta.hostname : "?", 0); }
+static void cell_cpu(FILE *f, const struct pb_summary *s)
+{
+    md(f, s->meta.cpu_model ? s->meta.cpu_model : "?", 0);
+    if (s->meta.cores > 0)
+        fprintf(f, ", %d cores", s->meta.cores);
+}
+static void cell_mem(FILE *f, const struct pb_summary *s)
+{
+    if (isnan(s->meta.mem_total_kb))
+        fprintf(f, "?");
+    else
+        fprintf(f, "%.1f GiB", s->meta.mem_total_kb / 1048576.0);
+}
+static void cell_kernel(FILE *f, const struct pb_summary *s) { md(f, s->meta.kernel ? s->meta.kernel : "?", 0); }
+static void cell_python(FILE *f, const struct pb_summary *s)
+{
+    md(f, s->meta.python_implementation ? s->meta.python_implementation : "Python", 0);
+    fprintf(f, " ");
+    md(f, s->meta.python_version ? s->meta.python_version : "?", 0);
+    if (s->meta.python_path) {
+        fprintf(f, " (");
+        md_code(f, s->meta.python_path);
+        fprintf(f, ")");
+    }
+}
+static void cell_pbench(FILE *f, const struct pb_summary *s) { md(f, s->meta.pbench_version ? s->meta.pbench_version : "?", 0); }
+static void cell_config(FILE *f, const struct pb_summary *s)
+{
+    md_code(f, s->meta.config ? s->meta.config : "?");
+    if (s->meta.config_sha256)
+        fprintf(f, " (sha256 %.12s…)", s->meta.config_sha256);
+}
+static void cell_seed(FILE *f, const struct pb_summary *s)
+{
+    if (s->meta.has_seed)
+        fprintf(f, "%lld", s->meta.seed);
+    else
+        fprintf(f, "?");
+}
+static void cell_started(FILE *f, const struct pb_summary *s)
+{
+    char t[64], d[64];
+
+    fmt_time(t, sizeof t, s->meta.started);
+    fmt_duration(d, sizeof d, s->meta.elapsed_s);
+    fprintf(f, "%s (%s%s)", t, s->meta.finished ? "took " : "did not finish; ",
+            s->meta.finished ? d : "no end time");
+}
+static void cell_load(FILE *f, const struct pb_summary *s)
+{
+    const double *a = s->meta.loadavg_start, *b = s->meta.loadavg_end;
+
+    if (isnan(a[0]))
+        fprintf(f, "?");
+    else
+        fprintf(f, "%.2f %.2f %.2f", a[0], a[1], a[2]);
+    if (!isnan(b[0]))
+        fprintf(f, " → %.2f %.2f %.2f", b[0], b[1], b[2]);
+}
+static void cell_dir(FILE *f, const struct pb_summary *s) { md_code(f, s->dir); }
+
+static int sec_machine(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+
+    fprintf(f, "## Machine and versions\n\n|  |");
+    for (size_t r = 0; r < set->nruns; r++) {
+        if (c->multi)
+            fprintf(f, " run %zu |", r + 1);
+        else
+            fprintf(f, "  |");
+    }
+    fprintf(f, "\n|---|");
+    for (size_t r = 0; r < set->nruns; r++)
+        fprintf(f, "---|");
+    fprintf(f, "\n");
+    meta_row(f, c, "results", cell_dir);
+    meta_row(f, c, "host", cell_host);
+    meta_row(f, c, "CPU", cell_cpu);
+    meta_row(f, c, "memory", cell_mem);
+    meta_row(f, c, "kernel", cell_kernel);
+    meta_row(f, c, "Python", cell_python);
+    meta_row(f, c, "pbench", cell_pbench);
+    meta_row(f, c, "config", cell_config);
+    meta_row(f, c, "seed", cell_seed);
+    meta_row(f, c, "started", cell_started);
+    meta_row(f, c, "load average (1, 5, 15 min), start → end", cell_load);
+    fprintf(f, "\n");
+
+    fprintf(f, "| profiler | version |%s\n|---|---|%s\n", c->multi ? " run |" : "",
+            c->multi ? "---:|" : "");
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &set->profilers[i];
+        fprintf(f, "| ");
+        md(f, p->name, 0);
+        fprintf(f, " | ");
+        md(f, p->sum->version ? p->sum->version : "?", 0);
+        fprintf(f, " |");
+        if (c->multi)
+            fprintf(f, " %zu |", p->run + 1);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "\n");
+    return 0;
+}
+
+static int sec_method(FILE *f, const struct ctx *c)
+{
+    double conf = c->set->runs[0]->confidence;
+
+    fprintf(f, "## How to read this\n\n");
+    fprintf(f, "- A *run* is one execution of a workload under a profiler (or none); "
+            "every round runs each pair once, in shuffled order, so slow drifts of the "
+            "machine hit every profiler alike. Warm-up rounds are not counted.\n");
+    fprintf(f, "- A pair's ratio is the median of its runs over the median of the "
+            "baseline runs of the same workload in the same results directory. The "
+            "interval is a %.0f%% percentile bootstrap that resamples both sides.\n",
+            isnan(conf) ? 95.0 : conf * 100);
+    fprintf(f, "- A profiler's mean is the geometric mean of its ratios over the "
+            "workloads where it finished (status ok or partial). A timed-out pair "
+            "gives only a lower bound (≥) and is left out of the means, which are then "
+            "optimistic: the tables name what each mean leaves out.\n");
+    fprintf(f, "- Regenerate this report with `pbench report RESULTS_DIR`; "
+            "the charts' gnuplot scripts and data sit beside them.\n");
+    return 0;
+}
+
+/* The report, top to bottom. A new section is a function above and a
+ * row here. */
+static const struct {
+    const char *name;
+    int (*write)(FILE *, const struct ctx *);
+} sections[] = {
+    { "title", sec_title },
+    { "runs", sec_runs },
+    { "overhead", sec_overhead },
+    { "workloads", sec_workloads },
+    { "memory", sec_memory },
+    { "cpu", sec_cpu },
+    { "failures", sec_failures },
+    { "baseline", sec_baseline },
+    { "machine", sec_machine },
+    { "method", sec_method },
+};
+
+int pb_report_write_set(const struct pb_summary_set *set, const char *report_path,
+                        const char *plots_dir, struct pb_error *err)
+{
+    struct ctx c = { .set = set, .plots_dir = plots_dir, .multi = set->nruns > 1 };
+    char *report_dir = dir_of(report_path), *tmp = NULL;
+    FILE *f = NULL;
+    int ret = -1, bad;
+    size_t n;
+
+    if (!report_dir) {
+        pb_error_set(err, "out of memory");
+        goto cleanup;
+    }
+    if (plots_dir) {
+        for (int i = 0; pb_plot_charts[i].name && i < 8; i++) {
+            c.png[i] = chart_link(report_dir, plots_dir, pb_plot_charts[i].name, "png");
+            c.svg[i] = chart_link(report_dir, plots_dir, pb_plot_charts[i].name, "svg");
+            c.gp[i] = chart_link(report_dir, plots_dir, pb_plot_charts[i].name, "gp");
+        }
+    }
+    n = strlen(report_path) + 16;
+    tmp = malloc(n);
+    if (!tmp) {
+        pb_error_set(err, "out of memory");
+        goto cleanup;
+    }
+    snprintf(tmp, n, "%s.tmp%ld", report_path, (long)getpid());
+    f = fopen(tmp, "w");
+    if (!f) {
+        int e = errno;
+        pb_error_at(err, report_path, 0, 0, "cannot write the report");
+        pb_error_errno(err, e);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        if (sections[i].write(f, &c) < 0) {
+            pb_error_at(err, report_path, 0, 0, "cannot write the %s section", sections[i].name);
+            goto cleanup;
+        }
+    }
+    bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        int e = errno ? errno : EIO;
+        f = NULL;
+        pb_error_at(err, report_path, 0, 0, "cannot write the report");
+        pb_error_errno(err, e);
+        goto cleanup;
+    }
+    f = NULL;
+    if (rename(tmp, report_path) < 0) {
+        int e = errno;
+        pb_error_at(err, report_path, 0, 0, "cannot write the report");
+        pb_error_errno(err, e);
+        goto cleanup;
+    }
+    ret = 0;
+
+cleanup:
+    if (f)
+        fclose(f);
+    if (ret < 0 && tmp)
+        unlink(tmp);
+    free(tmp);
+    free(report_dir);
+    for (int i = 0; i < 8; i++) {
+        free(c.png[i]);
+        free(c.svg[i]);
+        free(c.gp[i]);
+    }
+    return ret;
+}
+
+int pb_report_write(const char *const *results_dirs, size_t ndirs, const char *report_path,
+                    const char *plots_dir, struct pb_error *err)
+{
+    struct pb_summary_set *set = pb_summary_set_load(results_dirs, ndirs, err);
+    int r;
+
+    if (!set)
+        return -1;
+    r = pb_report_write_set(set, report_path, plots_dir, err);
+    pb_summary_set_free(set);
+    return r;
+}
+
+/* ---- pbench report ---- */
+
+static void report_usage(FILE *f)
+{
+    fprintf(f, "usage: pbench report RESULTS_DIR... [-o FILE] [--plots DIR] [--no-plot] "
+            "[--gnuplot PATH]\n"
+            "  -o, --output FILE  the report (default: report.md in the first RESULTS_DIR)\n"
+            "  --plots DIR        where its charts go (default: plots/ in the first RESULTS_DIR)\n"
+            "  --no-plot          do not run gnuplot; embed the charts already in DIR\n"
+            "  --gnuplot PATH     the gnuplot to run (default: gnuplot from PATH)\n");
+}
+
+int pb_report_cmd(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "plots", required_argument, NULL, 'p' },
+        { "no-plot", no_argument, NULL, 'n' },
+        { "gnuplot", required_argument, NULL, 'g' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct pb_plot_opts opts;
+    struct pb_error err;
+    struct pb_summary_set *set = NULL;
+    const char *out = NULL, *plots = NULL;
+    char *def_out = NULL, *def_plots = NULL;
+    char msg[PB_ERROR_MSG_MAX + PB_ERROR_PATH_MAX + 32];
+    int ch, no_plot = 0, ret = 1;
+
+    pb_plot_opts_init(&opts);
+    pb_error_clear(&err);
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'o':
+            out = optarg;
+            break;
+        case 'p':
+            plots = optarg;
+            break;
+        case 'n':
+            no_plot = 1;
+            break;
+        case 'g':
+            opts.gnuplot = optarg;
+            break;
+        case 'h':
+            report_usage(stdout);
+            return 0;
+        default:
+            fprintf(stderr, "pbench report: unknown option '%s'\n", argv[optind - 1]);
+            report_usage(stderr);
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "pbench report: no results directory given\n");
+        report_usage(stderr);
+        return 2;
+    }
+    set = pb_summary_set_load((const char *const *)argv + optind, (size_t)(argc - optind), &err);
+    if (!set) {
+        fprintf(stderr, "pbench report: %s\n", pb_error_format(&err, msg, sizeof msg));
+        return 1;
+    }
+    if (!out) {
+        size_t n = strlen(argv[optind]) + 16;
+        def_out = malloc(n);
+        if (def_out)
+            snprintf(def_out, n, "%s/report.md", argv[optind]);
+        out = def_out;
+    }
+    if (!plots) {
+        size_t n = strlen(argv[optind]) + 16;
+        def_plots = malloc(n);
+        if (def_plots)
+            snprintf(def_plots, n, "%s/plots", argv[optind]);
+        plots = def_plots;
+    }
+    if (!out || !plots) {
+        fprintf(stderr, "pbench report: out of memory\n");
+        goto cleanup;
+    }
+    if (!no_plot && pb_plot_write_set(set, plots, &opts, &err) < 0) {
+        fprintf(stderr, "pbench report: %s\n", pb_error_format(&err, msg, sizeof msg));
+        goto cleanup;
+    }
+    if (pb_report_write_set(set, out, plots, &err) < 0) {
+        fprintf(stderr, "pbench report: %s\n", pb_error_format(&err, msg, sizeof msg));
+        goto cleanup;
+    }
+    printf("%s (charts in %s)\n", out, plots);
+    ret = 0;
+
+cleanup:
+    pb_summary_set_free(set);
+    free(def_out);
+    free(def_plots);
+    return ret;
+}

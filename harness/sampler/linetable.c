@@ -1,0 +1,74 @@
+/* CPython 3.11 location table decoding; see linetable.h for the format. */
+#include "linetable.h"
+
+enum {
+    LOC_SHORT_MAX = 9,    /* codes 0-9: same line, column in one byte */
+    LOC_ONE_LINE0 = 10,   /* 10, 11, 12: line delta 0, 1, 2 */
+    LOC_ONE_LINE2 = 12,
+    LOC_NO_COLUMNS = 13,
+    LOC_LONG = 14,
+    LOC_NONE = 15
+};
+
+/* Reads an unsigned varint at tab[*pos], advancing *pos. Returns -1 when it
+ * runs off the table or grows past 30 bits (malformed). */
+static long read_varint(const uint8_t *tab, size_t len, size_t *pos)
+{
+    unsigned long val = 0;
+    unsigned shift = 0;
+    uint8_t b;
+
+    do {
+        if (*pos >= len || shift > 24)
+            return -1;
+        b = tab[(*pos)++];
+        val |= (unsigned long)(b & 63) << shift;
+        shift += 6;
+    } while (b & 64);
+    return (long)val;
+}
+
+static int read_svarint(const uint8_t *tab, size_t len, size_t *pos, int *out)
+{
+    long u = read_varint(tab, len, pos);
+
+    if (u < 0)
+        return -1;
+    *out = (u & 1) ? -(int)(u >> 1) : (int)(u >> 1);
+    return 0;
+}
+
+int pb_linetable_line(const uint8_t *tab, size_t len, int firstlineno, int addr)
+{
+    size_t pos = 0;
+    int line = firstlineno;
+    long start = 0;  /* byte offset where the current entry begins */
+
+    if (addr < 0)
+        return firstlineno;
+    while (pos < len) {
+        uint8_t first = tab[pos];
+        int code = (first >> 3) & 15;
+        long end = start + (long)((first & 7) + 1) * 2;  /* 2: sizeof(_Py_CODEUNIT) */
+        int delta = 0;
+        size_t p = pos + 1;
+
+        if (!(first & 128))
+            return -1;  /* every entry starts with the top bit set */
+        if (code == LOC_LONG || code == LOC_NO_COLUMNS) {
+            if (read_svarint(tab, len, &p, &delta) < 0)
+                return -1;
+        } else if (code >= LOC_ONE_LINE0 && code <= LOC_ONE_LINE2) {
+            delta = code - LOC_ONE_LINE0;
+        }
+        line += delta;
+        if (addr < end)
+            return code == LOC_NONE ? -1 : line;
+        start = end;
+        /* Skip the rest of this entry: up to the next byte with bit 7. */
+        pos++;
+        while (pos < len && !(tab[pos] & 128))
+            pos++;
+    }
+    return -1;
+}

@@ -1,0 +1,203 @@
+/* aggregate: run records -> summary figures (ratios, intervals, statuses,
+ * lower bounds, geometric means) and the summary files. */
+#include <check.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aggregate.h"
+#include "results.h"
+#include "testutil.h"
+
+static char *dir;
+
+static void add(int fd, int round, const char *w, const char *p, enum pb_run_status st,
+                double wall, double cpu, long rss)
+{
+    struct pb_run_record r;
+    struct pb_error err;
+    static size_t seq;
+    memset(&r, 0, sizeof r);
+    r.seq = seq++;
+    r.round = round;
+    snprintf(r.workload, sizeof r.workload, "%s", w);
+    snprintf(r.profiler, sizeof r.profiler, "%s", p);
+    r.status = st;
+    r.wall_s = wall;
+    r.user_s = cpu;
+    r.tree_peak_rss_kb = rss;
+    r.maxrss_kb = rss;
+    if (st != PB_RUN_OK)
+        snprintf(r.error, sizeof r.error, st == PB_RUN_TIMEOUT ? "timed out after 10 s" : "exit code 1: boom");
+    ck_assert_int_eq(pb_results_append(fd, &r, &err), 0);
+}
+
+static void setup(void)
+{
+    struct pb_error err;
+    dir = tu_mkdtemp();
+    free(tu_write_file(dir, "meta.json", "{\"pbench_version\": \"test\"}\n"));
+    free(tu_write_file(dir, "config-resolved.json",
+        "{\"baseline\": \"plain\", \"seed\": 5,\n"
+        " \"profilers\": [{\"name\": \"plain\"}, {\"name\": \"double\"}, {\"name\": \"broken\"}, {\"name\": \"hang\"}],\n"
+        " \"pairs\": [\n"
+        "  {\"workload\": \"a\", \"profiler\": \"plain\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"a\", \"profiler\": \"double\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"a\", \"profiler\": \"broken\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"a\", \"profiler\": \"hang\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"b\", \"profiler\": \"plain\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"b\", \"profiler\": \"double\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"b\", \"profiler\": \"broken\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"b\", \"profiler\": \"hang\", \"runs\": 3, \"timeout_s\": 10}]}\n"));
+    int fd = pb_results_open_log(dir, &err);
+    ck_assert_int_ge(fd, 0);
+    /* a warm-up that must be ignored */
+    add(fd, -1, "a", "plain", PB_RUN_OK, 100, 100, 1);
+    for (int r = 0; r < 3; r++) {
+        add(fd, r, "a", "plain", PB_RUN_OK, 1.0 + 0.01 * r, 0.9, 10000);
+        add(fd, r, "a", "double", PB_RUN_OK, 2.0 + 0.02 * r, 1.8 * 2, 30000);
+        add(fd, r, "b", "plain", PB_RUN_OK, 0.5, 0.5, 10000);
+        add(fd, r, "b", "double", PB_RUN_OK, 4.0, 4.0, 10000);   /* 8x */
+        add(fd, r, "a", "broken", PB_RUN_FAILED, 0.1, 0.1, 100);
+        add(fd, r, "b", "broken", r == 0 ? PB_RUN_OK : PB_RUN_FAILED, 1.0, 1.0, 10000);
+    }
+    add(fd, 0, "a", "hang", PB_RUN_TIMEOUT, 10.0, 10.0, 10000);
+    add(fd, 1, "a", "hang", PB_RUN_SKIPPED, 0, 0, 0);
+    close(fd);
+}
+
+static void teardown(void)
+{
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static json_t *pair(json_t *sum, const char *w, const char *p)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(sum, "pairs"), i, x)
+        if (!strcmp(json_string_value(json_object_get(x, "workload")), w)
+            && !strcmp(json_string_value(json_object_get(x, "profiler")), p))
+            return x;
+    ck_abort_msg("no pair %s x %s", w, p);
+    return NULL;
+}
+
+static json_t *prof(json_t *sum, const char *p)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(sum, "profilers"), i, x)
+        if (!strcmp(json_string_value(json_object_get(x, "name")), p))
+            return x;
+    ck_abort_msg("no profiler %s", p);
+    return NULL;
+}
+
+static double val(json_t *o, const char *key, const char *field)
+{
+    return json_number_value(json_object_get(json_object_get(o, key), field));
+}
+
+START_TEST(figures)
+{
+    json_t *sum;
+    struct pb_error err;
+    char warning[512];
+
+    ck_assert_int_eq(pb_aggregate_dir(dir, &sum, warning, &err), 0);
+    /* the baseline normalizes to exactly 1.0 */
+    ck_assert(val(pair(sum, "a", "plain"), "wall_ratio", "value") == 1.0);
+    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "a", "plain"), "status")), "ok");
+    ck_assert_int_eq(json_integer_value(json_object_get(pair(sum, "a", "plain"), "runs")), 3);
+    /* 2.02 / 1.01 = 2 */
+    json_t *ad = pair(sum, "a", "double");
+    ck_assert(fabs(val(ad, "wall_ratio", "value") - 2.0) < 1e-9);
+    ck_assert(val(ad, "wall_ratio", "lo") <= 2.0 && val(ad, "wall_ratio", "hi") >= 2.0);
+    ck_assert(fabs(val(ad, "cpu_ratio", "value") - 4.0) < 1e-9);
+    ck_assert(fabs(val(ad, "mem_ratio", "value") - 3.0) < 1e-9);
+    /* geometric mean of 2x and 8x is 4x */
+    ck_assert(fabs(val(prof(sum, "double"), "wall_geomean", "value") - 4.0) < 1e-9);
+    ck_assert_int_eq(json_integer_value(json_object_get(prof(sum, "double"), "workloads_ok")), 2);
+    /* failures */
+    json_t *ab = pair(sum, "a", "broken");
+    ck_assert_str_eq(json_string_value(json_object_get(ab, "status")), "failed");
+    ck_assert_int_eq(json_integer_value(json_object_get(ab, "failures")), 3);
+    ck_assert_str_eq(json_string_value(json_object_get(ab, "failure_reason")), "exit code 1: boom");
+    ck_assert(json_is_null(json_object_get(ab, "wall_ratio")));
+    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "b", "broken"), "status")), "partial");
+    ck_assert_int_eq(json_integer_value(json_object_get(prof(sum, "broken"), "workloads_failed")), 1);
+    /* a timeout is a lower bound: timeout / plain median = 10 / 1.01 */
+    json_t *ah = pair(sum, "a", "hang");
+    ck_assert_str_eq(json_string_value(json_object_get(ah, "status")), "timeout");
+    ck_assert(json_is_true(json_object_get(ah, "lower_bound")));
+    ck_assert(fabs(val(ah, "wall_ratio", "value") - 10.0 / 1.01) < 1e-9);
+    ck_assert_int_eq(json_integer_value(json_object_get(ah, "skipped")), 1);
+    /* never run */
+    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "b", "hang"), "status")), "not_run");
+    json_decref(sum);
+
+    /* files written; the CSV has a header and one line per pair */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    char *csv = tu_read_file(path);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "workload,profiler,status,runs,"));
+    ck_assert_ptr_nonnull(strstr(csv, "a,double,ok,3,0,0,"));
+    int lines = 0;
+    for (char *c = csv; *c; c++)
+        lines += *c == '\n';
+    ck_assert_int_eq(lines, 9);
+    free(csv);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    json_error_t jerr;
+    json_t *again = json_load_file(path, 0, &jerr);
+    ck_assert_ptr_nonnull(again);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(again, "meta"), "pbench_version")), "test");
+    json_decref(again);
+}
+END_TEST
+
+START_TEST(reproducible)
+{
+    json_t *s1, *s2;
+    struct pb_error err;
+    ck_assert_int_eq(pb_aggregate_dir(dir, &s1, NULL, &err), 0);
+    ck_assert_int_eq(pb_aggregate_dir(dir, &s2, NULL, &err), 0);
+    ck_assert(json_equal(s1, s2));
+    json_decref(s1);
+    json_decref(s2);
+}
+END_TEST
+
+START_TEST(missing_files)
+{
+    struct pb_error err;
+    char *empty = tu_mkdtemp();
+    ck_assert_int_eq(pb_aggregate_dir(empty, NULL, NULL, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "config-resolved.json"));
+    free(tu_write_file(empty, "config-resolved.json", "{\"baseline\": "));
+    ck_assert_int_eq(pb_aggregate_dir(empty, NULL, NULL, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "config-resolved.json:1:"));
+    tu_rmtree(empty);
+    free(empty);
+}
+END_TEST
+
+Suite *aggregate_suite(void)
+{
+    Suite *s = suite_create("aggregate");
+    TCase *core = tcase_create("core");
+    TCase *errors = tcase_create("errors");
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_test(core, figures);
+    tcase_add_test(core, reproducible);
+    tcase_add_test(errors, missing_files);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, errors);
+    return s;
+}

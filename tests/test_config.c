@@ -1,0 +1,458 @@
+/* config: valid files load; every kind of error is reported with its exact
+ * file:line:column; expansion of placeholders. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+    dir = tu_mkdtemp();
+    ck_assert_ptr_nonnull(dir);
+    free(tu_write_file(dir, "w.py", "print('hi')\n"));
+    free(tu_write_file(dir, "w2.py", "print('hi')\n"));
+}
+
+static void teardown(void)
+{
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static const char *base_profilers =
+    "profilers:\n"
+    "  - name: plain\n"
+    "    baseline: true\n"
+    "    command: [\"{python}\", \"{script}\", \"{args}\"]\n"
+    "  - name: cProfile\n"
+    "    command: [\"{python}\", \"-m\", \"cProfile\", \"-o\", \"{outdir}/out.pstats\", \"{script}\", \"{args}\"]\n"
+    "    outputs: [out.pstats]\n"
+    "    runs: 2\n";
+
+/* Loads text as dir/c.yaml; returns the config (or NULL) and the diags. */
+static struct pb_config *load(const char *text, struct pb_diags *d)
+{
+    char *path = tu_write_file(dir, "c.yaml", text);
+    struct pb_config *cfg;
+
+    memset(d, 0, sizeof *d);
+    cfg = pb_config_load(path, NULL, d);
+    free(path);
+    return cfg;
+}
+
+/* Asserts that some diagnostic is at line:col and contains needle. */
+static void assert_diag(const struct pb_diags *d, int line, int col, const char *needle)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->items[i].line == line && d->items[i].col == col && strstr(d->items[i].msg, needle))
+            return;
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(stderr, "  diag %s:%d:%d: %s\n", d->items[i].file, d->items[i].line,
+                d->items[i].col, d->items[i].msg);
+    ck_abort_msg("no diagnostic at %d:%d containing '%s'", line, col, needle);
+}
+
+START_TEST(loads_valid_config)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "name: tiny\n"
+             "python: /bin/sh\n"
+             "defaults: {runs: 3, warmup: 0, timeout: 10, seed: 7}\n"
+             "workloads:\n"
+             "  - name: a\n"
+             "    script: w.py\n"
+             "    args: [\"--size\", \"10\"]\n"
+             "    hot: [f, C.g]\n"
+             "    tags: [cpu]\n"
+             "  - name: b\n"
+             "    script: ./w2.py\n"
+             "    timeout: 99\n"
+             "%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    ck_assert_str_eq(cfg->name, "tiny");
+    ck_assert_str_eq(cfg->python, "/bin/sh");
+    ck_assert_int_eq(cfg->runs, 3);
+    ck_assert_int_eq(cfg->warmup, 0);
+    ck_assert_int_eq(cfg->has_seed, 1);
+    ck_assert_uint_eq(cfg->seed, 7);
+    ck_assert_uint_eq(cfg->nworkloads, 2);
+    ck_assert_uint_eq(cfg->nprofilers, 2);
+    ck_assert_str_eq(cfg->profilers[cfg->baseline].name, "plain");
+    ck_assert_uint_eq(cfg->workloads[0].args.n, 2);
+    ck_assert_str_eq(cfg->workloads[0].hot.v[1], "C.g");
+    ck_assert_ptr_nonnull(strstr(cfg->workloads[1].script, "/w2.py"));
+    ck_assert_int_eq(cfg->workloads[1].script[0], '/');
+    /* precedence: profiler > workload > defaults */
+    ck_assert_int_eq(pb_config_runs(cfg, &cfg->workloads[0], &cfg->profilers[1]), 2);
+    ck_assert_int_eq(pb_config_runs(cfg, &cfg->workloads[0], &cfg->profilers[0]), 3);
+    ck_assert(pb_config_timeout(cfg, &cfg->workloads[1], &cfg->profilers[0]) == 99);
+    ck_assert(pb_config_timeout(cfg, &cfg->workloads[0], &cfg->profilers[0]) == 10);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(name_defaults_to_file_name)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text, "python: /bin/sh\nworkloads: [{name: a, script: w.py}]\n%s",
+             base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_nonnull(cfg);
+    ck_assert_str_eq(cfg->name, "c");
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(include_merges_definitions)
+{
+    struct pb_diags d;
+    free(tu_write_file(dir, "profs.yaml", base_profilers));
+    struct pb_config *cfg = load("include: [profs.yaml]\npython: /bin/sh\n"
+                                 "workloads: [{name: a, script: w.py}]\n"
+                                 "profilers:\n  - name: mine\n    command: [\"{python}\", \"{script}\"]\n", &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    ck_assert_uint_eq(cfg->nprofilers, 3);
+    ck_assert_str_eq(cfg->profilers[0].name, "plain");    /* included ones first */
+    ck_assert_str_eq(cfg->profilers[2].name, "mine");
+    ck_assert_str_eq(cfg->profilers[0].configdir, cfg->profilers[2].configdir);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(select_narrows_and_keeps_baseline)
+{
+    struct pb_diags d;
+    char text[4096];
+    struct pb_error err;
+    snprintf(text, sizeof text, "python: /bin/sh\n"
+             "workloads: [{name: a, script: w.py}, {name: b, script: w.py}]\n"
+             "select: {profilers: [cProfile], workloads: [b]}\n%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_nonnull(cfg);
+    ck_assert_int_eq(cfg->profilers[0].selected, 1);      /* baseline */
+    ck_assert_int_eq(cfg->profilers[1].selected, 1);
+    ck_assert_int_eq(cfg->workloads[0].selected, 0);
+    ck_assert_int_eq(cfg->workloads[1].selected, 1);
+    const char *w[] = { "a" };
+    ck_assert_int_eq(pb_config_select(cfg, NULL, 0, w, 1, &err), 0);
+    ck_assert_int_eq(cfg->workloads[0].selected, 1);
+    ck_assert_int_eq(cfg->workloads[1].selected, 0);
+    const char *bad[] = { "nosuch" };
+    ck_assert_int_eq(pb_config_select(cfg, bad, 1, NULL, 0, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no profiler named 'nosuch'"));
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(expands_placeholders)
+{
+    struct pb_diags d;
+    char text[4096];
+    struct pb_strv argv, args = { 0 }, hot = { 0 };
+    struct pb_error err;
+    snprintf(text, sizeof text, "python: /bin/sh\nworkloads: [{name: a, script: w.py}]\n%s"
+             "  - name: x\n    command: [\"{bindir}/tool\", \"--hot={hot}\", \"{{literal}}\", \"{args}\", \"{workload}-{profiler}\"]\n"
+             "    env: {OUT: \"{outdir}/f\"}\n", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    pb_strv_push(&args, "--size");
+    pb_strv_push(&args, "a b;$(rm -rf /)");
+    pb_strv_push(&hot, "f");
+    pb_strv_push(&hot, "C.g");
+    struct pb_expand_ctx ctx = { "/v/bin/python", "/v/bin", "/s.py", "/out", "wl", "x", "/cfg",
+                                 "/pb", &args, &hot };
+    ck_assert_int_eq(pb_config_expand_command(&cfg->profilers[2], &ctx, &argv, &err), 0);
+    ck_assert_uint_eq(argv.n, 6);
+    ck_assert_str_eq(argv.v[0], "/v/bin/tool");
+    ck_assert_str_eq(argv.v[1], "--hot=f,C.g");
+    ck_assert_str_eq(argv.v[2], "{literal}");
+    ck_assert_str_eq(argv.v[3], "--size");
+    ck_assert_str_eq(argv.v[4], "a b;$(rm -rf /)");     /* verbatim, one item */
+    ck_assert_str_eq(argv.v[5], "wl-x");
+    ck_assert_ptr_null(argv.v[6]);
+    char *env = pb_config_expand_string(cfg->profilers[2].env.v[0], &ctx, &err);
+    ck_assert_str_eq(env, "OUT=/out/f");
+    free(env);
+    pb_strv_release(&argv);
+    pb_strv_release(&args);
+    pb_strv_release(&hot);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
+/* ---- errors, each at its exact line and column ---- */
+
+START_TEST(unknown_key_with_suggestion)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load(
+        "python: /bin/sh\n"
+        "workloads:\n"
+        "  - name: a\n"
+        "    script: w.py\n"
+        "profilers:\n"
+        "  - name: plain\n"
+        "    baseline: true\n"
+        "    comand: [x]\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 8, 5, "unknown key 'comand' in a profiler (did you mean 'command'?)");
+    assert_diag(&d, 6, 5, "profiler has no 'command'");
+    ck_assert_ptr_nonnull(strstr(d.items[0].file, "c.yaml"));
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(wrong_types_have_hints)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load(
+        "python: /bin/sh\n"
+        "defaults:\n"
+        "  runs: many\n"
+        "  timeout: -3\n"
+        "workloads: w.py\n"
+        "profilers:\n"
+        "  - name: plain\n"
+        "    baseline: maybe\n"
+        "    command: \"python x.py\"\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 3, 9, "'runs' expects a whole number, found 'many'");
+    assert_diag(&d, 4, 12, "'timeout' must be above 0");
+    assert_diag(&d, 5, 12, "'workloads' expects a list");
+    assert_diag(&d, 5, 12, "check indentation");
+    assert_diag(&d, 8, 15, "'baseline' expects true or false");
+    assert_diag(&d, 9, 14, "'command' expects a list");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(every_error_is_reported)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads:\n"
+             "  - name: a\n"
+             "    script: missing.py\n"
+             "  - name: a\n"
+             "    script: w.py\n"
+             "    runz: 3\n"
+             "%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_uint_ge(d.n, 3);
+    assert_diag(&d, 4, 13, "workload script 'missing.py' not found");
+    assert_diag(&d, 5, 11, "duplicate workload name 'a' (first defined at ");
+    assert_diag(&d, 7, 5, "unknown key 'runz' in a workload (did you mean 'runs'?)");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(unknown_placeholder_at_its_column)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load(
+        "python: /bin/sh\n"
+        "workloads: [{name: a, script: w.py}]\n"
+        "profilers:\n"
+        "  - name: plain\n"
+        "    baseline: true\n"
+        "    command: [\"{python}\", \"-o\", \"{outdri}/x\", \"--a={args}\", \"{nonsense}\"]\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 6, 34, "unknown placeholder '{outdri}' (did you mean '{outdir}'?)");
+    assert_diag(&d, 6, 52, "'{args}' must be a list item of its own");
+    assert_diag(&d, 6, 62, "unknown placeholder '{nonsense}' (known: ");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(yaml_syntax_error_located)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load("python: /bin/sh\nworkloads: [a, b\nprofilers: []\n", &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "YAML syntax error"));
+    ck_assert_int_eq(d.items[0].line, 3);
+    ck_assert_int_gt(d.items[0].col, 0);
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(duplicate_key_and_bad_names)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load(
+        "python: /bin/sh\n"
+        "python: /bin/sh\n"
+        "workloads: [{name: \"../evil\", script: w.py}]\n"
+        "profilers: [{name: plain, baseline: true, command: [x]}]\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 2, 1, "duplicate key 'python' in the config (first at line 1)");
+    assert_diag(&d, 3, 20, "workload name '../evil' must be");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(baseline_required_and_unique)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load(
+        "python: /bin/sh\n"
+        "workloads: [{name: a, script: w.py}]\n"
+        "profilers: [{name: p, command: [x]}]\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 1, 1, "no baseline profiler");
+    pb_diags_release(&d);
+    cfg = load("python: /bin/sh\n"
+               "workloads: [{name: a, script: w.py}]\n"
+               "profilers:\n"
+               "  - {name: p, baseline: true, command: [x]}\n"
+               "  - {name: q, baseline: true, command: [x]}\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 5, 12, "second baseline profiler 'q'");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(include_errors)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load("include: [nope.yaml]\npython: /bin/sh\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 1, 11, "cannot include 'nope.yaml'");
+    pb_diags_release(&d);
+
+    free(tu_write_file(dir, "loop.yaml", "include: [c.yaml]\n"));
+    cfg = load("include: [loop.yaml]\npython: /bin/sh\n", &d);
+    ck_assert_ptr_null(cfg);
+    int found = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (strstr(d.items[i].msg, "include cycle") && strstr(d.items[i].file, "loop.yaml")
+            && d.items[i].line == 1 && d.items[i].col == 11)
+            found = 1;
+    ck_assert_msg(found, "no include-cycle error located in loop.yaml:1:11");
+    pb_diags_release(&d);
+
+    free(tu_write_file(dir, "inc.yaml", "python: /bin/sh\n"));
+    cfg = load("include: [inc.yaml]\n", &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_ptr_nonnull(strstr(d.items[0].file, "inc.yaml"));
+    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "only allowed in the top-level config"));
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(select_unknown_name)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text, "python: /bin/sh\nworkloads: [{name: a, script: w.py}]\n"
+             "select:\n  profilers: [cprofile]\n%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 4, 15, "select: no profiler named 'cprofile'");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(missing_interpreter)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text, "python: ./no/such/python\nworkloads: [{name: a, script: w.py}]\n%s",
+             base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 1, 9, "python interpreter './no/such/python' not found");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(empty_and_non_mapping_files)
+{
+    struct pb_diags d;
+    struct pb_config *cfg = load("", &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "empty"));
+    pb_diags_release(&d);
+    cfg = load("- a\n- b\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 1, 1, "a config must be a mapping");
+    pb_diags_release(&d);
+    memset(&d, 0, sizeof d);
+    cfg = pb_config_load("/nonexistent/x.yaml", NULL, &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_ptr_nonnull(strstr(d.items[0].msg, "cannot read config"));
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(deep_nesting_is_rejected_not_recursed)
+{
+    struct pb_diags d;
+    size_t depth = 20000;
+    char *text = malloc(depth * 2 + 64);
+    size_t n = (size_t)sprintf(text, "workloads: ");
+    for (size_t i = 0; i < depth; i++)
+        text[n++] = '[';
+    for (size_t i = 0; i < depth; i++)
+        text[n++] = ']';
+    text[n++] = '\n';
+    text[n] = '\0';
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_uint_ge(d.n, 1);
+    pb_diags_release(&d);
+    free(text);
+}
+END_TEST
+
+Suite *config_suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *core = tcase_create("core");
+    TCase *errors = tcase_create("errors");
+    TCase *limits = tcase_create("limits");
+
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_add_checked_fixture(limits, setup, teardown);
+    tcase_add_test(core, loads_valid_config);
+    tcase_add_test(core, name_defaults_to_file_name);
+    tcase_add_test(core, include_merges_definitions);
+    tcase_add_test(core, select_narrows_and_keeps_baseline);
+    tcase_add_test(core, expands_placeholders);
+    tcase_add_test(errors, unknown_key_with_suggestion);
+    tcase_add_test(errors, wrong_types_have_hints);
+    tcase_add_test(errors, every_error_is_reported);
+    tcase_add_test(errors, unknown_placeholder_at_its_column);
+    tcase_add_test(errors, yaml_syntax_error_located);
+    tcase_add_test(errors, duplicate_key_and_bad_names);
+    tcase_add_test(errors, baseline_required_and_unique);
+    tcase_add_test(errors, include_errors);
+    tcase_add_test(errors, select_unknown_name);
+    tcase_add_test(errors, missing_interpreter);
+    tcase_add_test(errors, empty_and_non_mapping_files);
+    tcase_add_test(limits, deep_nesting_is_rejected_not_recursed);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, errors);
+    suite_add_tcase(s, limits);
+    return s;
+}

@@ -1,0 +1,129 @@
+/* plan: rounds, warm-ups, per-pair run counts, seeded shuffles. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "plan.h"
+#include "testutil.h"
+
+static char *dir;
+static struct pb_config *cfg;
+
+static void setup(void)
+{
+    struct pb_diags d = { 0 };
+    dir = tu_mkdtemp();
+    free(tu_write_file(dir, "w.py", "pass\n"));
+    char *path = tu_write_file(dir, "c.yaml",
+        "python: /bin/sh\n"
+        "defaults: {runs: 3, warmup: 1}\n"
+        "workloads:\n"
+        "  - {name: a, script: w.py}\n"
+        "  - {name: b, script: w.py, runs: 4}\n"
+        "  - {name: c, script: w.py}\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [x]}\n"
+        "  - {name: fast, command: [x]}\n"
+        "  - {name: slow, command: [x], runs: 1, warmup: 0}\n");
+    cfg = pb_config_load(path, NULL, &d);
+    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
+    free(path);
+    pb_diags_release(&d);
+}
+
+static void teardown(void)
+{
+    pb_config_free(cfg);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static size_t count(const struct pb_plan *p, int round, const char *w, const char *pr)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if ((round == 99 || p->entries[i].round == round)
+            && (!w || !strcmp(cfg->workloads[p->entries[i].workload].name, w))
+            && (!pr || !strcmp(cfg->profilers[p->entries[i].profiler].name, pr)))
+            n++;
+    return n;
+}
+
+START_TEST(rounds_and_overrides)
+{
+    struct pb_plan p;
+    struct pb_error err;
+    ck_assert_int_eq(pb_plan_build(cfg, 1, &p, &err), 0);
+    /* warm-up: 3 workloads x (plain, fast) = 6; measured: a,c: 3+3+1, b: 4+4+1 */
+    ck_assert_uint_eq(count(&p, -1, NULL, NULL), 6);
+    ck_assert_uint_eq(count(&p, 99, "a", "plain"), 4);
+    ck_assert_uint_eq(count(&p, 99, "b", "plain"), 5);
+    ck_assert_uint_eq(count(&p, 99, "b", "slow"), 1);
+    ck_assert_uint_eq(count(&p, 3, NULL, NULL), 2);
+    ck_assert_uint_eq(p.n, 6 + 7 + 9 + 7);
+    /* warm-ups first, rounds in order, seq is the position */
+    for (size_t i = 0; i < p.n; i++) {
+        ck_assert_uint_eq(p.entries[i].seq, i);
+        if (i)
+            ck_assert_int_ge(p.entries[i].round, p.entries[i - 1].round);
+    }
+    pb_plan_release(&p);
+}
+END_TEST
+
+START_TEST(seeded_shuffle)
+{
+    struct pb_plan p1, p2, p3;
+    struct pb_error err;
+    ck_assert_int_eq(pb_plan_build(cfg, 42, &p1, &err), 0);
+    ck_assert_int_eq(pb_plan_build(cfg, 42, &p2, &err), 0);
+    ck_assert_int_eq(pb_plan_build(cfg, 43, &p3, &err), 0);
+    ck_assert_uint_eq(p1.n, p2.n);
+    for (size_t i = 0; i < p1.n; i++) {
+        ck_assert_int_eq(p1.entries[i].round, p2.entries[i].round);
+        ck_assert_uint_eq(p1.entries[i].workload, p2.entries[i].workload);
+        ck_assert_uint_eq(p1.entries[i].profiler, p2.entries[i].profiler);
+    }
+    int differs = 0;
+    for (size_t i = 0; i < p1.n; i++)
+        if (p1.entries[i].workload != p3.entries[i].workload
+            || p1.entries[i].profiler != p3.entries[i].profiler)
+            differs = 1;
+    ck_assert_msg(differs, "a different seed should give a different order");
+    pb_plan_release(&p1);
+    pb_plan_release(&p2);
+    pb_plan_release(&p3);
+}
+END_TEST
+
+START_TEST(selection)
+{
+    struct pb_plan p;
+    struct pb_error err;
+    const char *pr[] = { "slow" };
+    const char *w[] = { "a" };
+    ck_assert_int_eq(pb_config_select(cfg, pr, 1, w, 1, &err), 0);
+    ck_assert_int_eq(pb_plan_build(cfg, 1, &p, &err), 0);
+    ck_assert_uint_eq(p.n, 1 + 3 + 1);      /* plain warm-up, 3 plain, 1 slow */
+    ck_assert_uint_eq(count(&p, 99, "a", "slow"), 1);
+    pb_plan_release(&p);
+    for (size_t i = 0; i < cfg->nworkloads; i++)
+        cfg->workloads[i].selected = 0;
+    ck_assert_int_eq(pb_plan_build(cfg, 1, &p, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "nothing to run"));
+}
+END_TEST
+
+Suite *plan_suite(void)
+{
+    Suite *s = suite_create("plan");
+    TCase *core = tcase_create("core");
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_test(core, rounds_and_overrides);
+    tcase_add_test(core, seeded_shuffle);
+    tcase_add_test(core, selection);
+    suite_add_tcase(s, core);
+    return s;
+}

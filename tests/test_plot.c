@@ -1,0 +1,429 @@
+/* plot: gnuplot charts from stored results. These run the real gnuplot. */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plot.h"
+#include "summary.h"
+#include "testutil.h"
+
+#define FIX PB_FIXTURES_DIR
+
+static char *tmp;
+
+static void setup(void)
+{
+    tmp = tu_mkdtemp();
+    ck_assert_ptr_nonnull(tmp);
+}
+
+static void teardown(void)
+{
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
+static char *path_in(const char *dir, const char *name, const char *ext)
+{
+    static char buf[32][4096];
+    static int k;
+    char tmpbuf[4096];
+
+    /* dir may be an earlier result of this function */
+    snprintf(tmpbuf, sizeof tmpbuf, "%s/%s%s%s", dir, name, ext ? "." : "", ext ? ext : "");
+    k = (k + 1) % 32;
+    memcpy(buf[k], tmpbuf, sizeof tmpbuf);
+    return buf[k];
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+/* Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian). */
+static void png_size(const char *path, unsigned *w, unsigned *h)
+{
+    unsigned char b[24];
+    FILE *f = fopen(path, "rb");
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert_uint_eq(fread(b, 1, sizeof b, f), sizeof b);
+    fclose(f);
+    ck_assert_msg(memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(b + 12, "IHDR", 4) == 0,
+                  "%s is not a PNG", path);
+    *w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+    *h = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+}
+
+/* s as it appears in SVG text: gnuplot escapes & and < (a bare > is
+ * valid XML text). */
+static const char *xml(const char *s)
+{
+    static char buf[1024];
+    char *o = buf;
+
+    for (; *s && o < buf + sizeof buf - 8; s++) {
+        if (*s == '&')
+            o += sprintf(o, "&amp;");
+        else if (*s == '<')
+            o += sprintf(o, "&lt;");
+        else
+            *o++ = *s;
+    }
+    *o = '\0';
+    return buf;
+}
+
+/* Every chart's files exist, gnuplot's pictures have the size asked for,
+ * and every SVG names every profiler of the set. */
+static void check_charts(const char *out, const char *const *dirs, size_t ndirs,
+                         unsigned w, unsigned h)
+{
+    struct pb_error err;
+    struct pb_summary_set *set = pb_summary_set_load(dirs, ndirs, &err);
+
+    ck_assert_msg(set != NULL, "%s", err.msg);
+    for (size_t i = 0; pb_plot_charts[i].name; i++) {
+        const char *name = pb_plot_charts[i].name;
+        char *svg, want[128];
+        unsigned pw, ph;
+
+        ck_assert_msg(exists(path_in(out, name, "gp")), "%s.gp missing", name);
+        ck_assert_msg(exists(path_in(out, name, "dat")), "%s.dat missing", name);
+        ck_assert_msg(exists(path_in(out, name, "png")), "%s.png missing", name);
+        png_size(path_in(out, name, "png"), &pw, &ph);
+        ck_assert_uint_eq(pw, w);
+        ck_assert_uint_eq(ph, h);
+        svg = tu_read_file(path_in(out, name, "svg"));
+        ck_assert_msg(svg != NULL, "%s.svg missing", name);
+        snprintf(want, sizeof want, "width=\"%u\" height=\"%u\"", w, h);
+        ck_assert_msg(strstr(svg, want) != NULL, "%s.svg: no %s", name, want);
+        ck_assert_msg(strstr(svg, "</svg>") != NULL, "%s.svg is cut short", name);
+        for (size_t p = 0; p < set->nprofilers; p++)
+            ck_assert_msg(strstr(svg, xml(set->profilers[p].name)) != NULL,
+                          "%s.svg does not name '%s'", name, set->profilers[p].name);
+        free(svg);
+    }
+    pb_summary_set_free(set);
+}
+
+/* ---- core ---- */
+
+START_TEST(plots_small_fixture)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_plot_opts o;
+    struct pb_error err;
+    char *svg;
+
+    pb_plot_opts_init(&o);
+    o.width = 900;
+    o.height = 560;
+    ck_assert_msg(pb_plot_write(dirs, 1, tmp, &o, &err) == 0, "%s", err.msg);
+    check_charts(tmp, dirs, 1, 900, 560);
+
+    /* Timed-out pairs are shown as such, not dropped. */
+    svg = tu_read_file(path_in(tmp, "overhead", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "2 timed out"));
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "overhead-by-workload", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥252×"));
+    ck_assert_ptr_nonnull(strstr(svg, "timed out"));
+    ck_assert_ptr_nonnull(strstr(svg, "julia"));
+    free(svg);
+    /* Footer: CPU model, Python, date, pbench version. */
+    svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "E5-2680"));
+    ck_assert_ptr_nonnull(strstr(svg, "CPython 3.11.2"));
+    ck_assert_ptr_nonnull(strstr(svg, "2026-11-25"));
+    ck_assert_ptr_nonnull(strstr(svg, "pbench 0.1.0"));
+    free(svg);
+}
+END_TEST
+
+START_TEST(default_size_and_out_dir_created)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_error err;
+    char *out = path_in(tmp, "a/b/plots", NULL);
+
+    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    check_charts(out, dirs, 1, 1200, 700);
+}
+END_TEST
+
+/* The saved scripts re-run on their own, without a word from gnuplot. */
+START_TEST(scripts_rerun_cleanly)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_error err;
+
+    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    for (size_t i = 0; pb_plot_charts[i].name; i++) {
+        char cmd[4096], *out = NULL;
+        char *argv[] = { "gnuplot", "-e", cmd, NULL };
+        int rc;
+
+        snprintf(cmd, sizeof cmd, "cd '%s'; load '%s.gp'", tmp, pb_plot_charts[i].name);
+        rc = tu_run(argv, &out);
+        ck_assert_msg(rc == 0 && out[0] == '\0', "%s.gp: exit %d: %s",
+                      pb_plot_charts[i].name, rc, out);
+        free(out);
+    }
+}
+END_TEST
+
+START_TEST(plots_failed_pairs)
+{
+    const char *dirs[] = { FIX "/results-failed" };
+    struct pb_error err;
+    char *svg;
+
+    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    check_charts(tmp, dirs, 1, 1200, 700);
+    svg = tu_read_file(path_in(tmp, "overhead", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "failed on all 3 workloads"));   /* scalene_full */
+    ck_assert_ptr_nonnull(strstr(svg, "2 timed out"));                 /* memory_profiler */
+    ck_assert_ptr_nonnull(strstr(svg, "1 failed"));                    /* py_spy */
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "overhead-by-workload", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, ">failed<"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥99.4×"));
+    ck_assert_ptr_nonnull(strstr(svg, "1.01×*"));                     /* partial */
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "memory", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "failed on all 3 workloads"));
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "Not shown, no result: scalene_full"));
+    free(svg);
+}
+END_TEST
+
+START_TEST(plots_several_runs)
+{
+    const char *dirs[] = { FIX "/results-small", FIX "/results-failed" };
+    struct pb_error err;
+    char *svg;
+
+    ck_assert_msg(pb_plot_write(dirs, 2, tmp, NULL, &err) == 0, "%s", err.msg);
+    check_charts(tmp, dirs, 2, 1200, 700);
+    svg = tu_read_file(path_in(tmp, "overhead", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "run 1: all, 2026-11-25 (results-small)"));
+    ck_assert_ptr_nonnull(strstr(svg, "run 2: retry, 2026-11-27 (results-failed)"));
+    ck_assert_ptr_nonnull(strstr(svg, "austin"));
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "overhead-by-workload", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "cProfile [2]"));
+    ck_assert_ptr_nonnull(strstr(svg, "profile [1]"));
+    free(svg);
+}
+END_TEST
+
+/* A results directory whose names would trip gnuplot: quotes, enhanced
+ * text markup (_ ^ @ { }), XML specials, a backslash. */
+static const char *const odd_names[] = {
+    "it's \"quoted\"", "under_score_x", "a&b<c>", "x^2_{y}@z", "back\\slash",
+};
+
+static void write_odd_results(const char *dir)
+{
+    json_t *pairs = json_array(), *profs = json_array(), *root, *meta;
+    const char *wl[] = { "w_one", "two" };
+    char path[4096];
+
+    for (size_t w = 0; w < 2; w++)
+        json_array_append_new(pairs, json_pack(
+            "{s:s, s:s, s:s, s:i, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}}",
+            "workload", wl[w], "profiler", "plain", "status", "ok", "runs", 3,
+            "wall_ratio", "value", 1.0, "lo", 0.98, "hi", 1.02,
+            "cpu_ratio", "value", 1.0, "lo", 0.98, "hi", 1.02,
+            "mem_ratio", "value", 1.0, "lo", 0.99, "hi", 1.01));
+    for (size_t i = 0; i < sizeof odd_names / sizeof odd_names[0]; i++) {
+        double v = 1.1 + i * 0.7;
+        for (size_t w = 0; w < 2; w++)
+            json_array_append_new(pairs, json_pack(
+                "{s:s, s:s, s:s, s:i, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}}",
+                "workload", wl[w], "profiler", odd_names[i], "status", "ok", "runs", 3,
+                "wall_ratio", "value", v, "lo", v * 0.97, "hi", v * 1.03,
+                "cpu_ratio", "value", v * 1.1, "lo", v, "hi", v * 1.2,
+                "mem_ratio", "value", 1.2, "lo", 1.1, "hi", 1.3));
+        json_array_append_new(profs, json_pack(
+            "{s:s, s:i, s:i, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}}",
+            "name", odd_names[i], "workloads_ok", 2, "workloads_failed", 0,
+            "wall_geomean", "value", v, "lo", v * 0.97, "hi", v * 1.03,
+            "cpu_geomean", "value", v * 1.1, "lo", v, "hi", v * 1.2,
+            "mem_geomean", "value", 1.2, "lo", 1.1, "hi", 1.3));
+    }
+    meta = json_pack("{s:s, s:s, s:s, s:{s:s, s:i}, s:{s:s, s:s}}",
+                     "pbench_version", "0.1.0", "config_name", "odd 'names'",
+                     "started", "2026-12-01T10:00:00Z",
+                     "host", "cpu_model", "Some \"CPU\" & co", "cores", 4,
+                     "python", "version", "3.12.1", "implementation", "CPython");
+    root = json_pack("{s:o, s:s, s:f, s:o, s:o}", "meta", meta, "baseline", "plain",
+                     "confidence", 0.95, "pairs", pairs, "profilers", profs);
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    ck_assert_int_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
+    json_decref(root);
+}
+
+START_TEST(odd_names_do_not_break_gnuplot)
+{
+    const char *res = path_in(tmp, "res", NULL);
+    const char *out = path_in(tmp, "plots", NULL);
+    const char *dirs[] = { res };
+    struct pb_error err;
+    char *gp;
+
+    ck_assert_int_eq(mkdir(res, 0777), 0);
+    write_odd_results(res);
+    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    check_charts(out, dirs, 1, 1200, 700);
+    gp = tu_read_file(path_in(out, "overhead", "gp"));
+    ck_assert_ptr_nonnull(strstr(gp, "'it''s \"quoted\"'"));
+    ck_assert_ptr_nonnull(strstr(gp, "noenhanced"));
+    free(gp);
+}
+END_TEST
+
+/* ---- errors ---- */
+
+START_TEST(missing_results_dir)
+{
+    const char *dirs[] = { "/nonexistent/results-q" };
+    struct pb_error err;
+    char buf[4096];
+
+    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, NULL, &err), -1);
+    pb_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "/nonexistent/results-q: no such results directory"), "%s", buf);
+}
+END_TEST
+
+START_TEST(corrupt_results_dir)
+{
+    const char *dirs[] = { FIX "/results-corrupt" };
+    struct pb_error err;
+    char buf[4096];
+
+    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, NULL, &err), -1);
+    pb_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "results-corrupt/summary.json:38:") && strstr(buf, "invalid JSON"),
+                  "%s", buf);
+    ck_assert(!exists(path_in(tmp, "overhead", "png")));
+}
+END_TEST
+
+START_TEST(gnuplot_missing)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_plot_opts o;
+    struct pb_error err;
+
+    pb_plot_opts_init(&o);
+    o.gnuplot = "/nonexistent/gnuplot";
+    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, &o, &err), -1);
+    ck_assert_msg(strstr(err.msg, "cannot run '/nonexistent/gnuplot'")
+                  && strstr(err.msg, "No such file"), "%s", err.msg);
+}
+END_TEST
+
+/* gnuplot's own complaint ends up in the error. */
+START_TEST(gnuplot_failure_is_reported)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_plot_opts o;
+    struct pb_error err;
+    char *fake = tu_write_file(tmp, "fake-gnuplot",
+                               "#!/bin/sh\necho \"\\\"$1\\\" line 3: it broke\" >&2\nexit 3\n");
+    char buf[4096];
+
+    ck_assert_int_eq(chmod(fake, 0755), 0);
+    pb_plot_opts_init(&o);
+    o.gnuplot = fake;
+    ck_assert_int_eq(pb_plot_write(dirs, 1, path_in(tmp, "out", NULL), &o, &err), -1);
+    pb_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "overhead.gp: gnuplot exited with status 3")
+                  && strstr(buf, "\"overhead.gp\" line 3: it broke"), "%s", buf);
+    free(fake);
+}
+END_TEST
+
+START_TEST(bad_size)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_plot_opts o;
+    struct pb_error err;
+
+    pb_plot_opts_init(&o);
+    o.width = 100;
+    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, &o, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "out of range"));
+}
+END_TEST
+
+/* ---- the command ---- */
+
+static int cmd(int argc, const char **argv)
+{
+    return pb_plot_cmd(argc, (char **)argv);
+}
+
+START_TEST(cmd_exit_codes)
+{
+    const char *out = path_in(tmp, "p", NULL);
+    const char *ok[] = { "plot", FIX "/results-small", "-o", out, "--width", "800",
+                         "--height", "500" };
+    const char *none[] = { "plot" };
+    const char *badw[] = { "plot", FIX "/results-small", "--width", "huge" };
+    const char *badopt[] = { "plot", "--frobnicate", FIX "/results-small" };
+    const char *missing[] = { "plot", "/nonexistent/r", "-o", out };
+    unsigned w, h;
+
+    ck_assert_int_eq(cmd(8, ok), 0);
+    png_size(path_in(out, "overhead", "png"), &w, &h);
+    ck_assert_uint_eq(w, 800);
+    ck_assert_uint_eq(h, 500);
+    ck_assert_int_eq(cmd(1, none), 2);
+    ck_assert_int_eq(cmd(4, badw), 2);
+    ck_assert_int_eq(cmd(3, badopt), 2);
+    ck_assert_int_eq(cmd(4, missing), 1);
+}
+END_TEST
+
+Suite *plot_suite(void)
+{
+    Suite *s = suite_create("plot");
+    TCase *core = tcase_create("core");
+    TCase *errors = tcase_create("errors");
+    TCase *command = tcase_create("command");
+
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_set_timeout(core, 60);
+    tcase_add_test(core, plots_small_fixture);
+    tcase_add_test(core, default_size_and_out_dir_created);
+    tcase_add_test(core, scripts_rerun_cleanly);
+    tcase_add_test(core, plots_failed_pairs);
+    tcase_add_test(core, plots_several_runs);
+    tcase_add_test(core, odd_names_do_not_break_gnuplot);
+    suite_add_tcase(s, core);
+
+    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_add_test(errors, missing_results_dir);
+    tcase_add_test(errors, corrupt_results_dir);
+    tcase_add_test(errors, gnuplot_missing);
+    tcase_add_test(errors, gnuplot_failure_is_reported);
+    tcase_add_test(errors, bad_size);
+    suite_add_tcase(s, errors);
+
+    tcase_add_checked_fixture(command, setup, teardown);
+    tcase_set_timeout(command, 60);
+    tcase_add_test(command, cmd_exit_codes);
+    suite_add_tcase(s, command);
+    return s;
+}

@@ -1,0 +1,328 @@
+/* report: report.md from stored results. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plot.h"
+#include "report.h"
+#include "summary.h"
+#include "testutil.h"
+
+#define FIX PB_FIXTURES_DIR
+
+static char *tmp;
+
+static void setup(void)
+{
+    tmp = tu_mkdtemp();
+    ck_assert_ptr_nonnull(tmp);
+}
+
+static void teardown(void)
+{
+    tu_rmtree(tmp);
+    free(tmp);
+}
+
+static char *in_tmp(const char *name)
+{
+    static char buf[32][4096];
+    static int k;
+
+    k = (k + 1) % 32;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmp, name);
+    return buf[k];
+}
+
+/* Copies a fixture directory into tmp (tests never write into the
+ * source tree). Returns its new path. */
+static char *copy_fixture(const char *name)
+{
+    char cmd[4096];
+    char *argv[] = { "cp", "-r", cmd, tmp, NULL };
+
+    snprintf(cmd, sizeof cmd, "%s/%s", FIX, name);
+    ck_assert_int_eq(tu_run(argv, NULL), 0);
+    return in_tmp(name);
+}
+
+/* Every Markdown link target "](target)" in text, relative to dir,
+ * names an existing file. Returns how many links there were. */
+static int check_links(const char *text, const char *dir)
+{
+    int n = 0;
+
+    for (const char *p = strstr(text, "]("); p; p = strstr(p + 2, "](")) {
+        const char *s = p + 2, *e = strchr(s, ')');
+        char path[4096];
+        struct stat st;
+
+        ck_assert_ptr_nonnull(e);
+        if (strncmp(s, "#", 1) == 0 || strncmp(s, "http", 4) == 0)
+            continue;                   /* anchors, web links */
+        ck_assert_msg(s[0] != '/', "link %.*s is not relative", (int)(e - s), s);
+        snprintf(path, sizeof path, "%s/%.*s", dir, (int)(e - s), s);
+        ck_assert_msg(stat(path, &st) == 0 && S_ISREG(st.st_mode), "link %s does not resolve",
+                      path);
+        n++;
+    }
+    return n;
+}
+
+static void check_names(const char *text, const char *const *dirs, size_t ndirs)
+{
+    struct pb_error err;
+    struct pb_summary_set *set = pb_summary_set_load(dirs, ndirs, &err);
+
+    ck_assert_msg(set != NULL, "%s", err.msg);
+    ck_assert_uint_gt(set->nprofilers, 0);
+    for (size_t i = 0; i < set->nprofilers; i++)
+        ck_assert_msg(strstr(text, set->profilers[i].name) != NULL, "report lacks '%s'",
+                      set->profilers[i].name);
+    pb_summary_set_free(set);
+}
+
+/* ---- core ---- */
+
+START_TEST(report_small_fixture)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    const char *plots = in_tmp("plots");
+    const char *report = in_tmp("report.md");
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(pb_plot_write(dirs, 1, plots, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(pb_report_write(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
+    text = tu_read_file(report);
+    ck_assert_ptr_nonnull(text);
+    check_names(text, dirs, 1);
+    /* 4 charts: PNG, SVG and script each. */
+    ck_assert_int_eq(check_links(text, tmp), 12);
+    for (size_t i = 0; pb_plot_charts[i].name; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "](plots/%s.png)", pb_plot_charts[i].name);
+        ck_assert_msg(strstr(text, want) != NULL, "no %s", want);
+    }
+    ck_assert_ptr_nonnull(strstr(text, "## Machine and versions"));
+    ck_assert_ptr_nonnull(strstr(text, "E5-2680"));
+    ck_assert_ptr_nonnull(strstr(text, "CPython 3.11.2"));
+    ck_assert_ptr_nonnull(strstr(text, "| pyinstrument | 5.1.3 |"));
+    ck_assert_ptr_nonnull(strstr(text, "2 timed out (julia, calls)"));
+    ck_assert_ptr_nonnull(strstr(text, "≥252× timed out"));
+    ck_assert_ptr_nonnull(strstr(text, "| memory_profiler | julia | timeout after 300 s |"));
+    ck_assert_ptr_nonnull(strstr(text, "## Baseline"));
+    ck_assert_ptr_null(strstr(text, "## Runs"));            /* one run */
+    free(text);
+}
+END_TEST
+
+START_TEST(report_failed_fixture_gives_reasons)
+{
+    const char *dirs[] = { FIX "/results-failed" };
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    check_names(text, dirs, 1);
+    ck_assert_ptr_nonnull(strstr(text, "## Failures and timeouts"));
+    ck_assert_ptr_nonnull(strstr(text, "| py_spy | threads | failed | 3 | 3 | 0 | exited with "
+                                       "status 1: Error: Failed to find python version"));
+    ck_assert_ptr_nonnull(strstr(text, "| cProfile | io_sleep | partial |"));
+    ck_assert_ptr_nonnull(strstr(text, "killed by signal 11 (SIGSEGV)"));
+    ck_assert_ptr_nonnull(strstr(text, "| scalene_full | 2.4.0 | no result |"));
+    ck_assert_ptr_null(strstr(text, "!["));                 /* no plots dir: no charts */
+    free(text);
+}
+END_TEST
+
+START_TEST(report_several_runs)
+{
+    const char *dirs[] = { FIX "/results-small", FIX "/results-failed" };
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(pb_plot_write(dirs, 2, in_tmp("charts"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(pb_report_write(dirs, 2, in_tmp("sub-r.md"), in_tmp("charts"), &err) == 0,
+                  "%s", err.msg);
+    text = tu_read_file(in_tmp("sub-r.md"));
+    check_names(text, dirs, 2);
+    ck_assert_int_eq(check_links(text, tmp), 12);
+    ck_assert_ptr_nonnull(strstr(text, "## Runs"));
+    ck_assert_ptr_nonnull(strstr(text, "- cProfile: shown from run 2; also in run 1"));
+    ck_assert_ptr_nonnull(strstr(text, "| austin | 3.7.0 |"));
+    ck_assert_ptr_nonnull(strstr(text, "profile [1]"));
+    free(text);
+}
+END_TEST
+
+/* Charts in a directory beside the report's: the links climb out. */
+START_TEST(links_are_relative_to_the_report)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_error err;
+    char *text;
+
+    ck_assert_int_eq(mkdir(in_tmp("docs"), 0777), 0);
+    ck_assert_msg(pb_plot_write(dirs, 1, in_tmp("out/charts"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("docs/r.md"), in_tmp("out/charts"), &err) == 0,
+                  "%s", err.msg);
+    text = tu_read_file(in_tmp("docs/r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "](../out/charts/overhead.png)"));
+    ck_assert_int_eq(check_links(text, in_tmp("docs")), 12);
+    free(text);
+}
+END_TEST
+
+START_TEST(missing_charts_are_noted)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_error err;
+    char *text;
+
+    ck_assert_int_eq(mkdir(in_tmp("empty"), 0777), 0);
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), in_tmp("empty"), &err) == 0,
+                  "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "Chart not found: overhead.png"));
+    ck_assert_int_eq(check_links(text, tmp), 0);
+    free(text);
+}
+END_TEST
+
+/* Names that are Markdown markup stay text, and the tables keep their
+ * columns. */
+START_TEST(markdown_is_escaped)
+{
+    char *res = copy_fixture("results-failed");
+    const char *dirs[] = { res };
+    char cmd[8192], *text;
+    char *argv[] = { "sh", "-c", cmd, NULL };
+    struct pb_error err;
+
+    snprintf(cmd, sizeof cmd, "sed -i 's/\"austin\"/\"*au|stin* _x_ [l](u)\"/g' "
+             "'%s/summary.json' '%s/meta.json'", res, res);
+    ck_assert_int_eq(tu_run(argv, NULL), 0);
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "| \\*au\\|stin\\* \\_x\\_ \\[l\\](u) | 3.7.0 |"));
+    free(text);
+}
+END_TEST
+
+/* ---- errors ---- */
+
+START_TEST(bad_results_dir)
+{
+    const char *dirs[] = { FIX "/results-corrupt" };
+    const char *missing[] = { "/nonexistent/r" };
+    struct pb_error err;
+
+    ck_assert_int_eq(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err), -1);
+    ck_assert_int_eq(err.line, 38);
+    ck_assert_ptr_nonnull(strstr(err.msg, "invalid JSON"));
+    ck_assert_int_eq(pb_report_write(missing, 1, in_tmp("r.md"), NULL, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no such results directory"));
+    ck_assert_int_ne(access(in_tmp("r.md"), F_OK), 0);
+}
+END_TEST
+
+START_TEST(unwritable_report)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_error err;
+    char buf[4096];
+
+    ck_assert_int_eq(pb_report_write(dirs, 1, in_tmp("no/such/dir/r.md"), NULL, &err), -1);
+    pb_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "no/such/dir/r.md: cannot write the report: No such file"),
+                  "%s", buf);
+}
+END_TEST
+
+/* ---- the command ---- */
+
+static int cmd(int argc, const char **argv)
+{
+    return pb_report_cmd(argc, (char **)argv);
+}
+
+START_TEST(cmd_defaults_into_results_dir)
+{
+    char *res = copy_fixture("results-small");
+    const char *argv[] = { "report", res };
+    char path[4096], *text;
+
+    ck_assert_int_eq(cmd(2, argv), 0);
+    snprintf(path, sizeof path, "%s/report.md", res);
+    text = tu_read_file(path);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "](plots/overhead.png)"));
+    ck_assert_int_eq(check_links(text, res), 12);
+    free(text);
+}
+END_TEST
+
+START_TEST(cmd_options_and_exit_codes)
+{
+    char *res = copy_fixture("results-failed");
+    const char *with_o[] = { "report", res, "-o", in_tmp("x.md"), "--plots", in_tmp("pl") };
+    const char *no_plot[] = { "report", "--no-plot", res, "-o", in_tmp("y.md") };
+    const char *none[] = { "report" };
+    const char *bad[] = { "report", res, "--bogus" };
+    const char *missing[] = { "report", "/nonexistent/r" };
+    const char *corrupt[] = { "report", FIX "/results-corrupt", "-o", in_tmp("z.md") };
+    const char *nognuplot[] = { "report", res, "-o", in_tmp("w.md"), "--plots", in_tmp("q"),
+                                "--gnuplot", "/nonexistent/gp" };
+    char *text;
+
+    ck_assert_int_eq(cmd(6, with_o), 0);
+    text = tu_read_file(in_tmp("x.md"));
+    ck_assert_ptr_nonnull(strstr(text, "](pl/overhead.png)"));
+    free(text);
+    ck_assert_int_eq(cmd(5, no_plot), 0);          /* no charts in res/plots: noted */
+    text = tu_read_file(in_tmp("y.md"));
+    ck_assert_ptr_nonnull(strstr(text, "Chart not found"));
+    free(text);
+    ck_assert_int_eq(cmd(1, none), 2);
+    ck_assert_int_eq(cmd(3, bad), 2);
+    ck_assert_int_eq(cmd(2, missing), 1);
+    ck_assert_int_eq(cmd(4, corrupt), 1);
+    ck_assert_int_eq(cmd(8, nognuplot), 1);
+    ck_assert_int_ne(access(in_tmp("w.md"), F_OK), 0);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *core = tcase_create("core");
+    TCase *errors = tcase_create("errors");
+    TCase *command = tcase_create("command");
+
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_set_timeout(core, 60);
+    tcase_add_test(core, report_small_fixture);
+    tcase_add_test(core, report_failed_fixture_gives_reasons);
+    tcase_add_test(core, report_several_runs);
+    tcase_add_test(core, links_are_relative_to_the_report);
+    tcase_add_test(core, missing_charts_are_noted);
+    tcase_add_test(core, markdown_is_escaped);
+    suite_add_tcase(s, core);
+
+    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_add_test(errors, bad_results_dir);
+    tcase_add_test(errors, unwritable_report);
+    suite_add_tcase(s, errors);
+
+    tcase_add_checked_fixture(command, setup, teardown);
+    tcase_set_timeout(command, 60);
+    tcase_add_test(command, cmd_defaults_into_results_dir);
+    tcase_add_test(command, cmd_options_and_exit_codes);
+    suite_add_tcase(s, command);
+    return s;
+}

@@ -1,0 +1,645 @@
+/* Tests of the built-in sampler (harness/sampler/): end to end through
+ * pb_sampler_cmd on tiny Python targets (tests/sampler_targets/), whose
+ * time split is known by construction, plus the decoders underneath. */
+#include <check.h>
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sampler/elfsym.h"
+#include "sampler/linetable.h"
+#include "sampler/procfs.h"
+#include "sampler/sampler.h"
+#include "testutil.h"
+
+#define TARGETS PB_SOURCE_DIR "/tests/sampler_targets"
+
+static char *tmpdir;
+
+static void setup(void)
+{
+    tmpdir = tu_mkdtemp();
+    ck_assert_ptr_nonnull(tmpdir);
+}
+
+static void teardown(void)
+{
+    tu_rmtree(tmpdir);
+    free(tmpdir);
+}
+
+static char *tmp_path(const char *name)
+{
+    size_t n = strlen(tmpdir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    snprintf(p, n, "%s/%s", tmpdir, name);
+    return p;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Runs pb_sampler_cmd(args) in a child, as `pbench sample` would run,
+ * with its stdout and stderr (and the target's) captured into *out
+ * (caller frees). Returns its exit code. */
+static int sample_run(const char *const *args, char **out)
+{
+    int pfd[2], status, argc = 0;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    ssize_t got;
+    pid_t pid;
+
+    while (args[argc])
+        argc++;
+    ck_assert_int_eq(pipe(pfd), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(pfd[0]);
+        dup2(pfd[1], 1);
+        dup2(pfd[1], 2);
+        close(pfd[1]);
+        _exit(pb_sampler_cmd(argc, (char **)args));
+    }
+    close(pfd[1]);
+    for (;;) {
+        if (cap - len < 4096) {
+            cap = cap ? cap * 2 : 8192;
+            buf = realloc(buf, cap + 1);
+        }
+        got = read(pfd[0], buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    buf[len] = '\0';
+    close(pfd[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    *out = buf;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static json_t *load_json(const char *path)
+{
+    json_error_t jerr;
+    json_t *j = json_load_file(path, 0, &jerr);
+
+    ck_assert_msg(j != NULL, "%s: %s (line %d)", path, jerr.text, jerr.line);
+    return j;
+}
+
+static long num(json_t *obj, const char *k1, const char *k2)
+{
+    json_t *v = json_object_get(obj, k1);
+
+    if (k2)
+        v = json_object_get(v, k2);
+    ck_assert_msg(json_is_number(v), "missing number %s.%s", k1, k2 ? k2 : "");
+    return (long)json_number_value(v);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The "functions" entry for function in a file ending with file, or NULL. */
+static json_t *function(json_t *root, const char *name, const char *file)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(json_object_get(root, "functions"), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "function")), name) == 0 &&
+            ends_with(json_string_value(json_object_get(e, "file")), file))
+            return e;
+    }
+    return NULL;
+}
+
+/* The line of the first line of path that contains marker. */
+static int marker_line(const char *path, const char *marker)
+{
+    char *text = tu_read_file(path);
+    int line = 1;
+
+    ck_assert_ptr_nonnull(text);
+    for (char *p = text; *p; p++) {
+        if (strncmp(p, marker, strlen(marker)) == 0) {
+            free(text);
+            return line;
+        }
+        line += *p == '\n';
+    }
+    free(text);
+    ck_abort_msg("no '%s' in %s", marker, path);
+    return 0;
+}
+
+/* ---- core -------------------------------------------------------------- */
+
+START_TEST(test_split_attribution)
+{
+    char *json = tmp_path("split.json"), *collapsed = tmp_path("split.collapsed");
+    const char *args[] = { "sample", "-r", "500", "--seed", "1", "-o", json, "--",
+                           tu_python(), TARGETS "/split.py", "--seconds", "1.5", NULL };
+    char *out = NULL, *text;
+    json_t *root, *hot, *cold, *e, *best = NULL;
+    long nhot, ncold, taken;
+    double share;
+    int hot_line = marker_line(TARGETS "/split.py", "# HOT LINE");
+    size_t i;
+
+    ck_assert_int_eq(sample_run(args, &out), 0);
+    root = load_json(json);
+
+    /* The schema's fixed parts. */
+    ck_assert_str_eq(json_string_value(json_object_get(root, "schema")), "pbench-sample/1");
+    ck_assert_int_eq(num(root, "rate_hz", NULL), 500);
+    ck_assert(json_number_value(json_object_get(root, "duration_s")) > 1.0);
+    ck_assert_int_gt(num(root, "ticks", NULL), 100);
+    taken = num(root, "samples", "taken");
+    ck_assert_int_gt(taken, 100);
+    ck_assert_int_ge(num(root, "samples", "dropped"), 0);
+    ck_assert(json_is_number(json_object_get(json_object_get(root, "sampler"), "cpu_s")));
+    ck_assert_int_eq(json_array_size(json_object_get(root, "processes")), 1);
+    e = json_array_get(json_object_get(root, "processes"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "status")), "python");
+    ck_assert_int_eq(json_array_size(json_object_get(e, "threads")), 1);
+
+    /* ~90% of the two functions' samples in hot (85-95 allowed). */
+    hot = function(root, "hot", "split.py");
+    cold = function(root, "cold", "split.py");
+    ck_assert_ptr_nonnull(hot);
+    ck_assert_ptr_nonnull(cold);
+    nhot = num(hot, "total", "wall");
+    ncold = num(cold, "total", "wall");
+    share = (double)nhot / (double)(nhot + ncold);
+    ck_assert_msg(share >= 0.85 && share <= 0.95, "hot got %.1f%% (%ld vs %ld)",
+                  100 * share, nhot, ncold);
+    ck_assert_msg(nhot + ncold >= taken * 8 / 10, "hot+cold only %ld of %ld", nhot + ncold, taken);
+    ck_assert_int_eq(num(hot, "self", "cpu") > 0, 1);
+    ck_assert_int_eq(json_array_size(json_object_get(hot, "threads")), 1);
+
+    /* The hottest line (by self samples) is hot's loop body. */
+    json_array_foreach(json_object_get(root, "lines"), i, e) {
+        if (!best || num(e, "self", "wall") > num(best, "self", "wall"))
+            best = e;
+    }
+    ck_assert_ptr_nonnull(best);
+    ck_assert_str_eq(json_string_value(json_object_get(best, "function")), "hot");
+    ck_assert_int_eq(num(best, "line", NULL), hot_line);
+
+    /* Collapsed stacks beside the JSON, and the summary on stderr. */
+    text = tu_read_file(collapsed);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, ";main (") && strstr(text, ";hot (") != NULL, "%s", text);
+    for (char *line = text; *line;) {
+        char *nl = strchr(line, '\n'), *sp;
+        ck_assert_ptr_nonnull(nl);
+        *nl = '\0';
+        sp = strrchr(line, ' ');
+        ck_assert_msg(sp && strncmp(line, "process ", 8) == 0 && atol(sp + 1) > 0, "bad line: %s",
+                      line);
+        line = nl + 1;
+    }
+    ck_assert_msg(strstr(out, "hot (split.py:") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "split done") != NULL, "%s", out);
+    free(text);
+    json_decref(root);
+    free(out);
+    free(json);
+    free(collapsed);
+}
+END_TEST
+
+START_TEST(test_worker_thread)
+{
+    char *json = tmp_path("thread.json");
+    const char *args[] = { "sample", "-q", "-r", "200", "-o", json, "--",
+                           tu_python(), TARGETS "/worker_thread.py", "--seconds", "1.2", NULL };
+    char *out = NULL;
+    json_t *root, *f, *proc, *t, *th;
+    long pid;
+    size_t i;
+
+    ck_assert_int_eq(sample_run(args, &out), 0);
+    root = load_json(json);
+    f = function(root, "worker_hot", "worker_thread.py");
+    ck_assert_msg(f != NULL, "worker_hot not found: %s", out);
+    proc = json_array_get(json_object_get(root, "processes"), 0);
+    pid = num(proc, "pid", NULL);
+    ck_assert_int_eq(pid, num(root, "pid", NULL));
+    ck_assert_int_ge(json_array_size(json_object_get(proc, "threads")), 2);
+    /* Found only in the worker thread, and mostly on CPU there. */
+    ck_assert_int_eq(json_array_size(json_object_get(f, "threads")), 1);
+    th = json_array_get(json_object_get(f, "threads"), 0);
+    ck_assert_int_ne(num(th, "tid", NULL), pid);
+    ck_assert_int_gt(num(f, "total", "wall"), 100);
+    ck_assert_int_gt(num(f, "total", "cpu"), num(f, "total", "wall") * 7 / 10);
+    /* The main thread waits in join(): wall samples, few on CPU. */
+    json_array_foreach(json_object_get(proc, "threads"), i, t) {
+        if (num(t, "tid", NULL) == pid) {
+            ck_assert_int_gt(num(t, "samples", "wall"), 100);
+            ck_assert_int_lt(num(t, "samples", "cpu"), num(t, "samples", "wall") * 3 / 10);
+        }
+    }
+    json_decref(root);
+    free(out);
+    free(json);
+}
+END_TEST
+
+/* Runs mp_child.py with the given start method; returns the JSON. */
+static json_t *run_mp(const char *method, int follow, const char *seconds)
+{
+    char *json = tmp_path("mp.json");
+    const char *args[] = { "sample", "-q", "-r", "200", follow ? "--subprocesses" : "-q",
+                           "-o", json, "--", tu_python(), TARGETS "/mp_child.py",
+                           "--method", method, "--seconds", seconds, NULL };
+    char *out = NULL;
+    json_t *root;
+
+    ck_assert_int_eq(sample_run(args, &out), 0);
+    ck_assert_msg(strstr(out, "child exit code 0") != NULL, "%s", out);
+    root = load_json(json);
+    free(out);
+    free(json);
+    return root;
+}
+
+static void check_child_found(json_t *root)
+{
+    json_t *f = function(root, "child_hot", "mp_child.py"), *th;
+    long root_pid = num(root, "pid", NULL);
+
+    ck_assert_msg(f != NULL, "child_hot not found");
+    ck_assert_int_gt(num(f, "total", "cpu"), 50);
+    th = json_array_get(json_object_get(f, "threads"), 0);
+    ck_assert_int_ne(num(th, "pid", NULL), root_pid);
+    ck_assert_int_ge(json_array_size(json_object_get(root, "processes")), 2);
+}
+
+START_TEST(test_subprocess_fork)
+{
+    json_t *root = run_mp("fork", 1, "1.2");
+
+    check_child_found(root);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(test_subprocess_spawn)
+{
+    json_t *root = run_mp("spawn", 1, "1.2");
+
+    check_child_found(root);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(test_subprocess_not_followed)
+{
+    json_t *root = run_mp("fork", 0, "0.5");
+
+    ck_assert_ptr_null(function(root, "child_hot", "mp_child.py"));
+    ck_assert_int_eq(json_array_size(json_object_get(root, "processes")), 1);
+    json_decref(root);
+}
+END_TEST
+
+/* The target leaves while being sampled: exit status passed through,
+ * sampling ends cleanly, outputs written. */
+static void check_abrupt_end(const char *how, int want_rc)
+{
+    char *json = tmp_path("end.json"), *collapsed = tmp_path("end.collapsed");
+    const char *args[] = { "sample", "-r", "1000", "-o", json, "--", tu_python(),
+                           TARGETS "/exit_midway.py", "--how", how, "--seconds", "0.6", NULL };
+    char *out = NULL, *text;
+    json_t *root;
+
+    ck_assert_int_eq(sample_run(args, &out), want_rc);
+    root = load_json(json);
+    ck_assert_int_eq(num(root, "exit_code", NULL), want_rc);
+    ck_assert_int_gt(num(root, "samples", "taken"), 50);
+    ck_assert_ptr_nonnull(function(root, "busy_until", "exit_midway.py"));
+    text = tu_read_file(collapsed);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, ";busy_until ("));
+    ck_assert_msg(strstr(out, "busy_until") != NULL, "%s", out);
+    free(text);
+    json_decref(root);
+    free(out);
+    free(json);
+    free(collapsed);
+}
+
+START_TEST(test_exit_midway)
+{
+    check_abrupt_end("exit", 3);
+}
+END_TEST
+
+START_TEST(test_killed_midway)
+{
+    check_abrupt_end("kill", 128 + SIGKILL);
+}
+END_TEST
+
+/* ---- errors ------------------------------------------------------------- */
+
+START_TEST(test_not_python_running)
+{
+    char *json = tmp_path("np.json");
+    const char *args[] = { "sample", "-o", json, "--", "sleep", "20", NULL };
+    char *out = NULL;
+    double t0 = now_s();
+
+    ck_assert_int_eq(sample_run(args, &out), PB_SAMPLER_EXIT_FAILURE);
+    ck_assert_msg(now_s() - t0 < 10, "the non-Python command was not stopped");
+    ck_assert_msg(strstr(out, "pbench sample: '") && strstr(out, "sleep' does not look like a "
+                                                                "CPython program"), "%s", out);
+    ck_assert_int_ne(access(json, F_OK), 0);
+    free(out);
+    free(json);
+}
+END_TEST
+
+START_TEST(test_not_python_exits)
+{
+    char *json = tmp_path("np.json");
+    const char *args[] = { "sample", "-o", json, "--", "true", NULL };
+    char *out = NULL;
+
+    ck_assert_int_eq(sample_run(args, &out), PB_SAMPLER_EXIT_FAILURE);
+    ck_assert_msg(strstr(out, "true'") && (strstr(out, "does not look like a CPython program") ||
+                                           strstr(out, "exited before pbench sample found")),
+                  "%s", out);
+    free(out);
+    free(json);
+}
+END_TEST
+
+START_TEST(test_missing_command)
+{
+    char *json = tmp_path("x.json");
+    const char *args[] = { "sample", "-o", json, "--", "pbench-no-such-command", "x", NULL };
+    const char *args2[] = { "sample", "-o", json, "--", "/nonexistent/python", NULL };
+    char *out = NULL;
+
+    ck_assert_int_eq(sample_run(args, &out), PB_SAMPLER_EXIT_NOT_FOUND);
+    ck_assert_msg(strstr(out, "command 'pbench-no-such-command' not found") != NULL, "%s", out);
+    free(out);
+    ck_assert_int_eq(sample_run(args2, &out), PB_SAMPLER_EXIT_NOT_FOUND);
+    ck_assert_msg(strstr(out, "command '/nonexistent/python' not found") != NULL, "%s", out);
+    free(out);
+    free(json);
+}
+END_TEST
+
+START_TEST(test_not_executable)
+{
+    char *script = tu_write_file(tmpdir, "plain.txt", "not a program\n");
+    char *json = tmp_path("x.json");
+    const char *args[] = { "sample", "-o", json, "--", script, NULL };
+    char *out = NULL;
+
+    ck_assert_int_eq(sample_run(args, &out), PB_SAMPLER_EXIT_CANNOT_RUN);
+    ck_assert_msg(strstr(out, "is not executable") != NULL, "%s", out);
+    free(out);
+    free(json);
+    free(script);
+}
+END_TEST
+
+START_TEST(test_usage_errors)
+{
+    const char *no_cmd[] = { "sample", "-o", "x.json", NULL };
+    const char *no_out[] = { "sample", "--", "true", NULL };
+    const char *bad_rate[] = { "sample", "-r", "fast", "-o", "x.json", "--", "true", NULL };
+    const char *bad_mode[] = { "sample", "--collapsed-mode", "x", "-o", "x.json", "true", NULL };
+    const char *unknown[] = { "sample", "--frobnicate", "-o", "x.json", "true", NULL };
+    const char *bad_dir[] = { "sample", "-o", "/nonexistent/dir/x.json", "--", "true", NULL };
+    char *out = NULL;
+
+    ck_assert_int_eq(sample_run(no_cmd, &out), PB_SAMPLER_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(out, "no command to run"));
+    free(out);
+    ck_assert_int_eq(sample_run(no_out, &out), PB_SAMPLER_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(out, "no output file"));
+    free(out);
+    ck_assert_int_eq(sample_run(bad_rate, &out), PB_SAMPLER_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(out, "--rate: expected a number"));
+    free(out);
+    ck_assert_int_eq(sample_run(bad_mode, &out), PB_SAMPLER_EXIT_USAGE);
+    free(out);
+    ck_assert_int_eq(sample_run(unknown, &out), PB_SAMPLER_EXIT_USAGE);
+    ck_assert_ptr_nonnull(strstr(out, "'--frobnicate'"));
+    free(out);
+    ck_assert_int_eq(sample_run(bad_dir, &out), PB_SAMPLER_EXIT_FAILURE);
+    ck_assert_ptr_nonnull(strstr(out, "cannot write '/nonexistent/dir/x.json'"));
+    free(out);
+}
+END_TEST
+
+/* ---- units -------------------------------------------------------------- */
+
+static int hexval(char c)
+{
+    return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+/* Every address of every code object compiled from a few real sources
+ * decodes to the line CPython's own co_lines() gives. */
+START_TEST(test_linetable_matches_cpython)
+{
+    char *argv[] = { (char *)tu_python(), TARGETS "/linetable_dump.py", NULL };
+    char *out = NULL, *save = NULL;
+    uint8_t *tab = NULL;
+    size_t len = 0;
+    int first = 0, ncode = 0, nchecked = 0;
+
+    ck_assert_int_eq(tu_run(argv, &out), 0);
+    for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == 'C') {
+            char hex[1 << 16];
+            ck_assert_int_eq(sscanf(line, "C %d %65535s", &first, hex), 2);
+            free(tab);
+            len = strcmp(hex, "-") == 0 ? 0 : strlen(hex) / 2;
+            tab = malloc(len + 1);
+            for (size_t i = 0; i < len; i++)
+                tab[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+            ncode++;
+        } else {
+            int start, end, want;
+            ck_assert_int_eq(sscanf(line, "R %d %d %d", &start, &end, &want), 3);
+            for (int addr = start; addr < end; addr += 2) {
+                int got = pb_linetable_line(tab, len, first, addr);
+                ck_assert_msg(got == want, "code at line %d, addr %d: got %d, want %d", first,
+                              addr, got, want);
+                nchecked++;
+            }
+        }
+    }
+    ck_assert_int_gt(ncode, 100);
+    ck_assert_int_gt(nchecked, 10000);
+    /* Before the first instruction: the first line; past the end: none. */
+    ck_assert_int_eq(pb_linetable_line(tab, len, first, -2), first);
+    ck_assert_int_eq(pb_linetable_line(tab, len, first, 1 << 30), -1);
+    free(tab);
+    free(out);
+}
+END_TEST
+
+START_TEST(test_linetable_malformed)
+{
+    const uint8_t no_top_bit[] = { 0x01, 0x02 };
+    const uint8_t cut_varint[] = { 0x80 | (13 << 3), 0x40 | 0x3f };  /* "more" at the end */
+    const uint8_t one_line2[] = { 0x80 | (12 << 3) | 1, 0, 0, 0x80 | (10 << 3), 0, 0 };
+
+    ck_assert_int_eq(pb_linetable_line(no_top_bit, sizeof no_top_bit, 10, 0), -1);
+    ck_assert_int_eq(pb_linetable_line(cut_varint, sizeof cut_varint, 10, 0), -1);
+    ck_assert_int_eq(pb_linetable_line(NULL, 0, 10, 0), -1);
+    /* Code 12 (delta +2) covering two code units, then code 10 (+0). */
+    ck_assert_int_eq(pb_linetable_line(one_line2, sizeof one_line2, 10, 0), 12);
+    ck_assert_int_eq(pb_linetable_line(one_line2, sizeof one_line2, 10, 2), 12);
+    ck_assert_int_eq(pb_linetable_line(one_line2, sizeof one_line2, 10, 4), 12);
+    ck_assert_int_eq(pb_linetable_line(one_line2, sizeof one_line2, 10, 6), -1);
+}
+END_TEST
+
+START_TEST(test_elfsym)
+{
+    struct pb_elf_sym syms[] = { { .name = "_PyRuntime" }, { .name = "Py_Version" },
+                                 { .name = "pbench_no_such_symbol" } };
+    struct pb_elf_sym one[] = { { .name = "_PyRuntime" } };
+    struct pb_error err;
+    char *argv[] = { (char *)tu_python(), "-c",
+                     "import os, sys; print(os.path.realpath(sys.executable), end='')", NULL };
+    char *pyexe = NULL;
+    char *text = tu_write_file(tmpdir, "text", "#!/bin/sh\necho hi\n");
+    uint64_t vaddr = 1;
+
+    /* The interpreter itself, not a venv link or a pyenv shim script. */
+    ck_assert_int_eq(tu_run(argv, &pyexe), 0);
+    /* A python with a static libpython exports _PyRuntime itself; one with
+     * a shared libpython does not, and then this test has nothing to see. */
+    ck_assert_int_eq(pb_elf_lookup(pyexe, syms, 3, &vaddr, &err), 0);
+    if (syms[0].found) {
+        ck_assert_int_gt(syms[0].size, 1000);
+        ck_assert_int_eq(syms[1].found, 1);
+        ck_assert_int_eq(syms[1].size, 8);
+    }
+    ck_assert_int_eq(syms[2].found, 0);
+    ck_assert_int_eq(vaddr & 0xfff, 0);
+    ck_assert_int_eq(pb_elf_lookup("/bin/sh", one, 1, NULL, &err), 0);
+    ck_assert_int_eq(one[0].found, 0);
+    ck_assert_int_eq(pb_elf_lookup(text, one, 1, NULL, &err), -1);
+    ck_assert_msg(strstr(err.msg, "is not an ELF file") != NULL, "%s", err.msg);
+    ck_assert_int_eq(pb_elf_lookup("/nonexistent/elf", one, 1, NULL, &err), -1);
+    ck_assert_msg(strstr(err.msg, "cannot open '/nonexistent/elf'") != NULL, "%s", err.msg);
+    free(text);
+    free(pyexe);
+}
+END_TEST
+
+START_TEST(test_procfs)
+{
+    struct pb_procfs_child *kids = NULL;
+    struct pb_procfs_map *maps = NULL;
+    struct pb_error err;
+    size_t n = 0;
+    char name[64], exe[4096];
+    int fd, found = 0;
+    pid_t child = fork();
+
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            pause();
+            _exit(0);
+        }
+        pause();
+        _exit(0);
+    }
+    usleep(100000);
+    ck_assert_int_eq(pb_procfs_descendants(getpid(), &kids, &n, &err), 0);
+    for (size_t i = 0; i < n; i++)
+        found += kids[i].pid == child || kids[i].ppid == child;
+    ck_assert_int_eq(found, 2);  /* the child and its own child */
+    free(kids);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+
+    fd = pb_procfs_task_open(getpid(), getpid());
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pb_procfs_task_state(fd), 'R');  /* reading it, we run */
+    close(fd);
+    ck_assert_int_eq(pb_procfs_comm(getpid(), getpid(), name, sizeof name), 0);
+    ck_assert_int_gt(strlen(name), 0);
+    ck_assert_int_eq(pb_procfs_exe(getpid(), exe, sizeof exe), 0);
+    ck_assert_int_eq(pb_procfs_maps(getpid(), &maps, &n, &err), 0);
+    found = 0;
+    for (size_t i = 0; i < n; i++)
+        found += strcmp(maps[i].path, exe) == 0 && maps[i].offset == 0;
+    ck_assert_int_ge(found, 1);
+    pb_procfs_maps_free(maps, n);
+    ck_assert_int_eq(pb_procfs_maps(0x7ffffff0, &maps, &n, &err), -1);
+}
+END_TEST
+
+Suite *sampler_suite(void)
+{
+    Suite *s = suite_create("sampler");
+    TCase *core = tcase_create("core");
+    TCase *errors = tcase_create("errors");
+    TCase *units = tcase_create("units");
+
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_set_timeout(core, 60);
+    tcase_add_test(core, test_split_attribution);
+    tcase_add_test(core, test_worker_thread);
+    tcase_add_test(core, test_subprocess_fork);
+    tcase_add_test(core, test_subprocess_spawn);
+    tcase_add_test(core, test_subprocess_not_followed);
+    tcase_add_test(core, test_exit_midway);
+    tcase_add_test(core, test_killed_midway);
+    suite_add_tcase(s, core);
+
+    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_set_timeout(errors, 60);
+    tcase_add_test(errors, test_not_python_running);
+    tcase_add_test(errors, test_not_python_exits);
+    tcase_add_test(errors, test_missing_command);
+    tcase_add_test(errors, test_not_executable);
+    tcase_add_test(errors, test_usage_errors);
+    suite_add_tcase(s, errors);
+
+    tcase_add_checked_fixture(units, setup, teardown);
+    tcase_set_timeout(units, 60);
+    tcase_add_test(units, test_linetable_matches_cpython);
+    tcase_add_test(units, test_linetable_malformed);
+    tcase_add_test(units, test_elfsym);
+    tcase_add_test(units, test_procfs);
+    suite_add_tcase(s, units);
+    return s;
+}

@@ -1,0 +1,31 @@
+#ifndef PB_TESTUTIL_H
+#define PB_TESTUTIL_H
+
+/* Helpers shared by the test suites: temp dirs, files, running the real
+ * pbench binary. Tests may abort on helper failure (ck_abort). */
+
+#include <stddef.h>
+
+/* Creates a fresh temp directory and returns its path (static storage per
+ * call site is NOT used: caller frees with free()). */
+char *tu_mkdtemp(void);
+
+/* Removes a directory tree (rm -rf). Returns 0 on success. */
+int tu_rmtree(const char *path);
+
+/* Writes text to dir/name (creating it). Returns the full path; caller frees. */
+char *tu_write_file(const char *dir, const char *name, const char *text);
+
+/* Reads a whole file; NULL if it cannot. Caller frees. */
+char *tu_read_file(const char *path);
+
+/* Runs argv (argv[0] is a path or looked up in PATH), stdout and stderr
+ * captured together into *out (caller frees; may pass NULL). Returns the
+ * exit status (128+signal when killed), -1 when it could not start. */
+int tu_run(char *const argv[], char **out);
+
+/* Path of the Python interpreter tests should use: $PBENCH_TEST_PYTHON,
+ * else the project's .venv/bin/python if present, else "python3". */
+const char *tu_python(void);
+
+#endif /* PB_TESTUTIL_H */
