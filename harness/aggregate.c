@@ -167,7 +167,9 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
     struct samples *num = calloc(np ? np : 1, sizeof *num);
     struct samples *den = calloc(np ? np : 1, sizeof *den);
     int *usable = calloc(np ? np : 1, sizeof *usable);
-    if (!num || !den || !usable) {
+    double *bound = calloc(np ? np : 1, sizeof *bound);   /* timeout_s of lower-bound pairs */
+    if (!num || !den || !usable || !bound) {
+        free(bound);
         free(num);
         free(den);
         free(usable);
@@ -239,6 +241,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             struct pb_ci lb = { timeout_s / base, timeout_s / base, timeout_s / base };
             json_object_set_new(po, "wall_ratio", ci_json(&lb));
             json_object_set_new(po, "lower_bound", json_true());
+            bound[i] = timeout_s;
         }
         json_array_append_new(pairs_out, po);
     }
@@ -255,6 +258,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             continue;
         po = json_object();
         json_object_set_new(po, "name", json_string(name));
+        int lower = 0;
         for (int m = 0; m < 3; m++) {
             size_t ng = 0;
             wok = wfail = 0;
@@ -263,6 +267,17 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
                 if (strcmp(json_string_value(json_object_get(pj, "profiler")), name))
                     continue;
                 if (!usable[i]) {
+                    /* a timed-out pair enters the wall mean at its lower
+                     * bound (timeout / plain), which makes the mean a lower
+                     * bound too, rather than leaving out the worst case */
+                    if (m == 0 && bound[i] > 0) {
+                        lower = 1;
+                        groups[ng].num = &bound[i];
+                        groups[ng].nn = 1;
+                        groups[ng].den = den[i].wall;
+                        groups[ng].nd = den[i].n;
+                        ng++;
+                    }
                     wfail++;
                     continue;
                 }
@@ -281,6 +296,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             else
                 json_object_set_new(po, keys[m], json_null());
         }
+        json_object_set_new(po, "wall_geomean_lower_bound", json_boolean(lower));
         json_object_set_new(po, "workloads_ok", json_integer((json_int_t)wok));
         json_object_set_new(po, "workloads_failed", json_integer((json_int_t)wfail));
         json_array_append_new(profs_out, po);
@@ -293,6 +309,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
     free(num);
     free(den);
     free(usable);
+    free(bound);
 
     text = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
     if (!text || pb_results_write_file(dir, "summary.json", text, strlen(text), err) < 0) {

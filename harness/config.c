@@ -90,12 +90,22 @@ struct sel {                /* a name under select:, kept for checking */
     struct pb_loc loc;
 };
 
+/* One entry of `overrides:`: settings for a profiler defined anywhere. */
+struct ovr {
+    char *name;
+    struct pb_loc loc;
+    int runs, warmup;       /* -1: not set */
+    double timeout;         /* < 0: not set */
+};
+
 /* State shared by every file of one load. */
 struct shared {
     struct pb_strv stack;   /* realpaths being loaded, for cycles */
     struct sel *sel_p, *sel_w;
     size_t nsel_p, nsel_w;
     int has_override;       /* --python given: `python:` is not checked */
+    struct ovr *ovr;        /* overrides: of the top-level file */
+    size_t novr;
 };
 
 struct walk {
@@ -825,11 +835,65 @@ static void add_profilers(struct walk *w, const yaml_node_t *v, void *o, const c
     }
 }
 
+/* ---- overrides: per-config settings of shared profiler definitions ---------- */
+
+static void o_runs(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    get_int(w, v, key, 1, MAX_RUNS, &((struct ovr *)o)->runs);
+}
+
+static void o_warmup(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    get_int(w, v, key, 0, MAX_RUNS, &((struct ovr *)o)->warmup);
+}
+
+static void o_timeout(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    get_seconds(w, v, key, &((struct ovr *)o)->timeout);
+}
+
+static const struct keydef override_keys[] = {
+    { "runs", o_runs }, { "warmup", o_warmup }, { "timeout", o_timeout }, { NULL, NULL }
+};
+
+static void t_overrides(struct walk *w, const yaml_node_t *v, void *o, const char *key);
+
 /* ---- top level -------------------------------------------------------------- */
 
 static void top_only(struct walk *w, const yaml_node_t *v, const char *key)
 {
     errn(w, v, "'%s' is only allowed in the top-level config, not in an included file", key);
+}
+
+static void t_overrides(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    struct shared *sh = w->sh;
+
+    if (!w->top) {
+        top_only(w, v, key);
+        return;
+    }
+    if (!want(w, v, YAML_MAPPING_NODE, key))
+        return;
+    for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(w->doc, q->key);
+        yaml_node_t *val = yaml_document_get_node(w->doc, q->value);
+        struct ovr ov = { NULL, locof(w, k), -1, -1, -1 };
+
+        if (k->type != YAML_SCALAR_NODE) {
+            errn(w, k, "keys of 'overrides' are profiler names, found %s", kind_name(k));
+            continue;
+        }
+        if (!want(w, val, YAML_MAPPING_NODE, sval(k)))
+            continue;
+        walk_map(w, val, override_keys, &ov, "an override");
+        struct ovr *nv = realloc(sh->ovr, (sh->novr + 1) * sizeof *nv);
+        if (!nv)
+            return;
+        sh->ovr = nv;
+        ov.name = strdup(sval(k));
+        sh->ovr[sh->novr++] = ov;
+    }
 }
 
 static void t_name(struct walk *w, const yaml_node_t *v, void *o, const char *key)
@@ -1032,7 +1096,7 @@ static int load_file(struct walk *parent, struct pb_config *cfg, const char *pat
     static const struct keydef top_keys[] = {
         { "name", t_name }, { "include", NULL }, { "python", t_python },
         { "defaults", t_defaults }, { "workloads", add_workloads }, { "profilers", add_profilers },
-        { "select", t_select }, { NULL, NULL }
+        { "select", t_select }, { "overrides", t_overrides }, { NULL, NULL }
     };
     yaml_parser_t parser;
     yaml_document_t doc;
@@ -1230,6 +1294,23 @@ struct pb_config *pb_config_load(const char *path, const char *python_override,
                 pb_diags_add(diags, top, 1, 1, "no 'python:' interpreter given (or use --python)");
         }
         apply_select(cfg, &sh, diags);
+        for (size_t o = 0; o < sh.novr; o++) {
+            size_t i;
+            for (i = 0; i < cfg->nprofilers; i++)
+                if (!strcmp(cfg->profilers[i].name, sh.ovr[o].name))
+                    break;
+            if (i == cfg->nprofilers) {
+                pb_diags_add(diags, sh.ovr[o].loc.file, sh.ovr[o].loc.line, sh.ovr[o].loc.col,
+                             "overrides: no profiler named '%s'", sh.ovr[o].name);
+                continue;
+            }
+            if (sh.ovr[o].runs >= 0)
+                cfg->profilers[i].runs = sh.ovr[o].runs;
+            if (sh.ovr[o].warmup >= 0)
+                cfg->profilers[i].warmup = sh.ovr[o].warmup;
+            if (sh.ovr[o].timeout > 0)
+                cfg->profilers[i].timeout = sh.ovr[o].timeout;
+        }
         if (!cfg->name)
             cfg->name = base_name_of(path);
     }
@@ -1239,6 +1320,9 @@ struct pb_config *pb_config_load(const char *path, const char *python_override,
         free(sh.sel_w[i].name);
     free(sh.sel_p);
     free(sh.sel_w);
+    for (size_t i = 0; i < sh.novr; i++)
+        free(sh.ovr[i].name);
+    free(sh.ovr);
 
     if (diags->n > before) {
         pb_config_free(cfg);

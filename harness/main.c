@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accuracy.h"
 #include "aggregate.h"
 #include "config.h"
 #include "measure.h"
@@ -41,6 +42,13 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
     stop_signal = sig;
+}
+
+/* err as "file:line:col: msg" (or just msg); static buffer, one at a time */
+static const char *errtext(const struct pb_error *e)
+{
+    static char buf[2048];
+    return pb_error_format(e, buf, sizeof buf);
 }
 
 /* ---- config diagnostics ---------------------------------------------------- */
@@ -198,11 +206,17 @@ static void print_summary(json_t *sum)
     }
     qsort(rows, np, sizeof *rows, cmp_prow);
 
-    printf("\nOverhead: normalized wall time (profiled / plain), geometric mean over workloads, 95%% CI\n\n");
+    printf("\nOverhead: normalized time (profiled / plain), geometric mean over workloads, 95%% CI\n"
+           "('>=': a timed-out workload entered the mean at its lower bound)\n\n");
     printf("%-16s %-22s %-22s %-22s %s\n", "profiler", "wall", "cpu", "memory (tree RSS)", "workloads");
     for (i = 0; i < np; i++) {
         char a[64], b[64], c[64];
         fmt_ci(json_object_get(rows[i].obj, "wall_geomean"), a, sizeof a);
+        if (json_is_true(json_object_get(rows[i].obj, "wall_geomean_lower_bound"))) {
+            char t[64];
+            snprintf(t, sizeof t, ">=%s", a);
+            snprintf(a, sizeof a, "%s", t);
+        }
         fmt_ci(json_object_get(rows[i].obj, "cpu_geomean"), b, sizeof b);
         fmt_ci(json_object_get(rows[i].obj, "mem_geomean"), c, sizeof c);
         printf("%-16s %-22s %-22s %-22s %lld ok, %lld not\n", rows[i].name, a, b, c,
@@ -355,7 +369,7 @@ static int cmd_run(int argc, char **argv)
     if (resume) {
         stored = pb_session_read_json(resume, "config-resolved.json", &err);
         if (!stored) {
-            fprintf(stderr, "pbench run: cannot resume '%s': %s\n", resume, pb_error_format(&err, (char[1024]){0}, 1024));
+            fprintf(stderr, "pbench run: cannot resume '%s': %s\n", resume, errtext(&err));
             return EXIT_FAIL;
         }
         const char *cpath = json_string_value(json_object_get(stored, "config_path"));
@@ -385,7 +399,7 @@ static int cmd_run(int argc, char **argv)
             seed = cfg->has_seed ? cfg->seed : random_seed();
     }
     if (pb_config_select(cfg, profs, np, wls, nw, &err) < 0) {
-        fprintf(stderr, "pbench run: %s\n", err.msg);
+        fprintf(stderr, "pbench run: %s\n", errtext(&err));
         rc = EXIT_USAGE;
         goto cleanup;
     }
@@ -402,18 +416,18 @@ static int cmd_run(int argc, char **argv)
         dir = strdup(resume);
         meta = pb_session_read_json(dir, "meta.json", &err);
         if (!meta) {
-            fprintf(stderr, "pbench run: cannot resume: %s\n", err.msg);
+            fprintf(stderr, "pbench run: cannot resume: %s\n", errtext(&err));
             goto cleanup;
         }
         if (pb_results_read(dir, 1, &done, &err) < 0) {
-            fprintf(stderr, "pbench run: cannot resume: %s\n", err.msg);
+            fprintf(stderr, "pbench run: cannot resume: %s\n", errtext(&err));
             goto cleanup;
         }
         if (done.warning[0])
             fprintf(stderr, "pbench: warning: %s\n", done.warning);
     } else {
         if (pb_session_create(cfg, resolved, base, &dir, &err) < 0) {
-            fprintf(stderr, "pbench run: %s\n", err.msg);
+            fprintf(stderr, "pbench run: %s\n", errtext(&err));
             goto cleanup;
         }
         meta = json_object();
@@ -428,17 +442,17 @@ static int cmd_run(int argc, char **argv)
         json_object_set_new(meta, "host", pb_meta_host());
         pyinfo = pb_meta_python(cfg, dir, &err);
         if (!pyinfo) {
-            fprintf(stderr, "pbench run: %s\n", err.msg);
+            fprintf(stderr, "pbench run: %s\n", errtext(&err));
             goto cleanup;
         }
         json_object_update(meta, pyinfo);
         if (pb_session_write_json(dir, "meta.json", meta, &err) < 0) {
-            fprintf(stderr, "pbench run: %s\n", err.msg);
+            fprintf(stderr, "pbench run: %s\n", errtext(&err));
             goto cleanup;
         }
     }
     if (pb_plan_build(cfg, seed, &plan, &err) < 0) {
-        fprintf(stderr, "pbench run: %s\n", err.msg);
+        fprintf(stderr, "pbench run: %s\n", errtext(&err));
         rc = EXIT_USAGE;
         goto cleanup;
     }
@@ -485,7 +499,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "\r\033[K");
     if (runner_rc < 0)
         fprintf(stderr, "pbench run: stopped: %s (every run recorded so far is kept in %s)\n",
-                err.msg, dir);
+                errtext(&err), dir);
 
     /* finish the metadata even when interrupted: it explains what is there */
     {
@@ -498,11 +512,11 @@ static int cmd_run(int argc, char **argv)
         json_object_set_new(json_object_get(meta, "host"), "loadavg_end", pb_meta_loadavg());
         json_object_set_new(meta, "complete", json_boolean(runner_rc == 0 && !st.interrupted));
         if (pb_session_write_json(dir, "meta.json", meta, &err) < 0)
-            fprintf(stderr, "pbench run: %s\n", err.msg);
+            fprintf(stderr, "pbench run: %s\n", errtext(&err));
     }
     char warning[512];
     if (pb_aggregate_dir(dir, &summary, warning, &err) < 0) {
-        fprintf(stderr, "pbench run: cannot summarize: %s\n", err.msg);
+        fprintf(stderr, "pbench run: cannot summarize: %s\n", errtext(&err));
         goto cleanup;
     }
     if (warning[0])
@@ -514,12 +528,19 @@ static int cmd_run(int argc, char **argv)
         printf("\n%zu runs (%zu ok, %zu not ok) in %s; results in %s\n", st.executed, st.ok,
                st.failed, el, dir);
     }
+    if (!st.interrupted && runner_rc == 0 && pb_accuracy_has_truths(dir)) {
+        if (pb_accuracy_write(dir, NULL, NULL, &err) < 0)
+            fprintf(stderr, "pbench run: accuracy not computed: %s\n", errtext(&err));
+        else
+            printf("accuracy and capabilities in %s/accuracy.json (print them with: pbench accuracy %s)\n",
+                   dir, dir);
+    }
     if (!no_plot && !st.interrupted && runner_rc == 0) {
         struct pb_plot_opts po;
         pb_plot_opts_init(&po);
         const char *dirs[1] = { dir };
         if (pb_plot_write(dirs, 1, plots, &po, &err) < 0)
-            fprintf(stderr, "pbench run: charts not written: %s\n", err.msg);
+            fprintf(stderr, "pbench run: charts not written: %s\n", errtext(&err));
         else
             printf("charts in %s/ (regenerate with: pbench plot %s)\n", plots, dir);
     }
@@ -590,7 +611,7 @@ static int cmd_summarize(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (pb_aggregate_dir(argv[1], &summary, warning, &err) < 0) {
-        fprintf(stderr, "pbench summarize: %s\n", err.msg);
+        fprintf(stderr, "pbench summarize: %s\n", errtext(&err));
         return EXIT_FAIL;
     }
     if (warning[0])
@@ -614,6 +635,7 @@ static const struct cmd commands[] = {
     { "summarize", cmd_summarize, "recompute summary.json/csv of a results directory and print it" },
     { "plot", pb_plot_cmd, "write the overhead charts of results directories" },
     { "report", pb_report_cmd, "write a Markdown report of results directories" },
+    { "accuracy", pb_accuracy_cmd, "attribution errors and capability matrix of a run of truth workloads" },
     { "sample", pb_sampler_cmd, "profile a Python command with pbench's built-in sampler" },
     { NULL, NULL, NULL }
 };

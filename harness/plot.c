@@ -161,17 +161,18 @@ static int wrap(const char *text, double fs, double width_px, char lines[][512],
     return nl;
 }
 
-/* Appends s to buf unless it is already there (as a " · "-separated item). */
+/* Appends s to buf as a " / "-separated item, unless it is already one. */
 static void add_distinct(char *buf, size_t n, const char *s)
 {
-    size_t len = strlen(buf), sl = strlen(s);
+    size_t len = strlen(buf), sl;
     const char *p = buf;
 
     if (!s || !*s)
         return;
+    sl = strlen(s);
     while ((p = strstr(p, s))) {
-        int starts = p == buf || strncmp(p - 2, "/ ", 2) == 0;
-        int ends = p[sl] == '\0' || strncmp(p + sl, " /", 2) == 0;
+        int starts = p == buf || (p - buf >= 3 && strncmp(p - 3, " / ", 3) == 0);
+        int ends = p[sl] == '\0' || strncmp(p + sl, " / ", 3) == 0;
         if (starts && ends)
             return;
         p += sl;
@@ -365,6 +366,15 @@ static void gp_log_tics(FILE *f, const char *axis, double lo, double hi)
     fprintf(f, ")\n");
 }
 
+/* Starts the next series of a plot command. gnuplot 5.4 crashes on a
+ * `with labels` series none of whose points is valid, so series are
+ * written only when they have something to draw; this puts the commas. */
+static void series(FILE *f, int *nseries)
+{
+    fputs(*nseries ? ", \\\n  " : "\nplot \\\n  ", f);
+    (*nseries)++;
+}
+
 /* ---- chart 1 and 3: one bar per profiler ---- */
 
 enum measure { M_WALL, M_MEM };
@@ -374,14 +384,19 @@ static const struct pb_ratio *measure_of(const struct pb_merged_profiler *m, enu
     return k == M_WALL ? &m->sum->wall : &m->sum->mem;
 }
 
-static enum measure sort_key;
-static const struct pb_merged_profiler *sort_base;
+struct sort_ctx {
+    const struct pb_merged_profiler *profilers;
+    enum measure key;
+};
 
-static int cmp_by_measure(const void *pa, const void *pb)
+/* Orders indices into ctx->profilers by the measure, unknown last
+ * (qsort_r: the comparison needs to know which measure). */
+static int cmp_by_measure(const void *pa, const void *pb, void *arg)
 {
-    const struct pb_merged_profiler *a = &sort_base[*(const size_t *)pa];
-    const struct pb_merged_profiler *b = &sort_base[*(const size_t *)pb];
-    double va = measure_of(a, sort_key)->value, vb = measure_of(b, sort_key)->value;
+    const struct sort_ctx *ctx = arg;
+    const struct pb_merged_profiler *a = &ctx->profilers[*(const size_t *)pa];
+    const struct pb_merged_profiler *b = &ctx->profilers[*(const size_t *)pb];
+    double va = measure_of(a, ctx->key)->value, vb = measure_of(b, ctx->key)->value;
 
     if (isnan(va) != isnan(vb))
         return isnan(va) ? 1 : -1;
@@ -449,15 +464,16 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
     int nsub, nw = common_nworkloads(set);
     double name_px = 0, slot, angle = 0, lmin = 0, lmax_data = 0, lmax;
     double ext_px, rotated_h, fs_val = c.fs, fs_note = c.fs * 0.85;
-    int max_notes = 0, multi = set->nruns > 1;
+    int max_notes = 0, nvalues = 0, nnone = 0, nseries = 0, multi = set->nruns > 1;
 
     if (!order)
         return -1;
     for (size_t i = 0; i < n; i++)
         order[i] = i;
-    sort_key = k;
-    sort_base = set->profilers;
-    qsort(order, n, sizeof *order, cmp_by_measure);
+    {
+        struct sort_ctx ctx = { set->profilers, k };
+        qsort_r(order, n, sizeof *order, cmp_by_measure, &ctx);
+    }
 
     /* Subtitle: what the bars are, how to read them. */
     {
@@ -485,6 +501,8 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
         const struct pb_ratio *r = measure_of(&set->profilers[i], k);
         char nl[4][512];
         int ne = exclusions(&set->profilers[i], nl);
+        nvalues += pb_ratio_known(r);
+        nnone += !pb_ratio_known(r);
         if (pb_ratio_known(r)) {
             lmin = fmin(lmin, log10(fmin(r->lo, r->value)) - 0.02);
             lmax_data = fmax(lmax_data, log10(fmax(r->hi, r->value)));
@@ -555,10 +573,11 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
         for (const char *p = m->name; *p; p++)
             fputc((unsigned char)*p < 0x20 ? ' ' : *p, d);
         fputc('\n', d);
+        /* No NaN: the last column says whether there is a value. */
         if (pb_ratio_known(r))
             fprintf(d, "%zu %.6g %.6g %.6g %u 1\n", i, r->value, r->lo, r->hi, col);
         else
-            fprintf(d, "%zu NaN NaN NaN %u 0\n", i, col);
+            fprintf(d, "%zu 1 1 1 %u 0\n", i, col);
     }
 
     gp_head(f, set, ch, &c, sub, nsub);
@@ -635,17 +654,25 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
                 "opaque font ',%g'\n", C_GRID, c.fs * 0.9);
     }
 
-    fprintf(f, "\nplot \\\n");
-    fprintf(f, "  '%s.dat' using 1:($6 == 1 ? NaN : YMAX):($1-BW/2):($1+BW/2):(YMIN):(YMAX) "
-            "with boxxyerror lc rgb '#c8c8c8' fs transparent pattern 4 border notitle, \\\n",
-            ch->name);
-    fprintf(f, "  '' using 1:2:($1-BW/2):($1+BW/2):(1):2:5 with boxxyerror "
-            "fs solid 0.9 noborder lc rgb variable notitle, \\\n");
-    fprintf(f, "  '' using 1:3:(0):($4-$3) with vectors heads size screen 0.006,90 "
-            "lc rgb '#333333' lw 1.2 notitle, \\\n");
-    fprintf(f, "  '' using 1:4:(fmt($2)) with labels center offset 0,%.2f font ',%g' "
-            "textcolor rgb '%s' notitle",
-            0.8 + 0.1, fs_val, C_TEXT);
+    fprintf(f, "# Column 6 says whether a profiler has a value; without one its column is "
+            "hatched.\n");
+    fprintf(f, "DAT = '%s.dat'\n", ch->name);
+    if (nnone) {
+        series(f, &nseries);
+        fprintf(f, "DAT using 1:($6 == 1 ? NaN : YMAX):($1-BW/2):($1+BW/2):(YMIN):(YMAX) "
+                "with boxxyerror lc rgb '#c8c8c8' fs transparent pattern 4 border notitle");
+    }
+    if (nvalues) {
+        series(f, &nseries);
+        fprintf(f, "DAT using 1:($6 == 1 ? $2 : NaN):($1-BW/2):($1+BW/2):(1):2:5 with boxxyerror "
+                "fs solid 0.9 noborder lc rgb variable notitle");
+        series(f, &nseries);
+        fprintf(f, "DAT using 1:($6 == 1 ? $3 : NaN):(0):($4-$3) with vectors "
+                "heads size screen 0.006,90 lc rgb '#333333' lw 1.2 notitle");
+        series(f, &nseries);
+        fprintf(f, "DAT using 1:($6 == 1 ? $4 : NaN):(fmt($2)) with labels center offset 0,0.9 "
+                "font ',%g' textcolor rgb '%s' notitle", fs_val, C_TEXT);
+    }
     if (multi) {
         for (size_t r = 0; r < set->nruns; r++) {
             char lab[512];
@@ -655,7 +682,8 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
             if (!used)
                 continue;
             run_label(set, r, lab, sizeof lab);
-            fprintf(f, ", \\\n  NaN with boxes fs solid 0.9 noborder lc rgb '%s' title ",
+            series(f, &nseries);
+            fprintf(f, "NaN with boxes fs solid 0.9 noborder lc rgb '%s' title ",
                     run_colors[r % NRUN_COLORS]);
             gp_str(f, lab);
         }
@@ -683,6 +711,7 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
     double angle = 0, rotated_h;
     char text[2048], sub[8][512];
     int nsub, any_partial = 0, any_excl = 0, any_hatch = 0, two_lines, multi = set->nruns > 1;
+    int nstate[CELL_MEAN_EXCL + 1] = { 0 }, nseries = 0;
 
     for (size_t i = 0; i < n; i++) {
         const struct pb_merged_profiler *p = &set->profilers[i];
@@ -805,6 +834,7 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
              * reads is not a number, and the state column decides. */
             fprintf(d, "%.6g %.6g", isnan(v) ? 0 : v, isnan(col) ? -1 : col);
             fprintf(d, " %d %u\n", (int)st, tc);
+            nstate[st]++;
         }
     }
 
@@ -869,34 +899,64 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
             ": fmt(v)\n");
     fprintf(f, "novalue(st) = st == 2 ? 'failed' : st == 4 ? 'not run' : '–'\n");
     fprintf(f, "colored(st) = st == 0 || st == 1 || st == 6   # a coloured cell\n");
-    fprintf(f, "\nplot \\\n");
-    /* Coloured cells, then grey cells without a value, then hatching over
-     * timed-out and failed cells, then the text. */
-    fprintf(f, "  '%s.dat' using 1:(colored($5) ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH):4 "
-            "with boxxyerror fs solid 1 noborder lc palette notitle, \\\n", ch->name);
-    fprintf(f, "  '' using 1:(colored($5) || $5 == 3 ? NaN : $2):($1-CW):($1+CW):($2-CH):($2+CH) "
-            "with boxxyerror fs solid 1 noborder lc rgb TX_NONE notitle, \\\n");
-    fprintf(f, "  '' using 1:($5 == 3 ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH) "
-            "with boxxyerror fs solid 1 noborder lc rgb TX_TIMEOUT notitle, \\\n");
-    fprintf(f, "  '' using 1:($5 == 2 ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH) "
-            "with boxxyerror fs transparent pattern 4 noborder lc rgb '#d9a59f' notitle, \\\n");
-    fprintf(f, "  '' using 1:($5 == 3 ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH) "
-            "with boxxyerror fs transparent pattern 5 noborder lc rgb '#8a8a8a' notitle, \\\n");
-    fprintf(f, "  '' using 1:(colored($5) ? $2 : NaN):(cell($5, $3)):6 with labels "
-            "center font ',%g' textcolor rgb variable notitle, \\\n", fsc);
-    fprintf(f, "  '' using 1:(colored($5) || $5 == 3 ? NaN : $2):(novalue($5)):6 with labels center "
-            "boxed bs 2 font ',%g' textcolor rgb variable notitle, \\\n", fsc);
-    if (two_lines) {
-        /* A timed-out cell says so on a second line. */
-        fprintf(f, "  '' using 1:($5 == 3 ? $2 : NaN):(cell($5, $3)):6 with labels center "
-                "boxed bs 3 offset 0,0.5 font ',%g' textcolor rgb variable notitle, \\\n", fsc);
-        fprintf(f, "  '' using 1:($5 == 3 ? $2 : NaN):('timed out'):6 with labels center "
-                "boxed bs 3 offset 0,-0.55 font ',%g' textcolor rgb variable notitle\n",
-                fsc * 0.9);
-    } else {
-        fprintf(f, "  '' using 1:($5 == 3 ? $2 : NaN):(cell($5, $3)):6 with labels center "
-                "boxed bs 3 font ',%g' textcolor rgb variable notitle\n", fsc);
+    fprintf(f, "DAT = '%s.dat'\n", ch->name);
+    {
+        int ncol = nstate[CELL_OK] + nstate[CELL_PARTIAL] + nstate[CELL_MEAN_EXCL];
+        int nnone = nstate[CELL_FAILED] + nstate[CELL_NOT_RUN] + nstate[CELL_ABSENT];
+        int nto = nstate[CELL_TIMEOUT];
+
+        /* Coloured cells, grey cells without a value, hatching over
+         * failed and timed-out cells, then the text. */
+        if (ncol) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:(colored($5) ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH):4 "
+                    "with boxxyerror fs solid 1 noborder lc palette notitle");
+        }
+        if (nnone) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:(colored($5) || $5 == 3 ? NaN : $2):($1-CW):($1+CW):"
+                    "($2-CH):($2+CH) with boxxyerror fs solid 1 noborder lc rgb TX_NONE notitle");
+        }
+        if (nstate[CELL_FAILED]) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:($5 == 2 ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH) "
+                    "with boxxyerror fs transparent pattern 4 noborder lc rgb '#d9a59f' notitle");
+        }
+        if (nto) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:($5 == 3 ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH) "
+                    "with boxxyerror fs solid 1 noborder lc rgb TX_TIMEOUT notitle");
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:($5 == 3 ? $2 : NaN):($1-CW):($1+CW):($2-CH):($2+CH) "
+                    "with boxxyerror fs transparent pattern 5 noborder lc rgb '#8a8a8a' notitle");
+        }
+        if (ncol) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:(colored($5) ? $2 : NaN):(cell($5, $3)):6 with labels "
+                    "center font ',%g' textcolor rgb variable notitle", fsc);
+        }
+        if (nnone) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:(colored($5) || $5 == 3 ? NaN : $2):(novalue($5)):6 "
+                    "with labels center boxed bs 2 font ',%g' textcolor rgb variable notitle",
+                    fsc);
+        }
+        if (nto && two_lines) {
+            /* A timed-out cell says so on a second line. */
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:($5 == 3 ? $2 : NaN):(cell($5, $3)):6 with labels center "
+                    "boxed bs 3 offset 0,0.5 font ',%g' textcolor rgb variable notitle", fsc);
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:($5 == 3 ? $2 : NaN):('timed out'):6 with labels center "
+                    "boxed bs 3 offset 0,-0.55 font ',%g' textcolor rgb variable notitle",
+                    fsc * 0.9);
+        } else if (nto) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:($5 == 3 ? $2 : NaN):(cell($5, $3)):6 with labels center "
+                    "boxed bs 3 font ',%g' textcolor rgb variable notitle", fsc);
+        }
     }
+    fprintf(f, "\n");
     gp_tail(f, ch, &c);
     return 0;
 }
@@ -1231,20 +1291,31 @@ static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
         fprintf(f, "set key at screen %.5f, screen %.5f right top reverse Left samplen 1 "
                 "box lc rgb '%s' opaque font ',%g'\n", key.x1 / c.w, 1 - key.y0 / c.h,
                 C_GRID, c.fs * 0.9);
-    fprintf(f, "\nplot \\\n");
-    fprintf(f, "  '%s.dat' using 1:2:3:4:5:6 with xyerrorbars lc rgb '#9a9a9a' lw 1 pt -1 "
-            "notitle, \\\n", ch->name);
-    fprintf(f, "  '' using 1:2:7 with points pt 7 ps 1.4 lc rgb variable notitle");
-    if (multi) {
-        for (size_t r = 0; r < set->nruns; r++) {
+    {
+        int nseries = 0;
+
+        fprintf(f, "DAT = '%s.dat'\n", ch->name);
+        if (npts) {
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:2:3:4:5:6 with xyerrorbars lc rgb '#9a9a9a' lw 1 pt 7 ps 0 "
+                    "notitle");
+            series(f, &nseries);
+            fprintf(f, "DAT using 1:2:7 with points pt 7 ps 1.4 lc rgb variable notitle");
+        }
+        for (size_t r = 0; multi && r < set->nruns; r++) {
             char lb[512];
             run_label(set, r, lb, sizeof lb);
-            fprintf(f, ", \\\n  NaN with points pt 7 ps 1.4 lc rgb '%s' title ",
+            series(f, &nseries);
+            fprintf(f, "NaN with points pt 7 ps 1.4 lc rgb '%s' title ",
                     run_colors[r % NRUN_COLORS]);
             gp_str(f, lb);
         }
+        if (!nseries) {             /* nothing to show: the axes and the note */
+            series(f, &nseries);
+            fprintf(f, "NaN notitle");
+        }
+        fprintf(f, "\n");
     }
-    fprintf(f, "\n");
     gp_tail(f, ch, &c);
     ret = 0;
 #undef XPX

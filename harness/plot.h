@@ -36,7 +36,8 @@ struct pb_chart {
 extern const struct pb_chart pb_plot_charts[];
 
 /* Loads results_dirs (see pb_summary_set_load) and writes every chart
- * into out_dir (created if needed, one level). opts may be NULL for the
+ * into out_dir (created with its parents if needed; files of the same
+ * names are replaced). opts may be NULL for the
  * defaults. Returns 0, or -1 with err set: a results directory that does
  * not load, a file that cannot be written, gnuplot missing ("cannot run
  * 'gnuplot': ...") or failing ("OUT/overhead.gp: gnuplot exited with

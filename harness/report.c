@@ -534,7 +534,7 @@ static void matrix(FILE *f, const struct ctx *c, int mem)
         fprintf(f, "| ");
         md(f, p->name, 0);
         if (c->multi)
-            fprintf(f, " [%zu]", p->run + 1);
+            fprintf(f, " (run %zu)", p->run + 1);
         fprintf(f, " |");
         for (size_t w = 0; w < set->nworkloads; w++) {
             const struct pb_pair *pr = p->pairs[w];
@@ -550,7 +550,7 @@ static void matrix(FILE *f, const struct ctx *c, int mem)
     if (any_partial)
         fprintf(f, "\\* some runs of the pair failed; the value is from the others.  \n");
     if (c->multi)
-        fprintf(f, "[n]: the run the row comes from (see [Runs](#runs)); – : the workload "
+        fprintf(f, "(run n): the run the row comes from (see [Runs](#runs)); –: the workload "
                 "is not in that run.  \n");
     if (any_lower)
         fprintf(f, "≥: the runs timed out, so the ratio is at least the timeout over the "
@@ -692,13 +692,18 @@ static void meta_row(FILE *f, const struct ctx *c, const char *label,
     fprintf(f, "\n");
 }
 
-static void cell_host(FILE *f, const struct pb_summary *s) { md(f, s->meta.hostname ? s->meta.hostname : "?", 0); }
+static void cell_host(FILE *f, const struct pb_summary *s)
+{
+    md(f, s->meta.hostname ? s->meta.hostname : "?", 0);
+}
+
 static void cell_cpu(FILE *f, const struct pb_summary *s)
 {
     md(f, s->meta.cpu_model ? s->meta.cpu_model : "?", 0);
     if (s->meta.cores > 0)
         fprintf(f, ", %d cores", s->meta.cores);
 }
+
 static void cell_mem(FILE *f, const struct pb_summary *s)
 {
     if (isnan(s->meta.mem_total_kb))
@@ -706,7 +711,12 @@ static void cell_mem(FILE *f, const struct pb_summary *s)
     else
         fprintf(f, "%.1f GiB", s->meta.mem_total_kb / 1048576.0);
 }
-static void cell_kernel(FILE *f, const struct pb_summary *s) { md(f, s->meta.kernel ? s->meta.kernel : "?", 0); }
+
+static void cell_kernel(FILE *f, const struct pb_summary *s)
+{
+    md(f, s->meta.kernel ? s->meta.kernel : "?", 0);
+}
+
 static void cell_python(FILE *f, const struct pb_summary *s)
 {
     md(f, s->meta.python_implementation ? s->meta.python_implementation : "Python", 0);
@@ -718,13 +728,19 @@ static void cell_python(FILE *f, const struct pb_summary *s)
         fprintf(f, ")");
     }
 }
-static void cell_pbench(FILE *f, const struct pb_summary *s) { md(f, s->meta.pbench_version ? s->meta.pbench_version : "?", 0); }
+
+static void cell_pbench(FILE *f, const struct pb_summary *s)
+{
+    md(f, s->meta.pbench_version ? s->meta.pbench_version : "?", 0);
+}
+
 static void cell_config(FILE *f, const struct pb_summary *s)
 {
     md_code(f, s->meta.config ? s->meta.config : "?");
     if (s->meta.config_sha256)
         fprintf(f, " (sha256 %.12s…)", s->meta.config_sha256);
 }
+
 static void cell_seed(FILE *f, const struct pb_summary *s)
 {
     if (s->meta.has_seed)
@@ -732,6 +748,7 @@ static void cell_seed(FILE *f, const struct pb_summary *s)
     else
         fprintf(f, "?");
 }
+
 static void cell_started(FILE *f, const struct pb_summary *s)
 {
     char t[64], d[64];
@@ -741,6 +758,7 @@ static void cell_started(FILE *f, const struct pb_summary *s)
     fprintf(f, "%s (%s%s)", t, s->meta.finished ? "took " : "did not finish; ",
             s->meta.finished ? d : "no end time");
 }
+
 static void cell_load(FILE *f, const struct pb_summary *s)
 {
     const double *a = s->meta.loadavg_start, *b = s->meta.loadavg_end;
@@ -752,7 +770,11 @@ static void cell_load(FILE *f, const struct pb_summary *s)
     if (!isnan(b[0]))
         fprintf(f, " → %.2f %.2f %.2f", b[0], b[1], b[2]);
 }
-static void cell_dir(FILE *f, const struct pb_summary *s) { md_code(f, s->dir); }
+
+static void cell_dir(FILE *f, const struct pb_summary *s)
+{
+    md_code(f, s->dir);
+}
 
 static int sec_machine(FILE *f, const struct ctx *c)
 {

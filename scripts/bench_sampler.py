@@ -69,6 +69,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=1.5,
                         help="CPU seconds per plain run (sizes are calibrated to it)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print every run's wall and CPU time to stderr")
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
                         help="comma-separated subset of " + ",".join(WORKLOADS))
     args = parser.parse_args()
@@ -111,6 +113,8 @@ def main():
                 wall, cpu, rc = run(argv, tmp)
                 if rc != 0:
                     sys.exit(f"bench_sampler: {' '.join(argv)} exited {rc}")
+                if args.verbose:
+                    print(f"{w:<10} {m:<7} wall {wall:7.3f} s  cpu {cpu:7.3f} s", file=sys.stderr)
                 walls[w, m].append(wall)
                 cpus[w, m].append(cpu)
                 if m == "pbench":

@@ -38,16 +38,11 @@ else
     say "Debian packages: all present"
 fi
 
-# --- the C build ----------------------------------------------------------------
-say "building pbench ($build_type) in $build/"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE="$build_type" ${PBENCH_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
-
 # --- the profilers' virtual environment --------------------------------------------
+# (before the build: CMake registers the adapter tests only when .venv exists)
 if [ "${PBENCH_SKIP_VENV:-0}" = 1 ]; then
     say "skipping .venv (PBENCH_SKIP_VENV=1)"
-    exit 0
-fi
+else
 stamp=.venv/.pbench-requirements
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
@@ -61,3 +56,10 @@ else
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
     echo "$want" > "$stamp"
 fi
+fi
+
+# --- the C build ----------------------------------------------------------------
+say "building pbench ($build_type) in $build/"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE="$build_type" ${PBENCH_CMAKE_ARGS:-} >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+

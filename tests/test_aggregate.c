@@ -137,6 +137,11 @@ START_TEST(figures)
     ck_assert(json_is_true(json_object_get(ah, "lower_bound")));
     ck_assert(fabs(val(ah, "wall_ratio", "value") - 10.0 / 1.01) < 1e-9);
     ck_assert_int_eq(json_integer_value(json_object_get(ah, "skipped")), 1);
+    /* its mean takes the lower bound in, and says so */
+    ck_assert(fabs(val(prof(sum, "hang"), "wall_geomean", "value") - 10.0 / 1.01) < 1e-9);
+    ck_assert(json_is_true(json_object_get(prof(sum, "hang"), "wall_geomean_lower_bound")));
+    ck_assert(json_is_false(json_object_get(prof(sum, "double"), "wall_geomean_lower_bound")));
+    ck_assert(json_is_null(json_object_get(prof(sum, "hang"), "cpu_geomean")));
     /* never run */
     ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "b", "hang"), "status")), "not_run");
     json_decref(sum);

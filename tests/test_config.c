@@ -158,6 +158,35 @@ START_TEST(select_narrows_and_keeps_baseline)
 }
 END_TEST
 
+START_TEST(overrides_tune_shared_definitions)
+{
+    struct pb_diags d;
+    free(tu_write_file(dir, "profs.yaml", base_profilers));
+    struct pb_config *cfg = load("include: [profs.yaml]\npython: /bin/sh\n"
+                                 "defaults: {runs: 5}\n"
+                                 "workloads: [{name: a, script: w.py, timeout: 50}]\n"
+                                 "overrides:\n"
+                                 "  cProfile: {runs: 7, warmup: 0, timeout: 9}\n", &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    ck_assert_int_eq(pb_config_runs(cfg, &cfg->workloads[0], &cfg->profilers[1]), 7);
+    ck_assert_int_eq(pb_config_warmup(cfg, &cfg->workloads[0], &cfg->profilers[1]), 0);
+    ck_assert(pb_config_timeout(cfg, &cfg->workloads[0], &cfg->profilers[1]) == 9);
+    ck_assert(pb_config_timeout(cfg, &cfg->workloads[0], &cfg->profilers[0]) == 50);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    cfg = load("include: [profs.yaml]\npython: /bin/sh\n"
+               "workloads: [{name: a, script: w.py}]\n"
+               "overrides:\n"
+               "  cprofile: {runs: 7}\n"
+               "  plain: {rnus: 2}\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 5, 3, "overrides: no profiler named 'cprofile'");
+    assert_diag(&d, 6, 11, "unknown key 'rnus' in an override (did you mean 'runs'?)");
+    pb_diags_release(&d);
+}
+END_TEST
+
 START_TEST(expands_placeholders)
 {
     struct pb_diags d;
@@ -439,6 +468,7 @@ Suite *config_suite(void)
     tcase_add_test(core, include_merges_definitions);
     tcase_add_test(core, select_narrows_and_keeps_baseline);
     tcase_add_test(core, expands_placeholders);
+    tcase_add_test(core, overrides_tune_shared_definitions);
     tcase_add_test(errors, unknown_key_with_suggestion);
     tcase_add_test(errors, wrong_types_have_hints);
     tcase_add_test(errors, every_error_is_reported);

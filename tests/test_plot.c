@@ -158,23 +158,72 @@ START_TEST(default_size_and_out_dir_created)
 END_TEST
 
 /* The saved scripts re-run on their own, without a word from gnuplot. */
-START_TEST(scripts_rerun_cleanly)
+static void rerun_scripts(const char *dir)
 {
-    const char *dirs[] = { FIX "/results-small" };
-    struct pb_error err;
-
-    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
     for (size_t i = 0; pb_plot_charts[i].name; i++) {
         char cmd[4096], *out = NULL;
         char *argv[] = { "gnuplot", "-e", cmd, NULL };
         int rc;
 
-        snprintf(cmd, sizeof cmd, "cd '%s'; load '%s.gp'", tmp, pb_plot_charts[i].name);
+        snprintf(cmd, sizeof cmd, "cd '%s'; load '%s.gp'", dir, pb_plot_charts[i].name);
         rc = tu_run(argv, &out);
         ck_assert_msg(rc == 0 && out[0] == '\0', "%s.gp: exit %d: %s",
                       pb_plot_charts[i].name, rc, out);
         free(out);
     }
+}
+
+START_TEST(scripts_rerun_cleanly)
+{
+    const char *small[] = { FIX "/results-small" };
+    const char *failed[] = { FIX "/results-failed" };
+    struct pb_error err;
+
+    ck_assert_msg(pb_plot_write(small, 1, path_in(tmp, "s", NULL), NULL, &err) == 0, "%s",
+                  err.msg);
+    rerun_scripts(path_in(tmp, "s", NULL));
+    ck_assert_msg(pb_plot_write(failed, 1, path_in(tmp, "f", NULL), NULL, &err) == 0, "%s",
+                  err.msg);
+    rerun_scripts(path_in(tmp, "f", NULL));
+}
+END_TEST
+
+/* Nothing but failures: every chart still draws (gnuplot 5.4 crashes on
+ * a labels plot without a valid point, so such series must be left out). */
+START_TEST(every_profiler_failed)
+{
+    const char *res = path_in(tmp, "res", NULL);
+    const char *out = path_in(tmp, "plots", NULL);
+    const char *dirs[] = { res };
+    json_t *s = json_load_file(FIX "/results-failed/summary.json", 0, NULL), *keep, *v;
+    struct pb_error err;
+    char path[4096], *svg;
+    size_t i;
+
+    ck_assert_ptr_nonnull(s);
+    keep = json_array();
+    json_array_foreach(json_object_get(s, "pairs"), i, v) {
+        const char *p = json_string_value(json_object_get(v, "profiler"));
+        if (strcmp(p, "plain") == 0 || strcmp(p, "scalene_full") == 0)
+            json_array_append(keep, v);
+    }
+    json_object_set_new(s, "pairs", keep);
+    keep = json_array();
+    json_array_foreach(json_object_get(s, "profilers"), i, v)
+        if (strcmp(json_string_value(json_object_get(v, "name")), "scalene_full") == 0)
+            json_array_append(keep, v);
+    json_object_set_new(s, "profilers", keep);
+    ck_assert_int_eq(mkdir(res, 0777), 0);
+    snprintf(path, sizeof path, "%s/summary.json", res);
+    ck_assert_int_eq(json_dump_file(s, path, 0), 0);
+    json_decref(s);
+
+    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    check_charts(out, dirs, 1, 1200, 700);
+    rerun_scripts(out);
+    svg = tu_read_file(path_in(out, "overhead", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "failed on all 3 workloads"));
+    free(svg);
 }
 END_TEST
 
@@ -409,6 +458,7 @@ Suite *plot_suite(void)
     tcase_add_test(core, default_size_and_out_dir_created);
     tcase_add_test(core, scripts_rerun_cleanly);
     tcase_add_test(core, plots_failed_pairs);
+    tcase_add_test(core, every_profiler_failed);
     tcase_add_test(core, plots_several_runs);
     tcase_add_test(core, odd_names_do_not_break_gnuplot);
     suite_add_tcase(s, core);

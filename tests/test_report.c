@@ -155,7 +155,7 @@ START_TEST(report_several_runs)
     ck_assert_ptr_nonnull(strstr(text, "## Runs"));
     ck_assert_ptr_nonnull(strstr(text, "- cProfile: shown from run 2; also in run 1"));
     ck_assert_ptr_nonnull(strstr(text, "| austin | 3.7.0 |"));
-    ck_assert_ptr_nonnull(strstr(text, "profile [1]"));
+    ck_assert_ptr_nonnull(strstr(text, "| profile (run 1) |"));
     free(text);
 }
 END_TEST

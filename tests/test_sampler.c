@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -364,6 +365,30 @@ START_TEST(test_killed_midway)
 }
 END_TEST
 
+/* A wrapper script that takes a while before it execs Python (as a pyenv
+ * shim does) is not mistaken for a non-Python command. */
+START_TEST(test_wrapper_script)
+{
+    char *json = tmp_path("wrap.json"), *script, text[4096];
+    const char *args[] = { "sample", "-q", "-o", json, "--", NULL, NULL };
+    char *out = NULL;
+    json_t *root;
+
+    snprintf(text, sizeof text, "#!/bin/sh\nsleep 0.4\nexec '%s' '%s' --seconds 0.5\n",
+             tu_python(), TARGETS "/split.py");
+    script = tu_write_file(tmpdir, "wrapper.sh", text);
+    ck_assert_int_eq(chmod(script, 0755), 0);
+    args[5] = script;
+    ck_assert_int_eq(sample_run(args, &out), 0);
+    root = load_json(json);
+    ck_assert_msg(function(root, "hot", "split.py") != NULL, "%s", out);
+    json_decref(root);
+    free(out);
+    free(script);
+    free(json);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 START_TEST(test_not_python_running)
@@ -564,7 +589,9 @@ END_TEST
 START_TEST(test_procfs)
 {
     struct pb_procfs_child *kids = NULL;
+    struct pb_procfs_tree *tree = pb_procfs_tree_new();
     struct pb_procfs_map *maps = NULL;
+    char cmdline[256];
     struct pb_error err;
     size_t n = 0;
     char name[64], exe[4096];
@@ -582,13 +609,23 @@ START_TEST(test_procfs)
         _exit(0);
     }
     usleep(100000);
-    ck_assert_int_eq(pb_procfs_descendants(getpid(), &kids, &n, &err), 0);
-    for (size_t i = 0; i < n; i++)
-        found += kids[i].pid == child || kids[i].ppid == child;
-    ck_assert_int_eq(found, 2);  /* the child and its own child */
-    free(kids);
+    ck_assert_ptr_nonnull(tree);
+    for (int scan = 0; scan < 2; scan++) {  /* a fresh scan, then a remembered one */
+        found = 0;
+        ck_assert_int_eq(pb_procfs_descendants(tree, getpid(), &kids, &n, &err), 0);
+        for (size_t i = 0; i < n; i++)
+            found += kids[i].pid == child || kids[i].ppid == child;
+        ck_assert_int_eq(found, 2);  /* the child and its own child */
+        free(kids);
+    }
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
+    ck_assert_int_eq(pb_procfs_descendants(tree, getpid(), &kids, &n, &err), 0);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_ne(kids[i].pid, child);
+    free(kids);
+    pb_procfs_tree_free(tree);
+    ck_assert_int_gt(pb_procfs_cmdline(getpid(), cmdline, sizeof cmdline), 0);
 
     fd = pb_procfs_task_open(getpid(), getpid());
     ck_assert_int_ge(fd, 0);
@@ -623,6 +660,7 @@ Suite *sampler_suite(void)
     tcase_add_test(core, test_subprocess_not_followed);
     tcase_add_test(core, test_exit_midway);
     tcase_add_test(core, test_killed_midway);
+    tcase_add_test(core, test_wrapper_script);
     suite_add_tcase(s, core);
 
     tcase_add_checked_fixture(errors, setup, teardown);

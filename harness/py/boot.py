@@ -26,6 +26,7 @@ Exit status: the script's own; 2 for bad usage or a hot name not found.
 import argparse
 import ast
 import builtins
+import functools
 import os
 import sys
 import types
@@ -62,6 +63,11 @@ class HotDecorator(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
 
+def fail(message):
+    print(f"boot.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def make_profiler(tool):
     """Return (profiler, write) where write(path) saves the report."""
     if tool == "line_profiler":
@@ -69,11 +75,16 @@ def make_profiler(tool):
         prof = LineProfiler()
         return prof, prof.dump_stats
     from memory_profiler import LineProfiler, show_results
-    prof = LineProfiler(backend="psutil")
+    mprof = LineProfiler(backend="psutil")
+
+    def prof(func):
+        # memory_profiler's wrapper keeps __name__ but not __qualname__,
+        # so pickle (multiprocessing.Pool.map) could not find it by name.
+        return functools.update_wrapper(mprof(func), func)
 
     def write(path):
         with open(path, "w") as f:
-            show_results(prof, stream=f)
+            show_results(mprof, stream=f)
     return prof, write
 
 
@@ -90,19 +101,20 @@ def main():
     hot = [h.strip() for h in opts.hot.split(",") if h.strip()]
     script = os.path.abspath(opts.script)
 
+    if not hot:
+        fail("--hot names no function")
     try:
         with open(script, "rb") as f:
             source = f.read()
     except OSError as e:
-        sys.exit(f"boot.py: cannot read '{script}': {e.strerror}")  # exit 1
+        fail(f"cannot read '{script}': {e.strerror.lower()}")
     tree = ast.parse(source, filename=script)
     deco = HotDecorator(hot)
     deco.visit(tree)
-    missing = [h for h in hot if h not in deco.found] or (not hot and ["(none)"])
+    missing = [h for h in hot if h not in deco.found]
     if missing:
-        print(f"boot.py: {script}: hot function(s) not found: "
-              f"{', '.join(missing)}", file=sys.stderr)
-        sys.exit(2)
+        fail(f"{script}: hot function not found: "
+             + ", ".join(f"'{h}'" for h in missing))
     code = compile(tree, script, "exec")
 
     prof, write = make_profiler(opts.tool)

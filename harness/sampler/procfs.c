@@ -185,14 +185,40 @@ static pid_t read_ppid(const char *name)
     return ppid;
 }
 
-int pb_procfs_descendants(pid_t root, struct pb_procfs_child **out, size_t *n,
-                          struct pb_error *err)
+struct pb_procfs_tree {
+    struct pb_procfs_child *known;  /* sorted by pid */
+    size_t n;
+};
+
+struct pb_procfs_tree *pb_procfs_tree_new(void)
+{
+    return calloc(1, sizeof(struct pb_procfs_tree));
+}
+
+void pb_procfs_tree_free(struct pb_procfs_tree *t)
+{
+    if (!t)
+        return;
+    free(t->known);
+    free(t);
+}
+
+static int by_pid(const void *a, const void *b)
+{
+    pid_t x = ((const struct pb_procfs_child *)a)->pid, y = ((const struct pb_procfs_child *)b)->pid;
+
+    return (x > y) - (x < y);
+}
+
+int pb_procfs_descendants(struct pb_procfs_tree *t, pid_t root,
+                          struct pb_procfs_child **out, size_t *n, struct pb_error *err)
 {
     DIR *dir;
     struct dirent *de;
     struct pb_procfs_child *all = NULL, *kids = NULL;
-    size_t nall = 0, room = 0, nkids = 0, next = 0;  /* kids[next..) to expand */
-    int rc = -1, saved;
+    size_t nall = 0, room = 0, nkids = 0, live = 0;
+    size_t next = 0;  /* kids[next..) still to expand */
+    int saved;
 
     *out = NULL;
     *n = 0;
@@ -203,33 +229,47 @@ int pb_procfs_descendants(pid_t root, struct pb_procfs_child **out, size_t *n,
         return pb_error_errno(err, saved);
     }
     while ((de = readdir(dir)) != NULL && nall < MAX_PROCS) {
-        pid_t ppid;
-
         if (!isdigit((unsigned char)de->d_name[0]))
-            continue;
-        ppid = read_ppid(de->d_name);
-        if (ppid <= 0)
             continue;
         if (nall == room) {
             size_t nroom = room ? room * 2 : 256;
             struct pb_procfs_child *na = realloc(all, nroom * sizeof *na);
             if (!na) {
-                pb_error_set(err, "out of memory listing '/proc'");
-                goto cleanup;
+                free(all);
+                closedir(dir);
+                return pb_error_set(err, "out of memory listing '/proc'");
             }
             all = na;
             room = nroom;
         }
         all[nall].pid = (pid_t)atoi(de->d_name);
-        all[nall].ppid = ppid;
+        all[nall].ppid = 0;
         nall++;
     }
-    /* Breadth first from root: kids[] doubles as the queue. */
+    closedir(dir);
+    qsort(all, nall, sizeof *all, by_pid);
+    for (size_t i = 0; i < nall; i++) {  /* parents: remembered, else read */
+        const struct pb_procfs_child *k =
+            t->n ? bsearch(&all[i], t->known, t->n, sizeof *all, by_pid) : NULL;
+        char name[16];
+
+        if (k) {
+            all[live++] = *k;
+            continue;
+        }
+        snprintf(name, sizeof name, "%d", (int)all[i].pid);
+        all[i].ppid = read_ppid(name);
+        if (all[i].ppid > 0)
+            all[live++] = all[i];  /* else gone already */
+    }
+    nall = live;
     kids = malloc((nall ? nall : 1) * sizeof *kids);
     if (!kids) {
-        pb_error_set(err, "out of memory listing '/proc'");
-        goto cleanup;
+        free(all);
+        return pb_error_set(err, "out of memory listing '/proc'");
     }
+    /* Breadth first from root: kids[] doubles as the queue; nall bounds it
+     * even if a racy listing made a cycle. */
     for (pid_t parent = root; nkids < nall;) {
         for (size_t i = 0; i < nall && nkids < nall; i++) {
             if (all[i].ppid == parent && all[i].pid != root)
@@ -239,13 +279,33 @@ int pb_procfs_descendants(pid_t root, struct pb_procfs_child **out, size_t *n,
             break;
         parent = kids[next++].pid;
     }
+    free(t->known);
+    t->known = all;  /* still sorted: filtering kept the order */
+    t->n = nall;
     *out = kids;
     *n = nkids;
-    kids = NULL;
-    rc = 0;
-cleanup:
-    free(kids);
-    free(all);
-    closedir(dir);
-    return rc;
+    return 0;
+}
+
+long pb_procfs_cmdline(pid_t pid, char *buf, size_t n)
+{
+    char path[64];
+    size_t len = 0;
+    ssize_t got;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (len < n) {
+        got = read(fd, buf + len, n - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fd);
+    return (long)len;
 }

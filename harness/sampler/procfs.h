@@ -53,11 +53,30 @@ char pb_procfs_task_state(int fd);
  * empty). */
 int pb_procfs_comm(pid_t pid, pid_t tid, char *buf, size_t n);
 
+/* Remembers the parent of every process seen by pb_procfs_descendants, so
+ * that a scan reads /proc/N/stat only for processes new since the last. A
+ * parent changes only when it dies (the orphan goes to init or a
+ * subreaper, never into root's tree), so a remembered parent stays right
+ * for this purpose. */
+struct pb_procfs_tree;
+
+/* A new empty tree, or NULL when out of memory. Free with
+ * pb_procfs_tree_free. */
+struct pb_procfs_tree *pb_procfs_tree_new(void);
+
+/* Frees t; NULL does nothing. */
+void pb_procfs_tree_free(struct pb_procfs_tree *t);
+
 /* Every live descendant of root (children, their children, ...), root
- * itself excluded, found by reading each /proc/N/stat for its parent.
- * Fills a fresh array *out of *n entries (caller frees with free()).
- * Returns 0, or -1 with err set when /proc cannot be listed. */
-int pb_procfs_descendants(pid_t root, struct pb_procfs_child **out, size_t *n,
-                          struct pb_error *err);
+ * itself excluded, from the process list in /proc and the parents t
+ * remembers (updated). Fills a fresh array *out of *n entries (caller
+ * frees with free()). Returns 0, or -1 with err set when /proc cannot be
+ * listed or memory runs out. */
+int pb_procfs_descendants(struct pb_procfs_tree *t, pid_t root,
+                          struct pb_procfs_child **out, size_t *n, struct pb_error *err);
+
+/* Reads /proc/PID/cmdline (NUL-separated arguments) into buf, at most n
+ * bytes. Returns the length read, or -1 with errno. */
+long pb_procfs_cmdline(pid_t pid, char *buf, size_t n);
 
 #endif /* PB_SAMPLER_PROCFS_H */

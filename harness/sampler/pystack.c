@@ -21,6 +21,9 @@
 #define MAX_CODE_UNITS (1 << 24)
 #define MAX_CACHE (1 << 18)     /* code objects remembered per process */
 #define WALK_ATTEMPTS 2         /* a torn stack walk is retried once */
+#define WINDOW 4096             /* bytes of data stack read per frame read */
+#define FRAME_MAX 256           /* room for _PyInterpreterFrame (72 bytes in 3.11) */
+#define IOV_BATCH 256           /* code headers per process_vm_readv */
 #define ADDR_MAX 0x0000800000000000ull  /* end of the x86-64/aarch64 user half */
 
 struct code_entry {
@@ -35,6 +38,13 @@ struct code_entry {
     size_t linetable_len;
 };
 
+/* One frame as the first pass of a walk reads it. */
+struct raw_frame {
+    uint64_t code;
+    uint64_t prev_instr;
+    int owner;
+};
+
 struct pb_pyproc {
     pid_t pid;
     const struct pb_pylayout *L;
@@ -47,11 +57,13 @@ struct pb_pyproc {
     struct code_entry **cache; /* open addressing on addr */
     size_t cache_cap, cache_n;
 
+    /* Per-walk arrays, frames_cap entries each. */
     struct pb_pyframe *frames;
+    struct raw_frame *raw;
+    uint8_t *headers;          /* code object headers, L->code_size each */
     size_t frames_cap;
 
-    uint8_t *code_buf;         /* L->code_size bytes */
-    uint8_t *frame_buf;        /* L->frame_size bytes */
+    uint8_t window[WINDOW + FRAME_MAX];  /* data stack bytes below a frame */
     uint8_t *tstate_buf;       /* L->tstate_size bytes */
     uint8_t *interp_buf;       /* interp_size bytes */
     size_t interp_size;        /* PyInterpreterState up to the last field read */
@@ -286,17 +298,16 @@ static int cache_grow(struct pb_pyproc *p)
     return 0;
 }
 
-/* The resolved code object at addr (re-read and checked on every call;
- * names come from the cache when the object has not changed), or NULL. */
-static struct code_entry *code_at(struct pb_pyproc *p, uint64_t addr)
+/* The resolved code object at addr, whose header was just read into buf;
+ * names come from the cache when the object has not changed. NULL when buf
+ * is not a code object or a part of it does not read back. */
+static struct code_entry *code_entry_of(struct pb_pyproc *p, uint64_t addr, const uint8_t *buf)
 {
     const struct pb_pylayout *L = p->L;
-    const uint8_t *buf = p->code_buf;
     struct code_entry *e = NULL;
     size_t s = 0;
 
-    if ((addr & 7) || rd(p, addr, p->code_buf, L->code_size) < 0 ||
-        u64_at(buf, L->ob_type) != p->code_type)
+    if (u64_at(buf, L->ob_type) != p->code_type)
         return NULL;
     if (p->cache_cap) {
         for (s = slot_of(addr, p->cache_cap); p->cache[s]; s = (s + 1) & (p->cache_cap - 1)) {
@@ -335,53 +346,124 @@ static struct code_entry *code_at(struct pb_pyproc *p, uint64_t addr)
 
 /* ---- stacks ----------------------------------------------------------- */
 
+/* Makes room for n frames in the per-walk arrays. Returns 0 or -1. */
+static int frames_room(struct pb_pyproc *p, size_t n)
+{
+    size_t ncap;
+    struct pb_pyframe *nf;
+    struct raw_frame *nr;
+    uint8_t *nh;
+
+    if (n <= p->frames_cap)
+        return 0;
+    ncap = p->frames_cap ? p->frames_cap * 2 : 64;
+    while (ncap < n)
+        ncap *= 2;
+    nf = realloc(p->frames, ncap * sizeof *nf);
+    if (nf)
+        p->frames = nf;
+    nr = realloc(p->raw, ncap * sizeof *nr);
+    if (nr)
+        p->raw = nr;
+    nh = realloc(p->headers, ncap * p->L->code_size);
+    if (nh)
+        p->headers = nh;
+    if (!nf || !nr || !nh)
+        return -1;
+    p->frames_cap = ncap;
+    return 0;
+}
+
+/* Reads the code object headers of raw[0..n) with as few system calls as
+ * process_vm_readv's vectors allow. Returns 0, or -1 when any fails. */
+static int read_headers(struct pb_pyproc *p, size_t n)
+{
+    struct iovec local[IOV_BATCH], remote[IOV_BATCH];
+    size_t size = p->L->code_size;
+
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < IOV_BATCH ? n - done : IOV_BATCH;
+        ssize_t got;
+
+        for (size_t i = 0; i < k; i++) {
+            uint64_t addr = p->raw[done + i].code;
+            if ((addr & 7) || !plausible(addr, size))
+                return -1;
+            local[i].iov_base = p->headers + (done + i) * size;
+            local[i].iov_len = size;
+            remote[i].iov_base = (void *)(uintptr_t)addr;
+            remote[i].iov_len = size;
+        }
+        got = process_vm_readv(p->pid, local, k, remote, k, 0);
+        if (got != (ssize_t)(k * size)) {
+            if (got < 0 && errno == ESRCH)
+                p->gone = 1;
+            return -1;
+        }
+        done += k;
+    }
+    return 0;
+}
+
 /* Walks one thread's frames from frame (innermost) outwards into
- * p->frames. Returns the number of frames, or -1 when inconsistent. */
+ * p->frames. Returns the number of frames, or -1 when inconsistent.
+ *
+ * Two passes keep system calls few. First the frame chain: 3.11 pushes a
+ * thread's frames on its own data stack, callee above caller, so one read
+ * of the page below a frame usually holds its callers too. Then every
+ * frame's code object header in one vectored read. */
 static long walk_frames(struct pb_pyproc *p, uint64_t frame)
 {
     const struct pb_pylayout *L = p->L;
-    size_t n = 0;
+    uint64_t win_lo = 0, win_hi = 0;  /* p->window holds [win_lo, win_hi) */
+    size_t nraw = 0, n = 0;
 
-    for (int depth = 0; frame; depth++) {
-        const uint8_t *fb = p->frame_buf;
-        struct code_entry *e;
-        uint64_t code, code_start, prev_instr;
-        int64_t unit;
-        int owner, line;
+    for (; frame; nraw++) {
+        const uint8_t *fb;
 
-        if (depth >= MAX_DEPTH || (frame & 7) || rd(p, frame, p->frame_buf, L->frame_size) < 0)
+        if (nraw >= MAX_DEPTH || (frame & 7) || !plausible(frame, L->frame_size) ||
+            L->frame_size > FRAME_MAX ||
+            frames_room(p, nraw + 1) < 0)
             return -1;
-        code = u64_at(fb, L->frame_code);
-        prev_instr = u64_at(fb, L->frame_prev_instr);
-        owner = (signed char)fb[L->frame_owner];
-        e = code_at(p, code);
+        if (frame < win_lo || frame + L->frame_size > win_hi) {
+            uint64_t lo = frame & ~(uint64_t)(WINDOW - 1);  /* mapped: the frame is */
+            if (rd(p, lo, p->window, frame + L->frame_size - lo) < 0)
+                return -1;
+            win_lo = lo;
+            win_hi = frame + L->frame_size;
+        }
+        fb = p->window + (frame - win_lo);
+        p->raw[nraw].code = u64_at(fb, L->frame_code);
+        p->raw[nraw].prev_instr = u64_at(fb, L->frame_prev_instr);
+        p->raw[nraw].owner = (signed char)fb[L->frame_owner];
+        frame = u64_at(fb, L->frame_previous);
+    }
+    if (read_headers(p, nraw) < 0)
+        return -1;
+    for (size_t i = 0; i < nraw; i++) {
+        const struct raw_frame *r = &p->raw[i];
+        struct code_entry *e = code_entry_of(p, r->code, p->headers + i * L->code_size);
+        uint64_t code_start = r->code + L->code_size;
+        int64_t unit;
+        int line;
+
         if (!e)
             return -1;
         /* prev_instr points into the code object's own bytecode; one unit
          * before it for a frame that has not started. */
-        code_start = code + L->code_size;
-        if ((prev_instr - code_start) % L->code_unit != 0)
+        if ((r->prev_instr - code_start) % L->code_unit != 0)
             return -1;
-        unit = ((int64_t)(prev_instr - code_start)) / (int64_t)L->code_unit;
+        unit = ((int64_t)(r->prev_instr - code_start)) / (int64_t)L->code_unit;
         if (unit < -1 || unit >= e->nunits)
             return -1;
-        frame = u64_at(fb, L->frame_previous);
         /* An incomplete frame (pushed, RESUME not yet run) is skipped, as
          * CPython's own tracebacks do. */
-        if (owner != L->owned_by_generator && unit < e->firsttraceable)
+        if (r->owner != L->owned_by_generator && unit < e->firsttraceable)
             continue;
         line = pb_linetable_line(e->linetable, e->linetable_len, e->pub.firstlineno,
                                  (int)(unit * (int64_t)L->code_unit));
         if (line < 0)
             line = e->pub.firstlineno;
-        if (n == p->frames_cap) {
-            size_t ncap = p->frames_cap ? p->frames_cap * 2 : 64;
-            struct pb_pyframe *nf = realloc(p->frames, ncap * sizeof *nf);
-            if (!nf)
-                return -1;
-            p->frames = nf;
-            p->frames_cap = ncap;
-        }
         p->frames[n].code = &e->pub;
         p->frames[n].line = line;
         n++;
@@ -463,21 +545,28 @@ static int is_libpython(const char *path)
     return strncmp(base ? base + 1 : path, "libpython", 9) == 0;
 }
 
-/* Looks for the runtime symbols in path; on success sets *bias from the
- * file's lowest mapping. Returns 1 found, 0 not in this file. */
-static int try_binary(const char *path, const struct pb_procfs_map *maps, size_t nmaps,
-                      struct pb_elf_sym *syms, uint64_t *bias)
+/* Looks for the runtime symbols in the file mapped as path (read through
+ * the process's own view of its file system, so a deleted or containerized
+ * binary still opens); on success sets *bias from the file's lowest
+ * mapping. Returns 1 found, 0 not in this file. */
+static int try_binary(pid_t pid, const char *path, const struct pb_procfs_map *maps,
+                      size_t nmaps, struct pb_elf_sym *syms, uint64_t *bias)
 {
     struct pb_error ignored;
     uint64_t load_vaddr = 0, base = UINT64_MAX;
+    char open_path[4200];
 
-    if (pb_elf_lookup(path, syms, NSYMS, &load_vaddr, &ignored) < 0 || !syms[SYM_RUNTIME].found)
-        return 0;
     for (size_t i = 0; i < nmaps; i++) {
         if (maps[i].offset == 0 && strcmp(maps[i].path, path) == 0 && maps[i].start < base)
             base = maps[i].start;
     }
     if (base == UINT64_MAX)
+        return 0;
+    snprintf(open_path, sizeof open_path, "/proc/%d/root%s", (int)pid, path);
+    if (pb_elf_lookup(open_path, syms, NSYMS, &load_vaddr, &ignored) < 0 &&
+        pb_elf_lookup(path, syms, NSYMS, &load_vaddr, &ignored) < 0)
+        return 0;
+    if (!syms[SYM_RUNTIME].found)
         return 0;
     *bias = base - load_vaddr;
     return 1;
@@ -529,11 +618,12 @@ int pb_pyproc_attach(pid_t pid, struct pb_pyproc **out, struct pb_error *err)
     }
     if (pb_procfs_maps(pid, &maps, &nmaps, err) < 0)
         return PB_PYATTACH_ERROR;
-    if (try_binary(exe, maps, nmaps, syms, &bias)) {
+    if (try_binary(pid, exe, maps, nmaps, syms, &bias)) {
         where = exe;
     } else {
         for (size_t i = 0; i < nmaps && !where; i++) {
-            if (is_libpython(maps[i].path) && try_binary(maps[i].path, maps, nmaps, syms, &bias))
+            if (is_libpython(maps[i].path) &&
+                try_binary(pid, maps[i].path, maps, nmaps, syms, &bias))
                 where = maps[i].path;
         }
     }
@@ -590,8 +680,6 @@ int pb_pyproc_attach(pid_t pid, struct pb_pyproc **out, struct pb_error *err)
     p->str_type = syms[SYM_STR].value + bias;
     p->bytes_type = syms[SYM_BYTES].value + bias;
     snprintf(p->binary, sizeof p->binary, "%s", where);
-    p->code_buf = malloc(L->code_size);
-    p->frame_buf = malloc(L->frame_size);
     p->tstate_buf = malloc(L->tstate_size);
     p->interp_size = L->interp_next;
     if (L->interp_threads_head > p->interp_size)
@@ -600,7 +688,7 @@ int pb_pyproc_attach(pid_t pid, struct pb_pyproc **out, struct pb_error *err)
         p->interp_size = L->interp_runtime;
     p->interp_size += sizeof(uint64_t);
     p->interp_buf = malloc(p->interp_size);
-    if (!p->code_buf || !p->frame_buf || !p->tstate_buf || !p->interp_buf) {
+    if (!p->tstate_buf || !p->interp_buf) {
         pb_error_set(err, "out of memory");
         goto cleanup;
     }
@@ -625,8 +713,8 @@ void pb_pyproc_free(struct pb_pyproc *p)
     }
     free(p->cache);
     free(p->frames);
-    free(p->code_buf);
-    free(p->frame_buf);
+    free(p->raw);
+    free(p->headers);
     free(p->tstate_buf);
     free(p->interp_buf);
     free(p);

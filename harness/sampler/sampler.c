@@ -305,23 +305,26 @@ static int reaped(pid_t pid, int *status, struct rusage *ru)
     return r == pid || (r < 0 && errno == ECHILD);
 }
 
-/* Waits up to `seconds` for a signal in set; forwards a SIGINT, SIGTERM
- * or SIGHUP sent to us alone (kill, not the terminal, which signals the
- * whole group) to the child. */
-static void nap(const sigset_t *set, double seconds, pid_t child)
+/* Waits up to `seconds` for a signal in set (just polls when seconds <= 0).
+ * Forwards a SIGINT, SIGTERM or SIGHUP sent to us alone (by kill; the
+ * terminal signals the whole group, the child included) to the child.
+ * Returns 1 when SIGCHLD came: the child may have exited. */
+static int nap(const sigset_t *set, double seconds, pid_t child)
 {
-    struct timespec ts;
+    struct timespec ts = { 0, 0 };
     siginfo_t info;
     int sig;
 
-    if (seconds <= 0)
-        return;
-    ts.tv_sec = (time_t)seconds;
-    ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+    if (seconds > 0) {
+        ts.tv_sec = (time_t)seconds;
+        ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+    }
     sig = sigtimedwait(set, &info, &ts);
-    if (sig > 0 && sig != SIGCHLD && (info.si_code == SI_USER || info.si_code == SI_QUEUE) &&
-        info.si_pid != child)
+    if (sig == SIGCHLD)
+        return 1;
+    if (sig > 0 && (info.si_code == SI_USER || info.si_code == SI_QUEUE) && info.si_pid != child)
         kill(child, sig);
+    return 0;
 }
 
 /* Whether the directory that would hold path exists and is writable, so
@@ -431,9 +434,13 @@ int pb_sampler_cmd(int argc, char **argv)
 
     interval = 1.0 / o.rate;
     next = start;
-    while (!failed && !(done = reaped(pid, &status, &child_ru))) {
-        double t = now_s();
+    for (int chld = 1; !failed;) {
+        double t;
 
+        /* Only a SIGCHLD sends us to wait4; the child's exit ends sampling. */
+        if (chld && (done = reaped(pid, &status, &child_ru)))
+            break;
+        t = now_s();
         if (pb_targets_tick(sess, t, &err) < 0) {
             fprintf(stderr, PROG ": %s\n", pb_error_format(&err, buf, sizeof buf));
             failed = 1;
@@ -443,7 +450,7 @@ int pb_sampler_cmd(int argc, char **argv)
         t = now_s();
         if (next < t - interval)
             next = t;  /* far behind (a slow round): skip, do not burst */
-        nap(&waitset, next - t, pid);
+        chld = nap(&waitset, next - t, pid);
     }
     end = now_s();
     getrusage(RUSAGE_SELF, &self1);

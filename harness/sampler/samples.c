@@ -59,24 +59,23 @@ struct pb_samples {
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* Makes room for need elements of elsize in *arr. Returns 0 or -1. */
-static int grow(void *arr, size_t *cap, size_t need, size_t elsize)
+/* Room for need elements of elsize in arr (of *cap elements): returns the
+ * array, moved perhaps, with *cap updated; or NULL when out of memory, arr
+ * then untouched. */
+static void *grow(void *arr, size_t *cap, size_t need, size_t elsize)
 {
-    void **p = arr;
     size_t ncap;
     void *na;
 
     if (need <= *cap)
-        return 0;
+        return arr;
     ncap = *cap ? *cap : 16;
     while (ncap < need)
         ncap *= 2;
-    na = realloc(*p, ncap * elsize);
-    if (!na)
-        return -1;
-    *p = na;
-    *cap = ncap;
-    return 0;
+    na = realloc(arr, ncap * elsize);
+    if (na)
+        *cap = ncap;
+    return na;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -168,9 +167,11 @@ int pb_samples_process(struct pb_samples *prof, pid_t pid, pid_t ppid, const cha
 {
     struct proc *p;
 
-    if (grow(&prof->procs, &prof->capprocs, prof->nprocs + 1, sizeof *prof->procs) < 0)
+    p = grow(prof->procs, &prof->capprocs, prof->nprocs + 1, sizeof *p);
+    if (!p)
         return -1;
-    p = &prof->procs[prof->nprocs];
+    prof->procs = p;
+    p += prof->nprocs;
     memset(p, 0, sizeof *p);
     p->pid = pid;
     p->ppid = ppid;
@@ -217,9 +218,11 @@ int pb_samples_thread(struct pb_samples *prof, int proc, uint64_t tid, uint64_t 
 {
     struct thread *t;
 
-    if (grow(&prof->threads, &prof->capthreads, prof->nthreads + 1, sizeof *prof->threads) < 0)
+    t = grow(prof->threads, &prof->capthreads, prof->nthreads + 1, sizeof *t);
+    if (!t)
         return -1;
-    t = &prof->threads[prof->nthreads];
+    prof->threads = t;
+    t += prof->nthreads;
     memset(t, 0, sizeof *t);
     t->proc = proc;
     t->tid = tid;
@@ -246,9 +249,12 @@ int pb_samples_function(struct pb_samples *prof, const char *qualname, const cha
                 return (int)(prof->func_slots.slot[s] - 1);
         }
     }
-    if (prof->nfuncs >= INT32_MAX - 1 ||
-        grow(&prof->funcs, &prof->capfuncs, prof->nfuncs + 1, sizeof *prof->funcs) < 0)
+    if (prof->nfuncs >= INT32_MAX - 1)
         return -1;
+    f = grow(prof->funcs, &prof->capfuncs, prof->nfuncs + 1, sizeof *f);
+    if (!f)
+        return -1;
+    prof->funcs = f;
     if ((prof->nfuncs + 1) * 2 > prof->func_slots.cap &&
         slots_rehash(&prof->func_slots, prof->nfuncs, func_hash, prof) < 0)
         return -1;
@@ -282,6 +288,7 @@ int pb_samples_add(struct pb_samples *prof, int thread, const uint64_t *frames, 
     struct thread *t = &prof->threads[thread];
     struct proc *p = &prof->procs[t->proc];
     struct stack *st;
+    uint64_t *pool;
     size_t s;
 
     if (n == 0 || n > UINT32_MAX)
@@ -297,10 +304,16 @@ int pb_samples_add(struct pb_samples *prof, int thread, const uint64_t *frames, 
                 goto found;
         }
     }
-    if (prof->nstacks >= UINT32_MAX - 1 ||
-        grow(&prof->stacks, &prof->capstacks, prof->nstacks + 1, sizeof *prof->stacks) < 0 ||
-        grow(&prof->pool, &prof->cappool, prof->npool + n, sizeof *prof->pool) < 0)
+    if (prof->nstacks >= UINT32_MAX - 1)
         return -1;
+    st = grow(prof->stacks, &prof->capstacks, prof->nstacks + 1, sizeof *st);
+    if (!st)
+        return -1;
+    prof->stacks = st;
+    pool = grow(prof->pool, &prof->cappool, prof->npool + n, sizeof *pool);
+    if (!pool)
+        return -1;
+    prof->pool = pool;
     if ((prof->nstacks + 1) * 2 > prof->stack_slots.cap &&
         slots_rehash(&prof->stack_slots, prof->nstacks, stack_hash, prof) < 0)
         return -1;
@@ -389,8 +402,10 @@ static struct acc *kmap_get(struct kmap *m, uint64_t k1, uint64_t k2)
 
     if (i >= 0)
         return &m->items[i];
-    if (grow(&m->items, &m->cap, m->n + 1, sizeof *m->items) < 0)
+    a = grow(m->items, &m->cap, m->n + 1, sizeof *a);
+    if (!a)
         return NULL;
+    m->items = a;
     if ((m->n + 1) * 2 > m->slots.cap && slots_rehash(&m->slots, m->n, acc_hash, m) < 0)
         return NULL;
     a = &m->items[m->n];

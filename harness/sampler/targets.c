@@ -9,7 +9,12 @@
 #include "pystack.h"
 #include "targets.h"
 
-#define NOT_PYTHON_GRACE_S 0.2   /* same non-Python exe this long: judged */
+/* A process running the same non-Python program this long is judged not
+ * Python: long enough for ld.so to map libpython, and for the command's
+ * wrapper scripts (a pyenv shim, `env python`) to exec the interpreter;
+ * a child's judgment only costs missing it until it execs again. */
+#define ROOT_GRACE_S 2.0
+#define CHILD_GRACE_S 0.2
 #define RETRY_S 0.02             /* attach retries while undecided */
 #define SCAN_S 0.1               /* how often to look for new descendants */
 #define MAX_PROCS 4096
@@ -30,7 +35,8 @@ struct sproc {
     int prof_idx;       /* -1 until registered in the profile */
     struct pb_pyproc *py;
     char exe[PATH_BYTES];      /* executable when last judged */
-    double exe_since;          /* when that executable was first seen */
+    uint64_t image;            /* hash of executable and command line */
+    double image_since;        /* when that image was first seen */
     double next_try;
     struct pb_error why;       /* why not attached (yet) */
     unsigned bad_ticks;        /* consecutive rounds with drops and no sample */
@@ -45,6 +51,7 @@ struct pb_targets {
     struct pb_samples *prof;
     struct sproc *procs;
     size_t nprocs, capprocs;
+    struct pb_procfs_tree *tree;
     double next_scan;
     unsigned long long ticks;
     int ever_attached;
@@ -124,9 +131,9 @@ struct pb_targets *pb_targets_new(pid_t root, const char *name, int subprocesses
     s->subprocesses = subprocesses;
     s->prof = prof;
     s->root_name = strdup(name);
-    if (!s->root_name || !add_proc(s, root, getpid())) {
-        free(s->root_name);
-        free(s);
+    s->tree = pb_procfs_tree_new();
+    if (!s->root_name || !s->tree || !add_proc(s, root, getpid())) {
+        pb_targets_free(s);
         return NULL;
     }
     return s;
@@ -143,6 +150,7 @@ void pb_targets_free(struct pb_targets *s)
     free(s->procs);
     free(s->frames);
     free(s->root_name);
+    pb_procfs_tree_free(s->tree);
     free(s);
 }
 
@@ -159,15 +167,24 @@ static int registered(struct pb_targets *s, struct sproc *p, const char *label)
     return p->prof_idx < 0 ? -1 : 0;
 }
 
-/* Tries to attach to a pending process. */
+static uint64_t hash_bytes(uint64_t h, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)b[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Tries to attach to a pending process; notices when a judged one execs. */
 static void try_attach(struct pb_targets *s, struct sproc *p, double now)
 {
-    char exe[PATH_BYTES];
+    char exe[PATH_BYTES], cmdline[1024];
+    long len;
+    uint64_t image;
     int rc;
 
     if (now < p->next_try)
         return;
-    p->next_try = now + RETRY_S;
+    p->next_try = now + (p->state == NOT_PYTHON ? SCAN_S : RETRY_S);
     if (pb_procfs_exe(p->pid, exe, sizeof exe) < 0) {
         if (errno == ENOENT || errno == ESRCH) {
             if (p->pid != s->root)
@@ -175,11 +192,17 @@ static void try_attach(struct pb_targets *s, struct sproc *p, double now)
         }
         return;
     }
-    if (strcmp(exe, p->exe) != 0) {
+    /* An exec changes the executable or at least the command line (a shell
+     * script exec'ing the next one): either starts a new judgment. */
+    len = pb_procfs_cmdline(p->pid, cmdline, sizeof cmdline);
+    image = hash_bytes(hash_bytes(0xcbf29ce484222325ull, exe, strlen(exe)), cmdline,
+                       len > 0 ? (size_t)len : 0);
+    if (image != p->image) {
         snprintf(p->exe, sizeof p->exe, "%s", exe);
-        p->exe_since = now;
+        p->image = image;
+        p->image_since = now;
         if (p->state == NOT_PYTHON)
-            p->state = PENDING;  /* it exec'd something new: judge again */
+            p->state = PENDING;
     }
     if (p->state != PENDING)
         return;
@@ -196,7 +219,8 @@ static void try_attach(struct pb_targets *s, struct sproc *p, double now)
         if (registered(s, p, base_name(exe)) < 0 ||
             pb_samples_process_info(s->prof, p->prof_idx, "unsupported", p->why.msg, NULL, NULL) < 0)
             s->oom = 1;
-    } else if (rc == PB_PYATTACH_NOT_PYTHON && now - p->exe_since >= NOT_PYTHON_GRACE_S) {
+    } else if (rc == PB_PYATTACH_NOT_PYTHON &&
+               now - p->image_since >= (p->pid == s->root ? ROOT_GRACE_S : CHILD_GRACE_S)) {
         p->state = NOT_PYTHON;
         if (p->pid == s->root &&
             (registered(s, p, base_name(exe)) < 0 ||
@@ -212,7 +236,7 @@ static void scan(struct pb_targets *s)
     size_t n = 0;
     struct pb_error ignored;
 
-    if (pb_procfs_descendants(s->root, &kids, &n, &ignored) < 0)
+    if (pb_procfs_descendants(s->tree, s->root, &kids, &n, &ignored) < 0)
         return;
     for (size_t i = 0; i < n; i++) {
         int known = 0;

@@ -1,0 +1,289 @@
+"""What every adapter shares: the workload script's function map and the
+attribution being built.
+
+The attribution ("pbench-attribution/1", described in README.md beside this
+file) lists only the workload script's own functions and lines. Every time
+share is a fraction of everything the profiler recorded (all its threads
+and processes, imports and interpreter start-up included): the
+"whole_profile" normalization. Comparisons between functions therefore do
+not depend on how much of the run the profiler saw.
+"""
+import ast
+import os
+
+SCHEMA = "pbench-attribution/1"
+
+
+class AdapterError(Exception):
+    """The output cannot be read; the message says why."""
+
+
+class ScriptMap:
+    """The workload script's functions, from its source: qualified names,
+    first lines (the first decorator's, as co_firstlineno has it, and the
+    def's) and last lines. Profilers give a function's name with its first
+    line, or only the line being run; both resolve to the qualified name."""
+
+    def __init__(self, script):
+        self.path = os.path.realpath(script)
+        self.defs = []          # (qualname, first_line, def_line, end_line)
+        self._same = {}
+        try:
+            with open(self.path, "rb") as f:
+                tree = ast.parse(f.read(), filename=self.path)
+        except (OSError, SyntaxError) as e:
+            raise AdapterError(f"cannot read the workload script '{script}': {e}")
+        self._walk(tree, [])
+        self.by_first = {}
+        for q, first, defl, _ in self.defs:
+            self.by_first.setdefault(first, q)
+            self.by_first.setdefault(defl, q)
+
+    def _walk(self, node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                q = ".".join(prefix + [child.name])
+                first = min([d.lineno for d in child.decorator_list] + [child.lineno])
+                self.defs.append((q, first, child.lineno, child.end_lineno))
+                self._walk(child, prefix + [child.name, "<locals>"])
+            elif isinstance(child, ast.ClassDef):
+                self._walk(child, prefix + [child.name])
+            else:
+                self._walk(child, prefix)
+
+    def is_script(self, file):
+        """True when file (as a profiler names it) is the workload script."""
+        if not file:
+            return False
+        if file not in self._same:
+            self._same[file] = (os.path.isabs(file)
+                                and os.path.realpath(file) == self.path)
+        return self._same[file]
+
+    def containing(self, line):
+        """The innermost function whose lines hold line, or '<module>'."""
+        best = None
+        for q, first, _, end in self.defs:
+            if first <= line <= end and (best is None or first >= best[1]):
+                best = (q, first)
+        return best[0] if best else "<module>"
+
+    def first_line(self, qualname):
+        for q, first, _, _ in self.defs:
+            if q == qualname:
+                return first
+        return 1 if qualname == "<module>" else None
+
+    def resolve(self, name, first_line=None, line=None):
+        """Qualified name of a script function a profiler calls `name`."""
+        short = name.rsplit(".", 1)[-1] if name else name
+        if name == "<module>":
+            return "<module>"
+        if first_line is not None and first_line in self.by_first:
+            q = self.by_first[first_line]
+            if q.rsplit(".", 1)[-1] == short:
+                return q
+        at = line if line is not None else first_line
+        if at is not None:
+            q = self.containing(at)
+            if short and short.startswith("<"):     # <listcomp>, <lambda>...
+                return (q + ".<locals>." + short) if q != "<module>" else short
+            if q.rsplit(".", 1)[-1] == short:
+                return q
+        return name
+
+
+class Attribution:
+    """Accumulates one profile's figures for the script's functions and
+    lines, in the profile's own unit, and turns them into shares."""
+
+    def __init__(self, profiler, fmt, script):
+        self.profiler = profiler
+        self.format = fmt
+        self.script = ScriptMap(script)
+        self.files = []
+        self.measure = None         # e.g. "wall_time", "cpu_samples"
+        self.unit = None            # e.g. "s", "samples", "hits"
+        self.total = 0.0            # denominator: the whole profile
+        self.funcs = {}             # qualname -> dict
+        self.lines = {}             # line -> dict
+        self.memory = None          # {"kind":..., "lines": {line: {...}}}
+        self.threads = None         # key -> {"name", "process", "value", "functions"}
+        self.processes = None       # pid -> value
+        self.native = False         # True when a python/native split is kept
+        self.timed = True           # False: the format has no time (memory only)
+        self.samples = None         # samples in the profile, for samplers
+        self.expresses = {"functions": True, "function_total": True, "lines": False,
+                          "memory": False, "threads": False, "processes": False,
+                          "native_split": False}
+        self.warnings = []
+
+    # ---- accumulation (raw units) ----------------------------------------
+
+    def func(self, qualname, first_line=None):
+        f = self.funcs.get(qualname)
+        if f is None:
+            if first_line is None:
+                first_line = self.script.first_line(qualname)
+            f = self.funcs[qualname] = {"first_line": first_line, "self": None,
+                                        "total": None, "calls": None, "python": None,
+                                        "native": None, "seen": False}
+        elif f["first_line"] is None and first_line is not None:
+            f["first_line"] = first_line
+        return f
+
+    def add(self, d, key, value):
+        if value is None:
+            return
+        d[key] = (d[key] or 0) + value
+
+    def line(self, line, function=None):
+        entry = self.lines.get(line)
+        if entry is None:
+            entry = self.lines[line] = {"function": function or self.script.containing(line),
+                                        "self": None, "total": None, "hits": None,
+                                        "python": None, "native": None}
+        return entry
+
+    def memory_line(self, line, mb, kind, function=None, **extra):
+        if self.memory is None:
+            self.memory = {"kind": kind, "lines": {}}
+        entry = self.memory["lines"].setdefault(
+            line, {"function": function or self.script.containing(line), "mb": 0.0})
+        entry["mb"] += mb
+        for k, v in extra.items():
+            entry[k] = v
+
+    def thread(self, key, value, name=None, process=None, functions=()):
+        if self.threads is None:
+            self.threads = {}
+        t = self.threads.setdefault(key, {"name": name, "process": process,
+                                          "value": 0.0, "functions": {}})
+        t["value"] += value
+        for q in functions:
+            t["functions"][q] = t["functions"].get(q, 0.0) + value
+
+    def process(self, pid, value):
+        if self.processes is None:
+            self.processes = {}
+        self.processes[pid] = self.processes.get(pid, 0.0) + value
+
+    # ---- stack samples -----------------------------------------------------
+
+    def add_stack(self, frames, weight, thread=None, thread_name=None, process=None,
+                  native_leaf=False):
+        """One sample (or a run of identical ones) of `weight`: frames are
+        (file, name, first_line or None, line or None), outermost first.
+        native_leaf: the innermost frame is a C function (pyinstrument's
+        <built-in> frames): its time is the native time of the innermost
+        script frame calling it directly."""
+        self.total += weight
+        self.samples = (self.samples or 0) + 1
+        seen_f, seen_l = set(), set()
+        inner_script = None
+        for depth, (file, name, first, line) in enumerate(frames):
+            if not self.script.is_script(file):
+                continue
+            q = self.script.resolve(name, first, line)
+            if q not in seen_f:
+                seen_f.add(q)
+                f = self.func(q, first if first is not None else None)
+                f["seen"] = True
+                self.add(f, "total", weight)
+            if line is not None and line not in seen_l:
+                seen_l.add(line)
+                self.add(self.line(line, q), "total", weight)
+            inner_script = (depth, q, line)
+        n = len(frames)
+        if inner_script is not None:
+            depth, q, line = inner_script
+            if depth == n - 1:                      # the script frame is innermost
+                self.add(self.funcs[q], "self", weight)
+                if line is not None:
+                    self.add(self.lines[line], "self", weight)
+                if self.native:
+                    self.add(self.funcs[q], "python", weight)
+                    if line is not None:
+                        self.add(self.lines[line], "python", weight)
+            elif depth == n - 2 and native_leaf and self.native:
+                self.add(self.funcs[q], "native", weight)
+                if line is not None:
+                    self.add(self.lines[line], "native", weight)
+        if thread is not None:
+            self.thread(thread, weight, thread_name, process, seen_f)
+        if process is not None:
+            self.process(process, weight)
+
+    # ---- output ----------------------------------------------------------
+
+    def share(self, v):
+        if not self.timed or not self.total:
+            return None
+        return (v or 0.0) / self.total
+
+    def result(self):
+        has_total = self.expresses["function_total"]
+        funcs = []
+        for q, f in self.funcs.items():
+            funcs.append({"function": q, "file": self.script.path,
+                          "first_line": f["first_line"],
+                          "self": self.share(f["self"]),
+                          "total": self.share(f["total"]) if has_total else None,
+                          "calls": f["calls"],
+                          "python": self.share(f["python"]) if self.native else None,
+                          "native": self.share(f["native"]) if self.native else None,
+                          "seen": bool(f["seen"] or f["self"] or f["total"])})
+        funcs.sort(key=lambda f: (-(f["total"] or f["self"] or 0), f["function"]))
+        lines = []
+        for n, e in sorted(self.lines.items()):
+            lines.append({"line": n, "function": e["function"],
+                          "self": self.share(e["self"]),
+                          "total": self.share(e["total"]) if has_total else None,
+                          "hits": e["hits"],
+                          "python": self.share(e["python"]) if self.native else None,
+                          "native": self.share(e["native"]) if self.native else None})
+        memory = None
+        if self.memory is not None:
+            memory = {"kind": self.memory["kind"],
+                      "lines": [dict(line=n, **e) for n, e in sorted(self.memory["lines"].items())]}
+        threads = None
+        if self.threads is not None:
+            threads = []
+            for key, t in self.threads.items():
+                threads.append({"thread": str(key), "name": t["name"], "process": t["process"],
+                                "share": self.share(t["value"]),
+                                "functions": {q: self.share(v) for q, v in
+                                              sorted(t["functions"].items())}})
+            threads.sort(key=lambda t: -(t["share"] or 0))
+        processes = None
+        if self.processes is not None:
+            processes = [{"pid": pid, "share": self.share(v)}
+                         for pid, v in sorted(self.processes.items(), key=lambda kv: -kv[1])]
+        native = None
+        if self.native:
+            py = sum(f["python"] or 0 for f in self.funcs.values())
+            nat = sum(f["native"] or 0 for f in self.funcs.values())
+            native = {"python": self.share(py), "native": self.share(nat),
+                      "scope": "the script's functions: their own Python time and the "
+                               "C time they call directly"}
+        return {
+            "schema": SCHEMA,
+            "profiler": self.profiler,
+            "format": self.format,
+            "files": self.files,
+            "script": self.script.path,
+            "measure": self.measure,
+            "unit": self.unit,
+            "timed": self.timed,
+            "samples": self.samples,
+            "normalization": "whole_profile",
+            "profile_total": self.total,
+            "expresses": self.expresses,
+            "functions": funcs,
+            "lines": lines if self.expresses["lines"] else None,
+            "memory": memory,
+            "threads": threads,
+            "processes": processes,
+            "native": native,
+            "warnings": self.warnings,
+        }
