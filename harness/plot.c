@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accuracy_plot.h"
 #include "plot.h"
 
 #ifndef PB_VERSION
@@ -45,6 +46,7 @@ const struct pb_chart pb_plot_charts[] = {
 #define C_MUTED "#555555"
 #define C_FAINT "#777777"
 #define C_WARN "#b03a2e"
+#define C_BOUND "#8a5a12"       /* notes on means that are lower bounds */
 #define C_GRID "#e3e3e3"
 
 /* Bar colours, one per results directory when several are merged. */
@@ -377,11 +379,18 @@ static void series(FILE *f, int *nseries)
 
 /* ---- chart 1 and 3: one bar per profiler ---- */
 
-enum measure { M_WALL, M_MEM };
+enum measure { M_WALL, M_MEM, M_CPU };
 
 static const struct pb_ratio *measure_of(const struct pb_merged_profiler *m, enum measure k)
 {
-    return k == M_WALL ? &m->sum->wall : &m->sum->mem;
+    return k == M_WALL ? &m->sum->wall : k == M_MEM ? &m->sum->mem : &m->sum->cpu;
+}
+
+/* 1 when the profiler's mean of k is a lower bound: a wall mean that
+ * took timed-out workloads in at their lower bound. */
+static int at_least(const struct pb_merged_profiler *m, enum measure k)
+{
+    return k == M_WALL && m->sum->wall_lower_bound && pb_ratio_known(&m->sum->wall);
 }
 
 struct sort_ctx {
@@ -415,17 +424,26 @@ static int npairs_of(const struct pb_summary_set *set, const struct pb_merged_pr
     return n;
 }
 
-/* Workloads that are not in a profiler's means: "2 timed out", "1 failed". */
-static int exclusions(const struct pb_merged_profiler *m, char lines[][512])
+/* Notes on the workloads a profiler's mean of k does not simply
+ * average: the ones it leaves out ("2 timed out", "1 failed", "1 not
+ * run"), then, for a wall mean that counts timed-out workloads at their
+ * lower bound, "≥: 2 timed out". Returns the number of notes (4 at
+ * most); *nbound gets 1 when the last is the "≥" note, else 0. */
+static int exclusions(const struct pb_merged_profiler *m, enum measure k, char lines[][512],
+                      int *nbound)
 {
-    int n = 0;
+    int n = 0, bound = k == M_WALL ? m->pairs_at_bound : 0;
 
-    if (m->pairs_timeout)
-        snprintf(lines[n++], 512, "%d timed out", m->pairs_timeout);
+    if (m->pairs_timeout > bound)
+        snprintf(lines[n++], 512, "%d timed out", m->pairs_timeout - bound);
     if (m->pairs_failed)
         snprintf(lines[n++], 512, "%d failed", m->pairs_failed);
     if (m->pairs_not_run)
         snprintf(lines[n++], 512, "%d not run", m->pairs_not_run);
+    if (bound)
+        snprintf(lines[n++], 512, "≥: %d timed out", bound);
+    if (nbound)
+        *nbound = bound > 0;
     return n;
 }
 
@@ -500,7 +518,7 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
     for (size_t i = 0; i < n; i++) {
         const struct pb_ratio *r = measure_of(&set->profilers[i], k);
         char nl[4][512];
-        int ne = exclusions(&set->profilers[i], nl);
+        int ne = exclusions(&set->profilers[i], k, nl, NULL);
         nvalues += pb_ratio_known(r);
         nnone += !pb_ratio_known(r);
         if (pb_ratio_known(r)) {
@@ -530,17 +548,25 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
         c.lm = fmax(c.lm, reach - slot / 2 + 10);
     }
     {
-        int any_excl = 0, any_none = 0;
+        int any_excl = 0, any_bound = 0, any_none = 0;
         for (size_t i = 0; i < n; i++) {
             const struct pb_merged_profiler *m = &set->profilers[i];
-            if (pb_ratio_known(measure_of(m, k)))
-                any_excl |= m->pairs_failed || m->pairs_timeout || m->pairs_not_run;
-            else
+            char nl[4][512];
+            int nb, ne = exclusions(m, k, nl, &nb);
+            if (pb_ratio_known(measure_of(m, k))) {
+                any_excl |= ne > nb;
+                any_bound |= nb;
+            } else {
                 any_none = 1;
+            }
         }
         size_t len = strlen(text);
         if (any_excl)
             snprintf(text + len, sizeof text - len, " Red: workloads left out of a mean.");
+        len = strlen(text);
+        if (any_bound)
+            snprintf(text + len, sizeof text - len, " ≥: a lower bound, with timed-out workloads "
+                     "counted as timeout ÷ time without the profiler.");
         len = strlen(text);
         if (any_none)
             snprintf(text + len, sizeof text - len, " Hatched: no result at all.");
@@ -563,7 +589,7 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
 
     /* Data: one row per profiler in plot order. */
     fprintf(d, "# pbench data for %s.gp: one row per profiler, in plot order\n", ch->name);
-    fprintf(d, "# x  value  lo  hi  colour  has_value\n");
+    fprintf(d, "# x  value  lo  hi  colour  has_value  lower_bound (1: the mean is at least value)\n");
     for (size_t i = 0; i < n; i++) {
         const struct pb_merged_profiler *m = &set->profilers[order[i]];
         const struct pb_ratio *r = measure_of(m, k);
@@ -575,9 +601,10 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
         fputc('\n', d);
         /* No NaN: the last column says whether there is a value. */
         if (pb_ratio_known(r))
-            fprintf(d, "%zu %.6g %.6g %.6g %u 1\n", i, r->value, r->lo, r->hi, col);
+            fprintf(d, "%zu %.6g %.6g %.6g %u 1 %d\n", i, r->value, r->lo, r->hi, col,
+                    at_least(m, k));
         else
-            fprintf(d, "%zu 1 1 1 %u 0\n", i, col);
+            fprintf(d, "%zu 1 1 1 %u 0 0\n", i, col);
     }
 
     gp_head(f, set, ch, &c, sub, nsub);
@@ -619,16 +646,17 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
     for (size_t i = 0; i < n; i++) {
         const struct pb_merged_profiler *m = &set->profilers[order[i]];
         const struct pb_ratio *r = measure_of(m, k);
-        int ne = exclusions(m, lines);
+        int nb, ne = exclusions(m, k, lines, &nb);
 
         if (pb_ratio_known(r)) {
+            /* the "≥" note is last, just above the value: it is about it */
             for (int j = 0; j < ne; j++) {
                 fprintf(f, "set label %d ", tag++);
                 gp_str(f, lines[j]);
                 fprintf(f, " at %zu, first %.6g center offset 0,%.2f font ',%g' "
                         "textcolor rgb '%s'\n", i, fmax(r->hi, r->value),
                         0.8 + 1.25 * (fs_val / c.fs) + (ne - 1 - j) * 1.1 * (fs_note / c.fs) + 0.25,
-                        fs_note, C_WARN);
+                        fs_note, nb && j == ne - 1 ? C_BOUND : C_WARN);
             }
         } else {
             int np = npairs_of(set, m);
@@ -655,7 +683,7 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
     }
 
     fprintf(f, "# Column 6 says whether a profiler has a value; without one its column is "
-            "hatched.\n");
+            "hatched.\n# Column 7: 1 when the value is a lower bound (shown with ≥).\n");
     fprintf(f, "DAT = '%s.dat'\n", ch->name);
     if (nnone) {
         series(f, &nseries);
@@ -670,8 +698,8 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
         fprintf(f, "DAT using 1:($6 == 1 ? $3 : NaN):(0):($4-$3) with vectors "
                 "heads size screen 0.006,90 lc rgb '#333333' lw 1.2 notitle");
         series(f, &nseries);
-        fprintf(f, "DAT using 1:($6 == 1 ? $4 : NaN):(fmt($2)) with labels center offset 0,0.9 "
-                "font ',%g' textcolor rgb '%s' notitle", fs_val, C_TEXT);
+        fprintf(f, "DAT using 1:($6 == 1 ? $4 : NaN):(($7 == 1 ? '≥' : '').fmt($2)) with labels "
+                "center offset 0,0.9 font ',%g' textcolor rgb '%s' notitle", fs_val, C_TEXT);
     }
     if (multi) {
         for (size_t r = 0; r < set->nruns; r++) {
@@ -699,7 +727,7 @@ static int chart_bars(FILE *f, FILE *d, const struct pb_summary_set *set,
 /* Cell states in the .dat file (column 5), read by the script's cell()
  * function to choose the text. */
 enum cell { CELL_OK, CELL_PARTIAL, CELL_FAILED, CELL_TIMEOUT, CELL_NOT_RUN, CELL_ABSENT,
-            CELL_MEAN_EXCL };
+            CELL_MEAN_EXCL, CELL_MEAN_BOUND, CELL_MEAN_BOUND_EXCL };
 
 static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
                       const struct pb_chart *ch, const struct canvas *c0)
@@ -710,8 +738,9 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
     double name_px = 0, wl_px = 0, cmax = 1, cbmax, colw, rowh, fsc;
     double angle = 0, rotated_h;
     char text[2048], sub[8][512];
-    int nsub, any_partial = 0, any_excl = 0, any_hatch = 0, two_lines, multi = set->nruns > 1;
-    int nstate[CELL_MEAN_EXCL + 1] = { 0 }, nseries = 0;
+    int nsub, any_partial = 0, any_excl = 0, any_bound = 0, any_hatch = 0, two_lines;
+    int multi = set->nruns > 1, excl_timeout = 0;
+    int nstate[CELL_MEAN_BOUND_EXCL + 1] = { 0 }, nseries = 0;
 
     for (size_t i = 0; i < n; i++) {
         const struct pb_merged_profiler *p = &set->profilers[i];
@@ -732,8 +761,12 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
             if (pr && (pr->status == PB_PAIR_FAILED || pr->status == PB_PAIR_TIMEOUT))
                 any_hatch = 1;
         }
-        if (p->pairs_failed || p->pairs_timeout || p->pairs_not_run)
-            any_excl = 1;
+        if (pb_ratio_known(&p->sum->wall)) {
+            any_excl |= p->pairs_failed || p->pairs_timeout > p->pairs_at_bound
+                        || p->pairs_not_run;
+            excl_timeout |= p->pairs_timeout > p->pairs_at_bound;
+            any_bound |= at_least(p, M_WALL);
+        }
     }
     for (size_t w = 0; w < m; w++)
         wl_px = fmax(wl_px, text_px(set->workloads[w], c.fs));
@@ -744,10 +777,12 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
 
     snprintf(text, sizeof text, "Wall time with the profiler ÷ wall time without it, "
              "per workload (medians), and the geometric mean over workloads. "
-             "Colour: log scale.%s%s%s",
+             "Colour: log scale.%s%s%s%s",
              any_hatch ? " Hatched: failed, or timed out (grey, ≥ lower bound)." : "",
              any_partial ? " *: some runs failed, value from the rest." : "",
-             any_excl ? " †: mean without the failed or timed-out workloads." : "");
+             any_bound ? " ≥ mean: timed-out workloads counted at their lower bound." : "",
+             !any_excl ? "" : excl_timeout ? " †: mean without the failed or timed-out "
+             "workloads." : " †: mean without the failed workloads.");
     nsub = wrap(text, c.fs, c.w - 28, sub, 5);
     if (multi && nsub < 8)
         snprintf(sub[nsub++], 512, "[n]: the results directory (run n) the row comes from, "
@@ -788,7 +823,9 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
     fprintf(d, "# pbench data for %s.gp: one row per cell\n", ch->name);
     fprintf(d, "# x y value colour(log10, -1: none) state text_colour\n");
     fprintf(d, "# state: 0 ok, 1 partial, 2 failed, 3 timed out (value = lower bound), "
-            "4 not run, 5 not in its run, 6 mean without some workloads\n");
+            "4 not run, 5 not in its run, 6 mean without some workloads,\n"
+            "#   7 mean with timed-out workloads at their lower bound (a lower bound), "
+            "8 both 6 and 7\n");
     for (size_t i = 0; i < n; i++) {
         const struct pb_merged_profiler *p = &set->profilers[i];
         double y = (double)(n - 1 - i);
@@ -805,9 +842,14 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
             unsigned tc;
 
             if (w == m) {
-                st = !isnan(v) ? ((p->pairs_failed || p->pairs_timeout || p->pairs_not_run)
-                                  ? CELL_MEAN_EXCL : CELL_OK)
-                               : CELL_FAILED;
+                int excl = p->pairs_failed || p->pairs_timeout > p->pairs_at_bound
+                           || p->pairs_not_run;
+                if (isnan(v))
+                    st = CELL_FAILED;
+                else if (at_least(p, M_WALL))
+                    st = excl ? CELL_MEAN_BOUND_EXCL : CELL_MEAN_BOUND;
+                else
+                    st = excl ? CELL_MEAN_EXCL : CELL_OK;
             } else if (!pr) {
                 st = CELL_ABSENT;
             } else {
@@ -895,13 +937,14 @@ static int chart_heat(FILE *f, FILE *d, const struct pb_summary_set *set,
     }
     fprintf(f, ")\n");
     fprintf(f, "# The text of a cell from its state (column 5) and value (column 3).\n");
-    fprintf(f, "cell(st, v) = st == 1 ? fmt(v).'*' : st == 3 ? '≥'.fmt(v) : st == 6 ? fmt(v).' †' "
-            ": fmt(v)\n");
+    fprintf(f, "cell(st, v) = st == 1 ? fmt(v).'*' : st == 3 || st == 7 ? '≥'.fmt(v) "
+            ": st == 6 ? fmt(v).' †' : st == 8 ? '≥'.fmt(v).' †' : fmt(v)\n");
     fprintf(f, "novalue(st) = st == 2 ? 'failed' : st == 4 ? 'not run' : '–'\n");
-    fprintf(f, "colored(st) = st == 0 || st == 1 || st == 6   # a coloured cell\n");
+    fprintf(f, "colored(st) = st == 0 || st == 1 || st >= 6   # a coloured cell\n");
     fprintf(f, "DAT = '%s.dat'\n", ch->name);
     {
-        int ncol = nstate[CELL_OK] + nstate[CELL_PARTIAL] + nstate[CELL_MEAN_EXCL];
+        int ncol = nstate[CELL_OK] + nstate[CELL_PARTIAL] + nstate[CELL_MEAN_EXCL]
+                   + nstate[CELL_MEAN_BOUND] + nstate[CELL_MEAN_BOUND_EXCL];
         int nnone = nstate[CELL_FAILED] + nstate[CELL_NOT_RUN] + nstate[CELL_ABSENT];
         int nto = nstate[CELL_TIMEOUT];
 
@@ -1061,6 +1104,29 @@ static struct placed place_label(double px, double py, double w, double h,
     return best;
 }
 
+/* The geometric mean of a profiler's wall ratios over the workloads it
+ * finished (ok or partial), with no interval (lo = hi = value); not
+ * known when there are none. */
+static struct pb_ratio finished_wall_mean(const struct pb_summary_set *set,
+                                          const struct pb_merged_profiler *p)
+{
+    double logsum = 0;
+    int n = 0;
+
+    for (size_t w = 0; w < set->nworkloads; w++) {
+        const struct pb_pair *pr = p->pairs[w];
+        if (pr && (pr->status == PB_PAIR_OK || pr->status == PB_PAIR_PARTIAL)
+            && pb_ratio_known(&pr->wall)) {
+            logsum += log(pr->wall.value);
+            n++;
+        }
+    }
+    if (!n)
+        return (struct pb_ratio){ NAN, NAN, NAN };
+    logsum = exp(logsum / n);
+    return (struct pb_ratio){ logsum, logsum, logsum };
+}
+
 static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
                          const struct pb_chart *ch, const struct canvas *c0)
 {
@@ -1068,35 +1134,58 @@ static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
     size_t n = set->nprofilers, npts = 0, nobs = 0;
     double lo = 1, hi = 2, l0, l1, pw, ph, fsl = c.fs * 0.95, diag_angle;
     char text[4096], sub[8][512], missing_txt[1600] = "", excl_txt[1600] = "";
-    int nsub, nw = common_nworkloads(set), multi = set->nruns > 1;
+    char same_txt[1600] = "";
+    int nsame = 0, nsub, nw = common_nworkloads(set), multi = set->nruns > 1;
     size_t *pts = calloc(n + 1, sizeof *pts);
     struct rect *obs = calloc(4 * n + 8, sizeof *obs);
     struct placed *lab = calloc(n + 1, sizeof *lab);
     size_t *order = calloc(n + 1, sizeof *order);
+    struct pb_ratio *wall = calloc(n + 1, sizeof *wall);
     struct rect area, key = { 0, 0, 0, 0 };
     int ret = -1;
 
-    if (!pts || !obs || !lab || !order)
+    if (!pts || !obs || !lab || !order || !wall)
         goto cleanup;
     for (size_t i = 0; i < n; i++) {
         const struct pb_merged_profiler *p = &set->profilers[i];
-        if (pb_ratio_known(&p->sum->wall) && pb_ratio_known(&p->sum->cpu)) {
+        char nl[4][512];
+        int ne = exclusions(p, M_CPU, nl, NULL);
+
+        wall[i] = p->sum->wall;
+        if (at_least(p, M_WALL)) {
+            /* A point compares CPU and wall over the same workloads: the
+             * CPU mean has no timed-out ones, so this wall mean must not
+             * have them either. Its point value is the geometric mean of
+             * the pairs' ratios (as the writer computes it); the interval
+             * cannot be had without the runs. */
+            wall[i] = finished_wall_mean(set, p);
+            if (pb_ratio_known(&wall[i])) {
+                size_t len = strlen(same_txt);
+                snprintf(same_txt + len, sizeof same_txt - len, "%s%s", len ? ", " : "",
+                         p->name);
+                nsame++;
+            }
+        }
+        if (pb_ratio_known(&wall[i]) && pb_ratio_known(&p->sum->cpu)) {
             pts[npts++] = i;
-            lo = fmin(lo, fmin(p->sum->wall.lo, p->sum->cpu.lo));
-            hi = fmax(hi, fmax(p->sum->wall.hi, p->sum->cpu.hi));
+            lo = fmin(lo, fmin(wall[i].lo, p->sum->cpu.lo));
+            hi = fmax(hi, fmax(wall[i].hi, p->sum->cpu.hi));
+            if (ne) {
+                size_t len = strlen(excl_txt);
+                snprintf(excl_txt + len, sizeof excl_txt - len, "%s%s (", len ? ", " : "",
+                         p->name);
+                for (int j = 0; j < ne; j++) {
+                    len = strlen(excl_txt);
+                    snprintf(excl_txt + len, sizeof excl_txt - len, "%s%s", j ? ", " : "",
+                             nl[j]);
+                }
+                len = strlen(excl_txt);
+                snprintf(excl_txt + len, sizeof excl_txt - len, ")");
+            }
         } else {
-            char nl[4][512];
-            int ne = exclusions(p, nl);
             size_t len = strlen(missing_txt);
             snprintf(missing_txt + len, sizeof missing_txt - len, "%s%s (%s)",
                      len ? ", " : "", p->name, ne ? nl[0] : "no CPU or wall mean");
-        }
-        if (pb_ratio_known(&p->sum->wall) && (p->pairs_failed || p->pairs_timeout)) {
-            size_t len = strlen(excl_txt);
-            char nl[4][512];
-            int ne = exclusions(p, nl);
-            snprintf(excl_txt + len, sizeof excl_txt - len, "%s%s (%s%s%s)",
-                     len ? ", " : "", p->name, nl[0], ne > 1 ? ", " : "", ne > 1 ? nl[1] : "");
         }
     }
     /* The same range on both axes so the diagonal is y = x. */
@@ -1122,6 +1211,15 @@ static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
             size_t len = strlen(text);
             snprintf(text + len, sizeof text - len, " Means leave out: %.1500s.", excl_txt);
         }
+        if (same_txt[0]) {
+            size_t len = strlen(text);
+            int several = nsame > 1;
+            snprintf(text + len, sizeof text - len, " %.1500s: wall %s over the same workloads "
+                     "as %s CPU %s (no interval); the overhead chart's ≥ %s also %s the "
+                     "timed-out ones.", same_txt, several ? "means" : "mean",
+                     several ? "their" : "its", several ? "means" : "mean",
+                     several ? "means" : "mean", several ? "count" : "counts");
+        }
     }
     nsub = wrap(text, c.fs, c.w - 28, sub, 6);
 
@@ -1143,14 +1241,14 @@ static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
      * bars, the region captions, the legend. */
     for (size_t k = 0; k < npts; k++) {
         const struct pb_merged_profiler *p = &set->profilers[pts[k]];
-        double x = XPX(p->sum->wall.value), y = YPX(p->sum->cpu.value);
+        double x = XPX(wall[pts[k]].value), y = YPX(p->sum->cpu.value);
         obs[nobs++] = (struct rect){ x - 7, y - 7, x + 7, y + 7 };
     }
     for (size_t k = 0; k < npts; k++) {
         const struct pb_merged_profiler *p = &set->profilers[pts[k]];
-        double x = XPX(p->sum->wall.value), y = YPX(p->sum->cpu.value);
-        obs[nobs++] = (struct rect){ XPX(p->sum->wall.lo) - 2, y - 4,
-                                     XPX(p->sum->wall.hi) + 2, y + 4 };
+        double x = XPX(wall[pts[k]].value), y = YPX(p->sum->cpu.value);
+        obs[nobs++] = (struct rect){ XPX(wall[pts[k]].lo) - 2, y - 4,
+                                     XPX(wall[pts[k]].hi) + 2, y + 4 };
         obs[nobs++] = (struct rect){ x - 4, YPX(p->sum->cpu.hi) - 2,
                                      x + 4, YPX(p->sum->cpu.lo) + 2 };
     }
@@ -1231,7 +1329,7 @@ static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
     for (size_t oi = 0; oi < npts; oi++) {
         size_t k = order[oi];
         const struct pb_merged_profiler *p = &set->profilers[pts[k]];
-        double x = XPX(p->sum->wall.value), y = YPX(p->sum->cpu.value);
+        double x = XPX(wall[pts[k]].value), y = YPX(p->sum->cpu.value);
         double w = text_px(p->name, fsl) + 4, h = line_px(fsl);
 
         lab[k] = place_label(x, y, w, h, &area, obs, nobs, k, npts + 2 * k);
@@ -1247,8 +1345,8 @@ static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
         fprintf(d, "# ");
         for (const char *s = p->name; *s; s++)
             fputc((unsigned char)*s < 0x20 ? ' ' : *s, d);
-        fprintf(d, "\n%.6g %.6g %.6g %.6g %.6g %.6g %u\n", p->sum->wall.value,
-                p->sum->cpu.value, p->sum->wall.lo, p->sum->wall.hi, p->sum->cpu.lo,
+        fprintf(d, "\n%.6g %.6g %.6g %.6g %.6g %.6g %u\n", wall[pts[k]].value,
+                p->sum->cpu.value, wall[pts[k]].lo, wall[pts[k]].hi, p->sum->cpu.lo,
                 p->sum->cpu.hi, col);
     }
 
@@ -1274,7 +1372,7 @@ static int chart_scatter(FILE *f, FILE *d, const struct pb_summary_set *set,
             "name to its point when they are apart.\n");
     for (size_t k = 0; k < npts; k++) {
         const struct pb_merged_profiler *p = &set->profilers[pts[k]];
-        double x = XPX(p->sum->wall.value), y = YPX(p->sum->cpu.value), lx, ly;
+        double x = XPX(wall[pts[k]].value), y = YPX(p->sum->cpu.value), lx, ly;
         const struct rect *b = &lab[k].box;
 
         fprintf(f, "set label %zu ", 300 + k);
@@ -1328,6 +1426,7 @@ cleanup:
     free(obs);
     free(lab);
     free(order);
+    free(wall);
     return ret;
 }
 
@@ -1604,7 +1703,50 @@ int pb_plot_write_set(const struct pb_summary_set *set, const char *out_dir,
         if (run_gnuplot(o.gnuplot, out_dir, script, o.timeout_s, err) < 0)
             return -1;
     }
+
+    /* The accuracy chart of every run that has accuracy.json. */
+    for (size_t r = 0; r < set->nruns; r++) {
+        char rel[PB_ERROR_PATH_MAX], dir[PB_ERROR_PATH_MAX];
+
+        if (!pb_plot_has_accuracy(set, r))
+            continue;
+        pb_plot_accuracy_path(set, r, rel, sizeof rel);
+        snprintf(dir, sizeof dir, "%s/%s", out_dir, rel);
+        *strrchr(dir, '/') = '\0';         /* the directory part */
+        if (pb_accuracy_plot_write(set->runs[r]->dir, dir, o.gnuplot, err) < 0)
+            return -1;
+    }
     return 0;
+}
+
+int pb_plot_has_accuracy(const struct pb_summary_set *set, size_t r)
+{
+    char path[PB_ERROR_PATH_MAX];
+
+    snprintf(path, sizeof path, "%s/accuracy.json", set->runs[r]->dir);
+    return access(path, F_OK) == 0;
+}
+
+void pb_plot_accuracy_path(const struct pb_summary_set *set, size_t r, char *buf, size_t n)
+{
+    char name[512];
+    int dup = 0;
+
+    if (set->nruns == 1) {
+        snprintf(buf, n, "accuracy");
+        return;
+    }
+    /* pb_accuracy_plot_write names its files accuracy.*, so each run gets
+     * a directory, named after the results directory (base_name uses one
+     * static buffer: copy it before the next call). */
+    snprintf(name, sizeof name, "%s", base_name(set->runs[r]->dir));
+    for (size_t k = 0; k < set->nruns && !dup; k++)
+        dup = k != r && strcmp(base_name(set->runs[k]->dir), name) == 0;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "/") == 0 || dup)
+        snprintf(buf, n, "accuracy-run%zu-%s/accuracy", r + 1,
+                 strcmp(name, "/") == 0 ? "root" : name);
+    else
+        snprintf(buf, n, "accuracy-%s/accuracy", name);
 }
 
 int pb_plot_write(const char *const *results_dirs, size_t ndirs, const char *out_dir,
@@ -1656,6 +1798,7 @@ int pb_plot_cmd(int argc, char **argv)
     };
     struct pb_plot_opts opts;
     struct pb_error err;
+    struct pb_summary_set *set;
     const char *out = "plots";
     char msg[PB_ERROR_MSG_MAX + PB_ERROR_PATH_MAX + 32];
     int ch;
@@ -1694,13 +1837,30 @@ int pb_plot_cmd(int argc, char **argv)
         plot_usage(stderr);
         return 2;
     }
-    if (pb_plot_write((const char *const *)argv + optind, (size_t)(argc - optind), out,
-                      &opts, &err) < 0) {
+    set = pb_summary_set_load((const char *const *)argv + optind, (size_t)(argc - optind), &err);
+    if (!set || pb_plot_write_set(set, out, &opts, &err) < 0) {
         fprintf(stderr, "pbench plot: %s\n", pb_error_format(&err, msg, sizeof msg));
+        pb_summary_set_free(set);
         return 1;
     }
     for (size_t i = 0; pb_plot_charts[i].name; i++)
         printf("%s/%s.png  %s/%s.svg  (%s)\n", out, pb_plot_charts[i].name, out,
                pb_plot_charts[i].name, pb_plot_charts[i].title);
+    for (size_t r = 0; r < set->nruns; r++) {
+        char rel[PB_ERROR_PATH_MAX], png[PB_ERROR_PATH_MAX + 8];
+        struct stat st;
+
+        if (!pb_plot_has_accuracy(set, r))
+            continue;
+        pb_plot_accuracy_path(set, r, rel, sizeof rel);
+        snprintf(png, sizeof png, "%s/%s.png", out, rel);
+        if (stat(png, &st) == 0)
+            printf("%s  %s/%s.svg  (accuracy: reported vs true CPU share, %s)\n", png, out, rel,
+                   set->runs[r]->dir);
+        else            /* pb_accuracy_plot_write: nothing to draw */
+            printf("(no accuracy chart for %s: its accuracy.json has no CPU split figures)\n",
+                   set->runs[r]->dir);
+    }
+    pb_summary_set_free(set);
     return 0;
 }

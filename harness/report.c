@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accuracy.h"
 #include "plot.h"
 #include "report.h"
 
@@ -30,7 +31,9 @@ struct ctx {
      * (URL-escaped), or NULL when the chart is not there. */
     char *png[8], *svg[8], *gp[8];
     const char *plots_dir;
+    const char *report_dir;     /* the directory the report goes into */
     int multi;                  /* several runs merged */
+    int any_accuracy;           /* some run has accuracy.json */
 };
 
 /* ---- Markdown text ---- */
@@ -111,6 +114,36 @@ static void fmt_ci(char *buf, size_t n, const struct pb_ratio *r)
     fmt_ratio(hi, sizeof hi, r->hi);
     lo[strlen(lo) - strlen("×")] = '\0';
     snprintf(buf, n, "%s (%s–%s)", v, lo, hi);
+}
+
+/* A ratio that may be a lower bound: "≥57.2×". */
+static void fmt_bound(char *buf, size_t n, double v, int lower)
+{
+    char r[32];
+
+    fmt_ratio(r, sizeof r, v);
+    snprintf(buf, n, "%s%s", lower && !isnan(v) ? "≥" : "", r);
+}
+
+/* 1 when the profiler's wall mean is a lower bound (see
+ * pb_profiler_summary). */
+static int wall_at_least(const struct pb_profiler_summary *s)
+{
+    return s->wall_lower_bound && pb_ratio_known(&s->wall);
+}
+
+/* How many workloads a run's wall mean of profiler s is over: those it
+ * finished, and the timed-out ones it counts at their lower bound. */
+static int wall_count(const struct pb_summary *run, const struct pb_profiler_summary *s)
+{
+    int n = s->workloads_ok;
+
+    for (size_t i = 0; s->wall_lower_bound && i < run->npairs; i++) {
+        const struct pb_pair *p = &run->pairs[i];
+        n += strcmp(p->profiler, s->name) == 0 && p->status == PB_PAIR_TIMEOUT
+             && p->lower_bound && pb_ratio_known(&p->wall);
+    }
+    return n;
 }
 
 /* "2026-11-25T19:40:00Z" -> "2026-11-25 19:40 UTC"; others unchanged. */
@@ -312,7 +345,7 @@ static int sec_title(FILE *f, const struct ctx *c)
 
     gmtime_r(&now, &tm);
     strftime(gen, sizeof gen, "%Y-%m-%d %H:%M UTC", &tm);
-    fprintf(f, "# Profiler overhead: ");
+    fprintf(f, "# Profiler overhead%s: ", c->any_accuracy ? " and accuracy" : "");
     if (c->multi)
         fprintf(f, "%zu runs merged\n\n", set->nruns);
     else {
@@ -320,8 +353,21 @@ static int sec_title(FILE *f, const struct ctx *c)
         fprintf(f, "\n\n");
     }
     fmt_time(t, sizeof t, m->started);
-    fprintf(f, "How much %zu Python profilers slow down and grow %zu workloads, "
-            "measured by pbench and regenerated from the stored results by `pbench report`.\n\n", set->nprofilers, set->nworkloads);
+    fprintf(f, "How much %zu Python profilers slow down and grow %zu workloads",
+            set->nprofilers, set->nworkloads);
+    if (c->any_accuracy) {
+        char anchor[64] = "accuracy";
+        for (size_t r = 0; c->multi && r < set->nruns; r++) {
+            if (pb_plot_has_accuracy(set, r)) {
+                snprintf(anchor, sizeof anchor, "accuracy-run-%zu", r + 1);
+                break;
+            }
+        }
+        fprintf(f, ", and how truly they report where the time goes ([Accuracy](#%s))",
+                anchor);
+    }
+    fprintf(f, ", measured by pbench and regenerated from the stored results by "
+            "`pbench report`.\n\n");
     fprintf(f, "- Results: ");
     for (size_t r = 0; r < set->nruns; r++) {
         fprintf(f, "%s", r ? ", " : "");
@@ -402,12 +448,12 @@ static int sec_runs(FILE *f, const struct ctx *c)
                 const struct pb_profiler_summary *o = &old->profilers[j];
                 if (strcmp(o->name, p->name) == 0) {
                     char a[64], b[64];
-                    fmt_ratio(a, sizeof a, o->wall.value);
-                    fmt_ratio(b, sizeof b, p->sum->wall.value);
+                    int na = wall_count(old, o), nb = wall_count(set->runs[p->run], p->sum);
+                    fmt_bound(a, sizeof a, o->wall.value, wall_at_least(o));
+                    fmt_bound(b, sizeof b, p->sum->wall.value, wall_at_least(p->sum));
                     /* the means may be over different workloads: say so */
                     fprintf(f, " (wall time %s over %d workload%s there, %s over %d here)",
-                            a, o->workloads_ok, o->workloads_ok == 1 ? "" : "s", b,
-                            p->sum->workloads_ok);
+                            a, na, na == 1 ? "" : "s", b, nb);
                     break;
                 }
             }
@@ -419,30 +465,49 @@ static int sec_runs(FILE *f, const struct ctx *c)
     return 0;
 }
 
-/* Workloads a profiler's means leave out: "2 timed out (julia, calls)". */
+/* What became of a pair in its profiler's means (kinds of left_out). */
+enum fate { F_IN, F_BOUND, F_TIMEOUT, F_FAILED, F_NOT_RUN };
+
+static enum fate fate_of(const struct pb_merged_profiler *p, const struct pb_pair *pr)
+{
+    switch (pr->status) {
+    case PB_PAIR_TIMEOUT:
+        return p->sum->wall_lower_bound && pr->lower_bound && pb_ratio_known(&pr->wall)
+            ? F_BOUND : F_TIMEOUT;
+    case PB_PAIR_FAILED: return F_FAILED;
+    case PB_PAIR_NOT_RUN: return F_NOT_RUN;
+    default: return F_IN;
+    }
+}
+
+/* Workloads a profiler's means leave out: "2 timed out (julia, calls)";
+ * timed-out ones its wall mean counts at their lower bound are out of
+ * the CPU and memory means only, and said so. */
 static void left_out(FILE *f, const struct pb_summary_set *set,
                      const struct pb_merged_profiler *p)
 {
-    static const enum pb_pair_status kinds[] = { PB_PAIR_TIMEOUT, PB_PAIR_FAILED,
-                                                 PB_PAIR_NOT_RUN };
-    static const char *const words[] = { "timed out", "failed", "not run" };
+    static const char *const words[] = {
+        [F_BOUND] = "timed out", [F_TIMEOUT] = "timed out", [F_FAILED] = "failed",
+        [F_NOT_RUN] = "not run",
+    };
     int any = 0;
 
-    for (size_t k = 0; k < 3; k++) {
+    for (int k = F_BOUND; k <= F_NOT_RUN; k++) {
         int n = 0;
         for (size_t w = 0; w < set->nworkloads; w++)
-            n += p->pairs[w] && p->pairs[w]->status == kinds[k];
+            n += p->pairs[w] && fate_of(p, p->pairs[w]) == (enum fate)k;
         if (!n)
             continue;
         fprintf(f, "%s%d %s (", any ? "; " : "", n, words[k]);
         n = 0;
         for (size_t w = 0; w < set->nworkloads; w++) {
-            if (p->pairs[w] && p->pairs[w]->status == kinds[k]) {
+            if (p->pairs[w] && fate_of(p, p->pairs[w]) == (enum fate)k) {
                 fprintf(f, "%s", n++ ? ", " : "");
                 md(f, set->workloads[w], 0);
             }
         }
-        fprintf(f, ")");
+        fprintf(f, ")%s", k == F_BOUND ? ": in the wall-time mean at ≥, not in the CPU and "
+                "memory means" : "");
         any = 1;
     }
     if (!any)
@@ -466,14 +531,18 @@ static int sec_overhead(FILE *f, const struct ctx *c)
     }
     if (lo && hi && lo != hi) {
         char a[32], b[32];
-        fmt_ratio(a, sizeof a, lo->sum->wall.value);
-        fmt_ratio(b, sizeof b, hi->sum->wall.value);
+        fmt_bound(a, sizeof a, lo->sum->wall.value, wall_at_least(lo->sum));
+        fmt_bound(b, sizeof b, hi->sum->wall.value, wall_at_least(hi->sum));
         fprintf(f, "Wall time with each profiler, relative to the same workload without one "
                 "(geometric mean over the workloads). The cheapest is ");
         md(f, lo->name, 0);
         fprintf(f, " at %s; the dearest ", a);
         md(f, hi->name, 0);
-        fprintf(f, " at %s.\n\n", b);
+        fprintf(f, " at %s", b);
+        if (hi->pairs_at_bound)
+            fprintf(f, " (at least: it timed out on %d workload%s)", hi->pairs_at_bound,
+                    hi->pairs_at_bound == 1 ? "" : "s");
+        fprintf(f, ".\n\n");
     }
     embed(f, c, "overhead");
 
@@ -484,7 +553,7 @@ static int sec_overhead(FILE *f, const struct ctx *c)
     for (size_t i = 0; i < set->nprofilers; i++) {
         const struct pb_merged_profiler *p = &set->profilers[i];
         char w[64], cpu[64], mem[64];
-        int np = 0;
+        int np = 0, known = pb_ratio_known(&p->sum->wall);
 
         for (size_t k = 0; k < set->nworkloads; k++)
             np += p->pairs[k] != NULL;
@@ -495,9 +564,15 @@ static int sec_overhead(FILE *f, const struct ctx *c)
         md(f, p->name, 0);
         fprintf(f, " | ");
         md(f, p->sum->version ? p->sum->version : "?", 0);
-        fprintf(f, " | %s%s%s | %s | %s | %d of %d | ", pb_ratio_known(&p->sum->wall) ? "**" : "",
-                pb_ratio_known(&p->sum->wall) ? w : "no result",
-                pb_ratio_known(&p->sum->wall) ? "**" : "", cpu, mem, p->sum->workloads_ok, np);
+        fprintf(f, " | %s%s%s%s | %s | %s | ", known ? "**" : "",
+                wall_at_least(p->sum) ? "≥" : "", known ? w : "no result", known ? "**" : "",
+                cpu, mem);
+        /* The wall mean may count timed-out workloads the others cannot. */
+        if (known && p->pairs_at_bound)
+            fprintf(f, "%d of %d (CPU, memory: %d) | ", p->sum->workloads_ok + p->pairs_at_bound,
+                    np, p->sum->workloads_ok);
+        else
+            fprintf(f, "%d of %d | ", p->sum->workloads_ok, np);
         left_out(f, set, p);
         fprintf(f, " |");
         if (c->multi)
@@ -506,7 +581,17 @@ static int sec_overhead(FILE *f, const struct ctx *c)
     }
     fprintf(f, "\nA ratio of 1× means no overhead. Means are over the workloads where the "
             "profiler finished; the last column names the workloads they leave out (see "
-            "[Failures and timeouts](#failures-and-timeouts)).\n\n");
+            "[Failures and timeouts](#failures-and-timeouts)).");
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        if (wall_at_least(set->profilers[i].sum)) {
+            fprintf(f, " ≥: the profiler timed out on some workloads, and they enter its "
+                    "wall-time mean at their lower bound (the timeout over the baseline "
+                    "time), so the mean is at least this; its CPU and memory means leave "
+                    "them out, as there are no figures for them.");
+            break;
+        }
+    }
+    fprintf(f, "\n\n");
     return 0;
 }
 
@@ -514,7 +599,8 @@ static int sec_overhead(FILE *f, const struct ctx *c)
 static void matrix(FILE *f, const struct ctx *c, int mem)
 {
     const struct pb_summary_set *set = c->set;
-    int any_partial = 0, any_lower = 0;
+    int any_partial = 0, any_lower = 0, any_lower_mean = 0;
+    int excl[3] = { 0 };        /* a mean leaves out: failed, not run, timed out */
 
     fprintf(f, "| profiler |");
     for (size_t w = 0; w < set->nworkloads; w++) {
@@ -541,9 +627,16 @@ static void matrix(FILE *f, const struct ctx *c, int mem)
             fmt_cell(cell, sizeof cell, pr, pr ? (mem ? &pr->mem : &pr->wall) : NULL);
             any_partial |= pr && pr->status == PB_PAIR_PARTIAL;
             any_lower |= !mem && pr && pr->status == PB_PAIR_TIMEOUT && pb_ratio_known(&pr->wall);
+            if (pr && pb_ratio_known(g)) {
+                enum fate fa = fate_of(p, pr);
+                excl[0] |= fa == F_FAILED;
+                excl[1] |= fa == F_NOT_RUN;
+                excl[2] |= fa == F_TIMEOUT || (mem && fa == F_BOUND);
+            }
             fprintf(f, " %s |", cell);
         }
-        fmt_ratio(cell, sizeof cell, g->value);
+        fmt_bound(cell, sizeof cell, g->value, !mem && wall_at_least(p->sum));
+        any_lower_mean |= !mem && wall_at_least(p->sum);
         fprintf(f, " %s |\n", pb_ratio_known(g) ? cell : "no result");
     }
     fprintf(f, "\n");
@@ -554,7 +647,22 @@ static void matrix(FILE *f, const struct ctx *c, int mem)
                 "is not in that run.  \n");
     if (any_lower)
         fprintf(f, "≥: the runs timed out, so the ratio is at least the timeout over the "
-                "baseline time.\n");
+                "baseline time%s.  \n", any_lower_mean ? "; a mean that counts such a "
+                "workload at that bound is a lower bound too" : "");
+    if (excl[0] || excl[1] || excl[2]) {
+        static const char *const words[] = { "failed", "not-run", "timed-out" };
+        int n = excl[0] + excl[1] + excl[2], k = 0;
+
+        fprintf(f, "geo. mean: leaves out the ");
+        for (int i = 0; i < 3; i++) {
+            if (!excl[i])
+                continue;
+            k++;
+            fprintf(f, "%s%s", k == 1 ? "" : k == n ? " and " : ", ", words[i]);
+        }
+        fprintf(f, " workloads%s.  \n", mem && excl[2] ? " (a timed-out run has no memory "
+                "figures)" : "");
+    }
     fprintf(f, "\n");
 }
 
@@ -587,6 +695,120 @@ static int sec_cpu(FILE *f, const struct ctx *c)
             "(an out-of-process sampler such as py-spy, or a sampling thread); on the "
             "diagonal the program simply runs slower.\n\n");
     embed(f, c, "cpu-vs-wall");
+    return 0;
+}
+
+/* One run's accuracy section (pb_accuracy_markdown), its heading naming
+ * the run when several are merged; an accuracy.json that cannot be read
+ * is a note in the report, not a failed report: the overhead figures
+ * stand on their own. */
+static int accuracy_of_run(FILE *f, const struct ctx *c, size_t r)
+{
+    const struct pb_summary_set *set = c->set;
+    const char *dir = set->runs[r]->dir;
+    char *rel = NULL, *prefix = NULL, *chart = NULL, *text = NULL, *body;
+    char heading[64], msg[PB_ERROR_MSG_MAX + PB_ERROR_PATH_MAX + 32];
+    size_t len = 0;
+    struct pb_error err;
+    FILE *m = NULL;
+    int rc, ret = -1;
+
+    pb_error_clear(&err);
+    if (c->multi)
+        snprintf(heading, sizeof heading, "## Accuracy (run %zu)", r + 1);
+    else
+        snprintf(heading, sizeof heading, "## Accuracy");
+
+    /* Links from the report to the results directory's runs. */
+    rel = relative_path(c->report_dir, dir);
+    if (rel && strcmp(rel, ".") != 0)
+        prefix = url_escape(rel);
+    if (c->plots_dir) {
+        char path[PATH_MAX];
+        pb_plot_accuracy_path(set, r, path, sizeof path);
+        chart = chart_link(c->report_dir, c->plots_dir, path, "png");
+    }
+
+    /* Into memory first: the heading may change, and a half-written
+     * section must not reach the report. */
+    m = open_memstream(&text, &len);
+    if (!m)
+        goto cleanup;
+    rc = pb_accuracy_markdown(m, dir, prefix ? prefix : "", chart, &err);
+    if (fclose(m) != 0) {
+        m = NULL;
+        goto cleanup;
+    }
+    m = NULL;
+    if (rc == 1) {              /* gone since we looked */
+        ret = 0;
+        goto cleanup;
+    }
+    fprintf(f, "%s\n\n", heading);
+    if (c->multi) {
+        fprintf(f, "From run %zu, ", r + 1);
+        md_code(f, dir);
+        fprintf(f, ".\n\n");
+    }
+    if (rc < 0) {
+        fprintf(f, "*(The accuracy figures of this run are left out: ");
+        md(f, pb_error_format(&err, msg, sizeof msg), 600);
+        fprintf(f, ".)*\n\n");
+        ret = 0;
+        goto cleanup;
+    }
+    /* Its own "## Accuracy" heading is replaced by ours. */
+    body = text;
+    if (strncmp(body, "## ", 3) == 0) {
+        body += strcspn(body, "\n");
+        body += strspn(body, "\n");
+    }
+    len = strlen(body);
+    while (len && body[len - 1] == '\n')
+        len--;
+    fwrite(body, 1, len, f);
+    fputs("\n\n", f);
+    ret = 0;
+
+cleanup:
+    if (m)
+        fclose(m);
+    free(text);
+    free(rel);
+    free(prefix);
+    free(chart);
+    return ret;
+}
+
+/* For every run with accuracy.json (pbench accuracy): how well each
+ * profiler attributes time and memory. A run of truth workloads whose
+ * accuracy was not computed gets a pointer to the command. */
+static int sec_accuracy(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+
+    for (size_t r = 0; r < set->nruns; r++) {
+        const char *dir = set->runs[r]->dir;
+
+        if (pb_plot_has_accuracy(set, r)) {
+            if (accuracy_of_run(f, c, r) < 0)
+                return -1;
+        } else if (pb_accuracy_has_truths(dir)) {
+            if (c->multi)
+                fprintf(f, "## Accuracy (run %zu)\n\n", r + 1);
+            else
+                fprintf(f, "## Accuracy\n\n");
+            char *cmd = malloc(strlen(dir) + 32);
+            if (!cmd)
+                return -1;
+            sprintf(cmd, "pbench accuracy %s", dir);
+            md_code(f, dir);
+            fprintf(f, " ran truth workloads, but has no accuracy.json yet: ");
+            md_code(f, cmd);
+            fprintf(f, " computes it, then `pbench report` again shows it here.\n\n");
+            free(cmd);
+        }
+    }
     return 0;
 }
 
@@ -833,10 +1055,23 @@ static int sec_method(FILE *f, const struct ctx *c)
             "baseline runs of the same workload in the same results directory. The "
             "interval is a %.0f%% percentile bootstrap that resamples both sides.\n",
             isnan(conf) ? 95.0 : conf * 100);
-    fprintf(f, "- A profiler's mean is the geometric mean of its ratios over the "
-            "workloads where it finished (status ok or partial). A timed-out pair "
-            "gives only a lower bound (≥) and is left out of the means, which are then "
-            "optimistic: the tables name what each mean leaves out.\n");
+    fprintf(f, "- A profiler's means are geometric means of its ratios over the "
+            "workloads where it finished (status ok or partial). A timed-out pair has no "
+            "figures, only a lower bound for its wall-time ratio: the timeout over the "
+            "baseline time, shown with ≥. It enters the wall-time mean at that bound, which "
+            "makes the mean a lower bound too (≥), and is left out of the CPU and memory "
+            "means. Failed pairs are left out of every mean. The tables name what each "
+            "mean leaves out.\n");
+    for (size_t i = 0; i < c->set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &c->set->profilers[i];
+        if (p->pairs_timeout > p->pairs_at_bound && pb_ratio_known(&p->sum->wall)) {
+            fprintf(f, "- Some timed-out pairs here are left out of the wall-time mean as "
+                    "well: their results were summarized before pbench counted timeouts at "
+                    "their lower bound (or have no baseline time to divide by). "
+                    "`pbench summarize RESULTS_DIR` recomputes them.\n");
+            break;
+        }
+    }
     fprintf(f, "- Regenerate this report with `pbench report RESULTS_DIR`; "
             "the charts' gnuplot scripts and data sit beside them.\n");
     return 0;
@@ -854,6 +1089,7 @@ static const struct {
     { "workloads", sec_workloads },
     { "memory", sec_memory },
     { "cpu", sec_cpu },
+    { "accuracy", sec_accuracy },
     { "failures", sec_failures },
     { "baseline", sec_baseline },
     { "machine", sec_machine },
@@ -873,6 +1109,9 @@ int pb_report_write_set(const struct pb_summary_set *set, const char *report_pat
         pb_error_set(err, "out of memory");
         goto cleanup;
     }
+    c.report_dir = report_dir;
+    for (size_t r = 0; r < set->nruns; r++)
+        c.any_accuracy |= pb_plot_has_accuracy(set, r);
     if (plots_dir) {
         for (int i = 0; pb_plot_charts[i].name && i < 8; i++) {
             c.png[i] = chart_link(report_dir, plots_dir, pb_plot_charts[i].name, "png");

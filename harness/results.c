@@ -202,6 +202,11 @@ int pb_results_read(const char *dir, int missing_ok, struct pb_run_list *out,
         pb_error_set(err, "cannot read '%s'", path);
         return pb_error_errno(err, e);
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return pb_error_set(err, "'%s' is not a regular file", path);
+    }
     while ((len = getline(&line, &cap, f)) >= 0) {
         json_error_t jerr;
         json_t *o;

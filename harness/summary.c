@@ -219,7 +219,8 @@ static int parse_profiler(json_t *o, struct pb_profiler_summary *p, const struct
         || get_int(o, "workloads_failed", &p->workloads_failed, at, err) < 0
         || get_ratio(o, "wall_geomean", &p->wall, at, err) < 0
         || get_ratio(o, "cpu_geomean", &p->cpu, at, err) < 0
-        || get_ratio(o, "mem_geomean", &p->mem, at, err) < 0)
+        || get_ratio(o, "mem_geomean", &p->mem, at, err) < 0
+        || get_bool(o, "wall_geomean_lower_bound", &p->wall_lower_bound, at, err) < 0)
         return -1;
     return 0;
 }
@@ -574,6 +575,10 @@ static int merge(struct pb_summary_set *set)
             m->pairs_timeout += p->status == PB_PAIR_TIMEOUT;
             m->pairs_partial += p->status == PB_PAIR_PARTIAL;
             m->pairs_not_run += p->status == PB_PAIR_NOT_RUN;
+            /* the writer puts a timed-out pair in the wall mean exactly
+             * when it has a lower bound (a baseline time to divide by) */
+            m->pairs_at_bound += p->status == PB_PAIR_TIMEOUT && m->sum->wall_lower_bound
+                                 && p->lower_bound && pb_ratio_known(&p->wall);
         }
     }
     qsort(set->profilers, set->nprofilers, sizeof *set->profilers, cmp_merged);

@@ -49,13 +49,19 @@ struct pb_pair {
     int lower_bound;                /* timed out: the true ratio >= wall.value */
 };
 
-/* One profiler over all workloads of a run (geometric means over the
- * workloads where its pair is ok or partial). */
+/* One profiler over all workloads of a run: geometric means over the
+ * workloads where its pair is ok or partial. When wall_lower_bound is
+ * set, the wall mean also took in its timed-out workloads at their lower
+ * bound (timeout / baseline median), so the true mean is >= wall.value;
+ * cpu and mem leave them out (there are no figures for them). Failed
+ * workloads are in no mean. */
 struct pb_profiler_summary {
     const char *name;
     const char *version;            /* from meta "profilers"; NULL if unknown */
-    int workloads_ok, workloads_failed;
+    int workloads_ok, workloads_failed;     /* failed counts the timed out too */
     struct pb_ratio wall, cpu, mem;
+    int wall_lower_bound;           /* "wall_geomean_lower_bound"; absent (older
+                                     * results, timeouts left out): 0 */
 };
 
 struct pb_meta {
@@ -115,6 +121,9 @@ struct pb_merged_profiler {
     size_t *other_runs;                     /* older runs that also measured it (not used) */
     size_t nother_runs;
     int pairs_failed, pairs_timeout, pairs_partial, pairs_not_run;  /* counts over pairs */
+    int pairs_at_bound;     /* of pairs_timeout: in the wall mean at their lower
+                             * bound (sum->wall_lower_bound); the rest of the
+                             * timed-out pairs are left out of every mean */
 };
 
 struct pb_summary_set {

@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -281,6 +286,157 @@ START_TEST(unwritable_results_dir)
 }
 END_TEST
 
+START_TEST(hostile_values_reach_no_shell)
+{
+    char text[4096], *out = NULL;
+    /* the workload writes its argv, one item per line, as JSON */
+    free(tu_write_file(dir, "argv.py",
+        "import json, os, sys\n"
+        "open(os.path.join(os.environ['OUT'], 'argv.json'), 'w').write(json.dumps(sys.argv[1:]))\n"));
+    snprintf(text, sizeof text,
+        "python: %s\n"
+        "defaults: {runs: 1, warmup: 0}\n"
+        "workloads:\n"
+        "  - name: w\n"
+        "    script: argv.py\n"
+        "    args: [\"; touch PWNED\", \"$(touch PWNED2)\", \"`touch PWNED3`\", \"a'b\\\"c\", \"line1\\nline2\", \"\", \"*\"]\n"
+        "profilers:\n"
+        "  - name: plain\n"
+        "    baseline: true\n"
+        "    env: {OUT: \"{outdir}\"}\n"
+        "    command: [\"{python}\", \"{script}\", \"{args}\"]\n", tu_python());
+    char *cfg = tu_write_file(dir, "hostile.yaml", text);
+    char res[4096];
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    free(out);
+    char *rd = results_dir(), p[4096];
+    snprintf(p, sizeof p, "%s/raw/w/plain/0/argv.json", rd);
+    char *got = tu_read_file(p);
+    ck_assert_ptr_nonnull(got);
+    json_error_t jerr;
+    json_t *a = json_loads(got, 0, &jerr);
+    ck_assert_ptr_nonnull(a);
+    const char *want[] = { "; touch PWNED", "$(touch PWNED2)", "`touch PWNED3`", "a'b\"c",
+                           "line1\nline2", "", "*" };
+    ck_assert_uint_eq(json_array_size(a), 7);
+    for (size_t i = 0; i < 7; i++)
+        ck_assert_str_eq(json_string_value(json_array_get(a, i)), want[i]);
+    json_decref(a);
+    free(got);
+    /* nothing was executed by a shell, anywhere */
+    const char *names[] = { "PWNED", "PWNED2", "PWNED3" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        ck_assert_int_ne(access(p, F_OK), 0);
+        snprintf(p, sizeof p, "%s/raw/w/plain/0/%s", rd, names[i]);
+        ck_assert_int_ne(access(p, F_OK), 0);
+        ck_assert_int_ne(access(names[i], F_OK), 0);
+    }
+    free(rd);
+    free(cfg);
+}
+END_TEST
+
+START_TEST(output_size_limit_stops_a_run)
+{
+    char text[4096], *out = NULL;
+    snprintf(text, sizeof text,
+        "python: %s\n"
+        "defaults: {runs: 1, warmup: 0, timeout: 60}\n"
+        "workloads: [{name: calls, script: calls.py, args: [\"--size\", \"5\"]}]\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n"
+        "  - name: chatty\n"
+        "    command: [\"{python}\", \"-c\", \"import sys,time\\nf=open(sys.argv[1]+'/big','wb')\\nwhile True: f.write(bytes(1<<20)); f.flush()\", \"{outdir}\"]\n",
+        tu_python());
+    char *cfg = tu_write_file(dir, "chatty.yaml", text);
+    char res[4096];
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", "--max-output", "5", NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    ck_assert_ptr_nonnull(strstr(out, "calls x chatty: failed"));
+    ck_assert_ptr_nonnull(strstr(out, "output size limit"));
+    free(out);
+    char *rd = results_dir(), p[4096];
+    snprintf(p, sizeof p, "%s/runs.jsonl", rd);
+    char *log = tu_read_file(p);
+    ck_assert_ptr_nonnull(strstr(log, "\"output_limit\""));
+    free(log);
+    struct stat st;
+    snprintf(p, sizeof p, "%s/raw/calls/chatty/0/big", rd);
+    ck_assert_int_eq(stat(p, &st), 0);
+    /* stopped soon after 5 MB: the limit is checked every 0.25 s at most,
+     * and a writer of zeros can write some hundred MB in that time */
+    ck_assert_int_lt(st.st_size, 1 << 30);
+    free(rd);
+    free(cfg);
+}
+END_TEST
+
+/* Runs argv with RLIMIT_FSIZE at limit bytes and SIGXFSZ ignored, so a
+ * write past it fails with EFBIG as on a full disk. Output into *out. */
+static int run_with_fsize(char *const argv[], rlim_t limit, char **out)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/fsize.out", dir);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct rlimit rl = { limit, limit };
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        signal(SIGXFSZ, SIG_IGN);
+        setrlimit(RLIMIT_FSIZE, &rl);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    *out = tu_read_file(path);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+START_TEST(full_disk_is_reported_and_nothing_before_is_lost)
+{
+    char cfg[4096], res[4096], *out = NULL;
+    snprintf(cfg, sizeof cfg, "%s/e2e.yaml", dir);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", "-p", "cProfile", NULL };
+    ck_assert_int_eq(tu_run(argv, &out), 0);
+    free(out);
+    /* forget the last two records, as if the run had been interrupted */
+    char *rd = results_dir(), log[4096];
+    snprintf(log, sizeof log, "%s/runs.jsonl", rd);
+    char *text = tu_read_file(log);
+    size_t len = strlen(text);
+    for (int cut = 0; cut < 3 && len > 0; )
+        if (text[--len] == '\n' && ++cut == 3)
+            len++;
+    text[len] = '\0';
+    FILE *f = fopen(log, "w");
+    fputs(text, f);
+    fclose(f);
+    /* the disk is now full: runs.jsonl cannot grow */
+    char *argv2[] = { PB_BINARY, "run", "--resume", rd, "--no-plot", NULL };
+    int rc = run_with_fsize(argv2, (rlim_t)len, &out);
+    ck_assert_msg(rc == 1, "resume on a full disk exited %d:\n%s", rc, out);
+    ck_assert_msg(strstr(out, "cannot append to runs.jsonl: File too large") != NULL
+                  && strstr(out, "every run recorded so far is kept") != NULL,
+                  "no clear error in:\n%s", out);
+    free(out);
+    char *after = tu_read_file(log);
+    ck_assert_str_eq(after, text);       /* what was there is intact */
+    free(after);
+    free(text);
+    free(rd);
+}
+END_TEST
+
 Suite *e2e_suite(void)
 {
     Suite *s = suite_create("e2e");
@@ -295,6 +451,9 @@ Suite *e2e_suite(void)
     tcase_add_test(errors, check_reports_located_errors);
     tcase_add_test(errors, usage_errors);
     tcase_add_test(errors, unwritable_results_dir);
+    tcase_add_test(errors, hostile_values_reach_no_shell);
+    tcase_add_test(errors, output_size_limit_stops_a_run);
+    tcase_add_test(errors, full_disk_is_reported_and_nothing_before_is_lost);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
     return s;

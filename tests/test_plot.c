@@ -127,14 +127,35 @@ START_TEST(plots_small_fixture)
     ck_assert_msg(pb_plot_write(dirs, 1, tmp, &o, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 900, 560);
 
-    /* Timed-out pairs are shown as such, not dropped. */
+    /* Timed-out pairs are shown as such, not dropped: memory_profiler's
+     * wall mean counts its 2 at their lower bound, and says so. */
     svg = tu_read_file(path_in(tmp, "overhead", "svg"));
-    ck_assert_ptr_nonnull(strstr(svg, "2 timed out"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥57.2×"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥: 2 timed out"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥: a lower bound"));
+    ck_assert_ptr_null(strstr(svg, "Red: workloads left out"));     /* none is */
+    ck_assert_ptr_null(strstr(svg, "≥15.3×"));                      /* pprofile_det */
     free(svg);
     svg = tu_read_file(path_in(tmp, "overhead-by-workload", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, "≥252×"));
     ck_assert_ptr_nonnull(strstr(svg, "timed out"));
     ck_assert_ptr_nonnull(strstr(svg, "julia"));
+    ck_assert_ptr_nonnull(strstr(svg, ">≥57.2×<"));                 /* the geo. mean */
+    ck_assert_ptr_null(strstr(svg, "†"));                          /* nothing left out */
+    free(svg);
+    /* The memory mean still leaves the timed-out workloads out. */
+    svg = tu_read_file(path_in(tmp, "memory", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, ">2 timed out<"));
+    ck_assert_ptr_nonnull(strstr(svg, "Red: workloads left out of a mean"));
+    ck_assert_ptr_null(strstr(svg, "≥"));
+    free(svg);
+    /* CPU against wall: both over the same (finished) workloads. */
+    svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "memory_profiler (2 timed out)"));
+    ck_assert_ptr_nonnull(strstr(svg, "memory_profiler: wall mean over the same workloads"));
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "dat"));
+    ck_assert_ptr_nonnull(strstr(svg, "# memory_profiler\n29.7"));   /* not 57.2 */
     free(svg);
     /* Footer: CPU model, Python, date, pbench version. */
     svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "svg"));
@@ -237,13 +258,17 @@ START_TEST(plots_failed_pairs)
     check_charts(tmp, dirs, 1, 1200, 700);
     svg = tu_read_file(path_in(tmp, "overhead", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, "failed on all 3 workloads"));   /* scalene_full */
-    ck_assert_ptr_nonnull(strstr(svg, "2 timed out"));                 /* memory_profiler */
-    ck_assert_ptr_nonnull(strstr(svg, "1 failed"));                    /* py_spy */
+    ck_assert_ptr_nonnull(strstr(svg, "≥: 2 timed out"));              /* memory_profiler */
+    ck_assert_ptr_nonnull(strstr(svg, "≥24.6×"));
+    ck_assert_ptr_nonnull(strstr(svg, ">1 failed<"));                  /* py_spy */
     free(svg);
     svg = tu_read_file(path_in(tmp, "overhead-by-workload", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, ">failed<"));
     ck_assert_ptr_nonnull(strstr(svg, "≥99.4×"));
     ck_assert_ptr_nonnull(strstr(svg, "1.01×*"));                     /* partial */
+    ck_assert_ptr_nonnull(strstr(svg, ">≥24.6×<"));                   /* mean at >= */
+    ck_assert_ptr_nonnull(strstr(svg, ">1.03× †<"));                  /* py_spy: 1 failed */
+    ck_assert_ptr_nonnull(strstr(svg, "without the failed workloads"));   /* † (wrapped) */
     free(svg);
     svg = tu_read_file(path_in(tmp, "memory", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, "failed on all 3 workloads"));
@@ -271,6 +296,121 @@ START_TEST(plots_several_runs)
     ck_assert_ptr_nonnull(strstr(svg, "cProfile [2]"));
     ck_assert_ptr_nonnull(strstr(svg, "profile [1]"));
     free(svg);
+}
+END_TEST
+
+/* Results summarized before "wall_geomean_lower_bound": the timed-out
+ * workloads were left out of the wall mean, and the charts say so. */
+START_TEST(plots_summary_without_lower_bound_flag)
+{
+    const char *res = path_in(tmp, "res", NULL);
+    const char *out = path_in(tmp, "plots", NULL);
+    const char *dirs[] = { res };
+    json_t *s = json_load_file(FIX "/results-small/summary.json", 0, NULL), *v;
+    struct pb_error err;
+    char path[4096], *svg;
+    size_t i;
+
+    ck_assert_ptr_nonnull(s);
+    json_array_foreach(json_object_get(s, "profilers"), i, v) {
+        json_object_del(v, "wall_geomean_lower_bound");
+        if (strcmp(json_string_value(json_object_get(v, "name")), "memory_profiler") == 0)
+            json_object_set_new(v, "wall_geomean", json_pack("{s:f, s:f, s:f}", "value", 29.78,
+                                                             "lo", 29.02, "hi", 30.23));
+    }
+    ck_assert_int_eq(mkdir(res, 0777), 0);
+    snprintf(path, sizeof path, "%s/summary.json", res);
+    ck_assert_int_eq(json_dump_file(s, path, 0), 0);
+    json_decref(s);
+
+    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    svg = tu_read_file(path_in(out, "overhead", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, ">29.8×<"));
+    ck_assert_ptr_nonnull(strstr(svg, ">2 timed out<"));
+    ck_assert_ptr_nonnull(strstr(svg, "Red: workloads left out of a mean"));
+    ck_assert_ptr_null(strstr(svg, "≥"));
+    free(svg);
+    svg = tu_read_file(path_in(out, "overhead-by-workload", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, ">29.8× †<"));
+    ck_assert_ptr_nonnull(strstr(svg, "failed or timed-out workloads"));
+    free(svg);
+    svg = tu_read_file(path_in(out, "cpu-vs-wall", "svg"));
+    ck_assert_ptr_null(strstr(svg, "wall mean over the same workloads"));
+    free(svg);
+}
+END_TEST
+
+/* A results directory with accuracy.json: its chart beside the others. */
+START_TEST(plots_accuracy_chart)
+{
+    const char *dirs[] = { FIX "/results-accuracy" };
+    struct pb_error err;
+    char *gp;
+    unsigned w, h;
+
+    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    check_charts(tmp, dirs, 1, 1200, 700);
+    ck_assert(exists(path_in(tmp, "accuracy", "png")));
+    ck_assert(exists(path_in(tmp, "accuracy", "svg")));
+    png_size(path_in(tmp, "accuracy", "png"), &w, &h);
+    ck_assert_uint_gt(w, 0);
+    gp = tu_read_file(path_in(tmp, "accuracy", "gp"));
+    ck_assert_ptr_nonnull(strstr(gp, "'yappi_cpu'"));
+    free(gp);
+}
+END_TEST
+
+/* Several results directories: one accuracy chart each, in a directory of
+ * its own, none for a directory without accuracy.json. */
+START_TEST(plots_accuracy_of_several_runs)
+{
+    const char *a = path_in(tmp, "a", NULL), *b = path_in(tmp, "b", NULL);
+    const char *dirs[] = { FIX "/results-small", FIX "/results-accuracy" };
+    const char *same[] = { path_in(a, "results-accuracy", NULL),
+                           path_in(b, "results-accuracy", NULL) };
+    char cmd[8192], rel[4096];
+    char *argv[] = { "sh", "-c", cmd, NULL };
+    struct pb_error err;
+    struct pb_summary_set *set;
+    const char *out = path_in(tmp, "plots", NULL), *out2 = path_in(tmp, "plots2", NULL);
+
+    ck_assert_msg(pb_plot_write(dirs, 2, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert(exists(path_in(out, "accuracy-results-accuracy/accuracy", "png")));
+    ck_assert(exists(path_in(out, "accuracy-results-accuracy/accuracy", "gp")));
+    ck_assert(!exists(path_in(out, "accuracy", "png")));
+    ck_assert(!exists(path_in(out, "accuracy-results-small/accuracy", "png")));
+    set = pb_summary_set_load(dirs, 2, &err);
+    ck_assert_ptr_nonnull(set);
+    ck_assert(!pb_plot_has_accuracy(set, 0));
+    ck_assert(pb_plot_has_accuracy(set, 1));
+    pb_plot_accuracy_path(set, 1, rel, sizeof rel);
+    ck_assert_str_eq(rel, "accuracy-results-accuracy/accuracy");
+    pb_summary_set_free(set);
+
+    /* Two directories of the same name do not share a chart. */
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s' && cp -r %s/results-accuracy '%s/' && "
+             "cp -r %s/results-accuracy '%s/'", a, b, FIX, a, FIX, b);
+    ck_assert_int_eq(tu_run(argv, NULL), 0);
+    ck_assert_msg(pb_plot_write(same, 2, out2, NULL, &err) == 0, "%s", err.msg);
+    ck_assert(exists(path_in(out2, "accuracy-run1-results-accuracy/accuracy", "png")));
+    ck_assert(exists(path_in(out2, "accuracy-run2-results-accuracy/accuracy", "png")));
+}
+END_TEST
+
+START_TEST(broken_accuracy_json_is_an_error)
+{
+    const char *res = path_in(tmp, "res", NULL);
+    const char *dirs[] = { res };
+    char cmd[8192], buf[4096];
+    char *argv[] = { "sh", "-c", cmd, NULL };
+    struct pb_error err;
+
+    snprintf(cmd, sizeof cmd, "cp -r %s/results-accuracy '%s' && echo '{\"cpu\": [' > "
+             "'%s/accuracy.json'", FIX, res, res);
+    ck_assert_int_eq(tu_run(argv, NULL), 0);
+    ck_assert_int_eq(pb_plot_write(dirs, 1, path_in(tmp, "out", NULL), NULL, &err), -1);
+    pb_error_format(&err, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "accuracy.json"), "%s", buf);
 }
 END_TEST
 
@@ -461,6 +601,9 @@ Suite *plot_suite(void)
     tcase_add_test(core, every_profiler_failed);
     tcase_add_test(core, plots_several_runs);
     tcase_add_test(core, odd_names_do_not_break_gnuplot);
+    tcase_add_test(core, plots_summary_without_lower_bound_flag);
+    tcase_add_test(core, plots_accuracy_chart);
+    tcase_add_test(core, plots_accuracy_of_several_runs);
     suite_add_tcase(s, core);
 
     tcase_add_checked_fixture(errors, setup, teardown);
@@ -469,6 +612,7 @@ Suite *plot_suite(void)
     tcase_add_test(errors, gnuplot_missing);
     tcase_add_test(errors, gnuplot_failure_is_reported);
     tcase_add_test(errors, bad_size);
+    tcase_add_test(errors, broken_accuracy_json_is_an_error);
     suite_add_tcase(s, errors);
 
     tcase_add_checked_fixture(command, setup, teardown);

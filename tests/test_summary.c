@@ -1,6 +1,7 @@
 /* summary: loading results directories (docs/results-format.md) and
  * merging several into one view. */
 #include <check.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,9 +78,14 @@ START_TEST(loads_small_fixture)
     ck_assert_ptr_nonnull(ps);
     ck_assert_str_eq(ps->version, "5.1.3");
     ck_assert_int_eq(ps->workloads_ok, 7);
+    ck_assert(!ps->wall_lower_bound);
     ps = prof(s, "memory_profiler");
     ck_assert_int_eq(ps->workloads_ok, 5);
     ck_assert_int_eq(ps->workloads_failed, 2);
+    /* its wall mean counts the 2 timed-out workloads at their lower bound */
+    ck_assert(ps->wall_lower_bound);
+    ck_assert(fabs(ps->wall.value - 57.21) < 1e-9);
+    ck_assert(fabs(ps->cpu.value - 37.41) < 1e-9);     /* cpu: without them */
     ck_assert_ptr_null(pb_summary_pair(s, "julia", "nonexistent"));
     pb_summary_free(s);
 }
@@ -130,6 +136,43 @@ START_TEST(free_null_is_noop)
 }
 END_TEST
 
+/* A summary.json written before "wall_geomean_lower_bound" existed
+ * loads: the flag reads as 0, and no timed-out pair counts as in a mean. */
+START_TEST(summary_without_lower_bound_flag_loads)
+{
+    json_t *s = json_load_file(FIX "/results-small/summary.json", 0, NULL), *v;
+    const char *dirs[] = { tmp };
+    struct pb_error err;
+    struct pb_summary *sum;
+    struct pb_summary_set *set;
+    char path[4096];
+    size_t i;
+
+    ck_assert_ptr_nonnull(s);
+    json_array_foreach(json_object_get(s, "profilers"), i, v)
+        ck_assert_int_eq(json_object_del(v, "wall_geomean_lower_bound"), 0);
+    snprintf(path, sizeof path, "%s/summary.json", tmp);
+    ck_assert_int_eq(json_dump_file(s, path, JSON_INDENT(2)), 0);
+    json_decref(s);
+
+    sum = pb_summary_load(tmp, &err);
+    ck_assert_msg(sum != NULL, "%s", err.msg);
+    for (i = 0; i < sum->nprofilers; i++)
+        ck_assert(!sum->profilers[i].wall_lower_bound);
+    pb_summary_free(sum);
+
+    set = pb_summary_set_load(dirs, 1, &err);
+    ck_assert_msg(set != NULL, "%s", err.msg);
+    for (i = 0; i < set->nprofilers; i++) {
+        if (strcmp(set->profilers[i].name, "memory_profiler") == 0) {
+            ck_assert_int_eq(set->profilers[i].pairs_timeout, 2);
+            ck_assert_int_eq(set->profilers[i].pairs_at_bound, 0);
+        }
+    }
+    pb_summary_set_free(set);
+}
+END_TEST
+
 /* ---- merging ---- */
 
 static const struct pb_merged_profiler *merged(const struct pb_summary_set *set,
@@ -165,6 +208,9 @@ START_TEST(set_takes_latest_run)
     ck_assert_uint_eq(m->nother_runs, 0);
     m = merged(set, "memory_profiler");
     ck_assert_int_eq(m->pairs_timeout, 2);
+    ck_assert_int_eq(m->pairs_at_bound, 2);       /* both in its wall mean, at >= */
+    ck_assert(m->sum->wall_lower_bound);
+    ck_assert_int_eq(merged(set, "py_spy")->pairs_at_bound, 0);
     /* Sorted by wall mean; no mean (scalene_full here) last. */
     for (size_t i = 1; i + 1 < set->nprofilers; i++)
         ck_assert(set->profilers[i - 1].sum->wall.value <= set->profilers[i].sum->wall.value);
@@ -273,6 +319,11 @@ START_TEST(wrong_types)
           "profilers[0].wall_geomean: missing key 'value'", NULL },
         { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [], "
           "\"meta\": {\"host\": {\"cores\": \"two\"}}}", "meta.host.cores: expected a number", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"wall_geomean_lower_bound\": \"yes\"}], \"meta\": {}}",
+          "profilers[0].wall_geomean_lower_bound: expected true or false", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"wall_geomean_lower_bound\": null}], \"meta\": {}}", NULL, NULL },
         { "[1, 2]", "expected a JSON object", NULL },
         { "", "invalid JSON", NULL },
     };
@@ -323,6 +374,7 @@ Suite *summary_suite(void)
     tcase_add_test(core, loads_failed_fixture);
     tcase_add_test(core, meta_falls_back_to_summary_copy);
     tcase_add_test(core, free_null_is_noop);
+    tcase_add_test(core, summary_without_lower_bound_flag_loads);
     suite_add_tcase(s, core);
 
     tcase_add_test(merge, set_takes_latest_run);
