@@ -1770,7 +1770,9 @@ static void plot_usage(FILE *f)
             "[--gnuplot PATH]\n"
             "  -o, --output DIR   where the charts go (default: plots)\n"
             "  --width W, --height H   chart size in pixels (default: 1200 x 700)\n"
-            "  --gnuplot PATH     the gnuplot to run (default: gnuplot from PATH)\n");
+            "  --gnuplot PATH     the gnuplot to run (default: gnuplot from PATH)\n"
+            "A RESULTS_DIR with accuracy.json (pbench accuracy) adds its accuracy chart:\n"
+            "DIR/accuracy.png, or DIR/accuracy-NAME/accuracy.png when several are given.\n");
 }
 
 static int parse_size(const char *s, int *out)

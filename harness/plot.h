@@ -6,7 +6,12 @@
  * pb_plot_charts, out_dir gets NAME.gp (the script), NAME.dat (its data),
  * NAME.png and NAME.svg. The script is self-contained and uses paths
  * relative to its own directory, so a user can edit it and re-run
- * `cd OUT_DIR && gnuplot NAME.gp`.
+ * `cd OUT_DIR && gnuplot NAME.gp`. A results directory with accuracy.json
+ * adds its accuracy chart (accuracy_plot.h; see pb_plot_accuracy_path).
+ *
+ * A wall mean that counts timed-out workloads at their lower bound
+ * (pb_profiler_summary.wall_lower_bound) is labelled "≥"; the memory and
+ * CPU means, and the CPU-versus-wall chart, leave timed-out workloads out.
  *
  * gnuplot runs from an argv (never a shell) with out_dir as its working
  * directory; its stderr becomes the error message when it fails.

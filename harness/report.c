@@ -1,9 +1,9 @@
 /*
  * report.md from stored results. The report is the list `sections` at the
  * end of this file: each section is one function that writes Markdown
- * from the merged results (struct ctx). To add a part (e.g. accuracy from
- * an accuracy.json beside summary.json), load what it needs into struct
- * ctx and add one function and one row to `sections`.
+ * from the merged results (struct ctx). To add a part, load what it needs
+ * into struct ctx and add one function and one row to `sections` (as the
+ * accuracy section does with each run's accuracy.json).
  */
 #include <ctype.h>
 #include <errno.h>

@@ -6,10 +6,12 @@
  * summary tables, the charts (linked by paths relative to the report, so
  * the report renders where it lies, e.g. on a code-hosting page), the
  * failures with their reasons and, when several results directories are
- * merged, which run each profiler came from.
+ * merged, which run each profiler came from; and, for every results
+ * directory with accuracy.json (pbench accuracy), its accuracy section
+ * (pb_accuracy_markdown) with the chart pb_plot_write drew for it.
  *
  * The report is a list of sections (see `sections` in report.c); a new
- * part of the report (e.g. profiler accuracy) is one more function there.
+ * part of the report is one more function there.
  */
 
 #include <stddef.h>
@@ -21,7 +23,9 @@
  * report_path (through a temporary file renamed into place). plots_dir is
  * where the charts of pb_plot_charts are (it does not draw them: see
  * pb_plot_write); charts missing there are left out with a note, and
- * plots_dir NULL leaves every chart out. Returns 0, or -1 with err set. */
+ * plots_dir NULL leaves every chart out. An accuracy.json that cannot be
+ * read is a note in the report, not an error. Returns 0, or -1 with err
+ * set. */
 int pb_report_write(const char *const *results_dirs, size_t ndirs, const char *report_path,
                     const char *plots_dir, struct pb_error *err);
 

@@ -137,7 +137,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     }
     if (res->timed_out) {
         rec->status = PB_RUN_TIMEOUT;
-        snprintf(rec->error, sizeof rec->error, "timed out after %.0f s", timeout);
+        snprintf(rec->error, sizeof rec->error, "timed out after %g s", timeout);
         return;
     }
     if (res->output_limited) {
@@ -273,7 +273,7 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
 
         if (timed_out[pair]) {
             rec.status = PB_RUN_SKIPPED;
-            snprintf(rec.error, sizeof rec.error, "not run: this pair already timed out (%.0f s)", timeout);
+            snprintf(rec.error, sizeof rec.error, "not run: this pair already timed out (%g s)", timeout);
         } else {
             struct pb_expand_ctx ctx = { cfg->python, bindir, w->script, absout, w->name, p->name,
                                          p->configdir, o->pbench_path, &w->args, &w->hot };

@@ -1,5 +1,6 @@
 /* report: report.md from stored results. */
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,27 +50,39 @@ static char *copy_fixture(const char *name)
     return in_tmp(name);
 }
 
-/* Every Markdown link target "](target)" in text, relative to dir,
- * names an existing file. Returns how many links there were. */
+/* Every Markdown link target "](target)" or "](target "title")" in
+ * text, relative to dir, names an existing file (or, for the accuracy
+ * section's links to run directories, a directory). Returns how many
+ * links there were. */
 static int check_links(const char *text, const char *dir)
 {
     int n = 0;
 
     for (const char *p = strstr(text, "]("); p; p = strstr(p + 2, "](")) {
-        const char *s = p + 2, *e = strchr(s, ')');
+        const char *s = p + 2;
+        size_t len = strcspn(s, " )");
         char path[4096];
         struct stat st;
 
-        ck_assert_ptr_nonnull(e);
+        ck_assert_msg(s[len] == ')' || s[len] == ' ', "link at %.40s is not closed", s);
         if (strncmp(s, "#", 1) == 0 || strncmp(s, "http", 4) == 0)
             continue;                   /* anchors, web links */
-        ck_assert_msg(s[0] != '/', "link %.*s is not relative", (int)(e - s), s);
-        snprintf(path, sizeof path, "%s/%.*s", dir, (int)(e - s), s);
-        ck_assert_msg(stat(path, &st) == 0 && S_ISREG(st.st_mode), "link %s does not resolve",
-                      path);
+        ck_assert_msg(s[0] != '/', "link %.*s is not relative", (int)len, s);
+        snprintf(path, sizeof path, "%s/%.*s", dir, (int)len, s);
+        ck_assert_msg(stat(path, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)),
+                      "link %s does not resolve", path);
         n++;
     }
     return n;
+}
+
+/* The position of needle in text; fails when it is not there. */
+static size_t at(const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+
+    ck_assert_msg(p != NULL, "no '%s' in the report", needle);
+    return (size_t)(p - text);
 }
 
 static void check_names(const char *text, const char *const *dirs, size_t ndirs)
@@ -113,6 +126,22 @@ START_TEST(report_small_fixture)
     ck_assert_ptr_nonnull(strstr(text, "| pyinstrument | 5.1.3 |"));
     ck_assert_ptr_nonnull(strstr(text, "2 timed out (julia, calls)"));
     ck_assert_ptr_nonnull(strstr(text, "≥252× timed out"));
+    /* memory_profiler's wall mean counts its 2 timeouts at their lower
+     * bound; its CPU and memory means leave them out. */
+    ck_assert_ptr_nonnull(strstr(text, "| memory_profiler | 0.61.0 | **≥57.2× (56.0–57.8×)** "
+                                       "| 37.4× (36.8–38.4×) | 2.54× (2.52–2.55×) "
+                                       "| 7 of 7 (CPU, memory: 5) | 2 timed out (julia, calls): "
+                                       "in the wall-time mean at ≥, not in the CPU and memory "
+                                       "means |"));
+    ck_assert_ptr_nonnull(strstr(text, "| 1.28× | ≥57.2× |\n"));      /* its geo. mean */
+    ck_assert_ptr_nonnull(strstr(text, "| 3.92× | 2.54× |\n"));       /* memory: no ≥ */
+    ck_assert_ptr_nonnull(strstr(text, "the dearest memory_profiler at ≥57.2× (at least: "
+                                       "it timed out on 2 workloads)"));
+    ck_assert_ptr_nonnull(strstr(text, "It enters the wall-time mean at that bound"));
+    ck_assert_ptr_null(strstr(text, "which are then optimistic"));
+    ck_assert_ptr_null(strstr(text, "before pbench counted timeouts"));
+    ck_assert_ptr_null(strstr(text, "## Accuracy"));        /* no accuracy.json */
+    ck_assert_ptr_null(strstr(text, "and accuracy"));
     ck_assert_ptr_nonnull(strstr(text, "| memory_profiler | julia | timeout after 300 s |"));
     ck_assert_ptr_nonnull(strstr(text, "## Baseline"));
     ck_assert_ptr_null(strstr(text, "## Runs"));            /* one run */
@@ -214,6 +243,125 @@ START_TEST(markdown_is_escaped)
 }
 END_TEST
 
+/* Results summarized before timeouts entered the wall mean: the report
+ * says they are left out, as they were. */
+START_TEST(report_without_lower_bound_flag)
+{
+    char *res = copy_fixture("results-small");
+    const char *dirs[] = { res };
+    char path[4096], *text;
+    struct pb_error err;
+    json_t *s, *v;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/summary.json", res);
+    s = json_load_file(path, 0, NULL);
+    ck_assert_ptr_nonnull(s);
+    json_array_foreach(json_object_get(s, "profilers"), i, v) {
+        json_object_del(v, "wall_geomean_lower_bound");
+        if (strcmp(json_string_value(json_object_get(v, "name")), "memory_profiler") == 0)
+            json_object_set_new(v, "wall_geomean", json_pack("{s:f, s:f, s:f}", "value", 29.78,
+                                                             "lo", 29.02, "hi", 30.23));
+    }
+    ck_assert_int_eq(json_dump_file(s, path, 0), 0);
+    json_decref(s);
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "| **29.8× (29.0–30.2×)** |"));
+    ck_assert_ptr_nonnull(strstr(text, "| 5 of 7 | 2 timed out (julia, calls) |"));
+    ck_assert_ptr_nonnull(strstr(text, "before pbench counted timeouts at their lower bound"));
+    ck_assert_ptr_nonnull(strstr(text, "geo. mean: leaves out the timed-out workloads"));
+    ck_assert_ptr_null(strstr(text, "≥29.8×"));
+    free(text);
+}
+END_TEST
+
+/* A run of truth workloads only (configs/accuracy.yaml): the overhead
+ * sections as ever, and the accuracy section with its chart, after the
+ * overhead sections and before the failures. */
+START_TEST(report_accuracy_run)
+{
+    char *res = copy_fixture("results-accuracy");
+    const char *dirs[] = { res };
+    char plots[4096], report[4096], *text;
+    struct pb_error err;
+
+    snprintf(plots, sizeof plots, "%s/plots", res);
+    snprintf(report, sizeof report, "%s/report.md", res);
+    ck_assert_msg(pb_plot_write(dirs, 1, plots, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(pb_report_write(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
+    text = tu_read_file(report);
+    check_names(text, dirs, 1);
+    ck_assert_ptr_nonnull(strstr(text, "# Profiler overhead and accuracy: acc\n"));
+    ck_assert_ptr_nonnull(strstr(text, "([Accuracy](#accuracy))"));
+    ck_assert_ptr_nonnull(strstr(text, "| yappi_cpu | yappi 1.7.6 | **"));
+    ck_assert_uint_lt(at(text, "## CPU time versus wall time"), at(text, "## Accuracy\n"));
+    ck_assert_uint_lt(at(text, "## Accuracy\n"), at(text, "## Failures and timeouts"));
+    ck_assert_ptr_null(strstr(text, "## Accuracy\n\n## Accuracy"));   /* one heading */
+    ck_assert_ptr_nonnull(strstr(text, "![reported vs true share](plots/accuracy.png)"));
+    ck_assert_ptr_nonnull(strstr(text, "| yappi_cpu | 41.5 | 55.6 | 27.4 |"));
+    ck_assert_ptr_nonnull(strstr(text, "[yes](raw/threads/yappi_cpu/0 \""));
+    ck_assert_ptr_null(strstr(text, "From run"));           /* one run: no need to say */
+    /* 4 charts x 3 links, the accuracy chart, 3 profilers x 4 probed
+     * capabilities */
+    ck_assert_int_eq(check_links(text, res), 12 + 1 + 12);
+    free(text);
+}
+END_TEST
+
+/* Several runs: the accuracy section names its run, and its links climb
+ * from the report to that run's directory. */
+START_TEST(report_accuracy_of_one_of_several_runs)
+{
+    const char *dirs[] = { FIX "/results-small", FIX "/results-accuracy" };
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(pb_plot_write(dirs, 2, in_tmp("charts"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(mkdir(in_tmp("docs"), 0777), 0);
+    ck_assert_msg(pb_report_write(dirs, 2, in_tmp("docs/r.md"), in_tmp("charts"), &err) == 0,
+                  "%s", err.msg);
+    text = tu_read_file(in_tmp("docs/r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "([Accuracy](#accuracy-run-2))"));
+    ck_assert_ptr_nonnull(strstr(text, "## Accuracy (run 2)\n\nFrom run 2, `" FIX
+                                       "/results-accuracy`.\n"));
+    ck_assert_ptr_null(strstr(text, "## Accuracy\n"));
+    ck_assert_ptr_nonnull(strstr(text, "](../charts/accuracy-results-accuracy/accuracy.png)"));
+    ck_assert_ptr_nonnull(strstr(text, "/results-accuracy/raw/threads/yappi_cpu/0 \""));
+    ck_assert_int_eq(check_links(text, in_tmp("docs")), 12 + 1 + 12);
+    free(text);
+}
+END_TEST
+
+/* Truth workloads without accuracy.json: a pointer to the command. A
+ * broken accuracy.json: a note, and the rest of the report. */
+START_TEST(report_accuracy_missing_or_broken)
+{
+    char *res = copy_fixture("results-accuracy");
+    const char *dirs[] = { res };
+    char path[4096], *text;
+    struct pb_error err;
+
+    snprintf(path, sizeof path, "%s/accuracy.json", res);
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "## Accuracy\n"));
+    ck_assert_ptr_nonnull(strstr(text, "has no accuracy.json yet: `pbench accuracy "));
+    ck_assert_ptr_null(strstr(text, "and accuracy:"));
+    free(text);
+
+    free(tu_write_file(res, "accuracy.json", "{\"cpu\": [\n"));
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "## Accuracy\n\n*(The accuracy figures of this run "
+                                       "are left out: "));
+    ck_assert_ptr_nonnull(strstr(text, "accuracy.json"));
+    ck_assert_ptr_nonnull(strstr(text, "## Failures and timeouts"));
+    free(text);
+}
+END_TEST
+
 /* ---- errors ---- */
 
 START_TEST(bad_results_dir)
@@ -267,6 +415,24 @@ START_TEST(cmd_defaults_into_results_dir)
 }
 END_TEST
 
+/* `pbench report` on a run with accuracy.json draws its chart too. */
+START_TEST(cmd_draws_the_accuracy_chart)
+{
+    char *res = copy_fixture("results-accuracy");
+    const char *argv[] = { "report", res };
+    char path[4096], *text;
+    struct stat st;
+
+    ck_assert_int_eq(cmd(2, argv), 0);
+    snprintf(path, sizeof path, "%s/plots/accuracy.png", res);
+    ck_assert_int_eq(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/report.md", res);
+    text = tu_read_file(path);
+    ck_assert_ptr_nonnull(strstr(text, "](plots/accuracy.png)"));
+    free(text);
+}
+END_TEST
+
 START_TEST(cmd_options_and_exit_codes)
 {
     char *res = copy_fixture("results-failed");
@@ -312,6 +478,10 @@ Suite *report_suite(void)
     tcase_add_test(core, links_are_relative_to_the_report);
     tcase_add_test(core, missing_charts_are_noted);
     tcase_add_test(core, markdown_is_escaped);
+    tcase_add_test(core, report_without_lower_bound_flag);
+    tcase_add_test(core, report_accuracy_run);
+    tcase_add_test(core, report_accuracy_of_one_of_several_runs);
+    tcase_add_test(core, report_accuracy_missing_or_broken);
     suite_add_tcase(s, core);
 
     tcase_add_checked_fixture(errors, setup, teardown);
@@ -322,6 +492,7 @@ Suite *report_suite(void)
     tcase_add_checked_fixture(command, setup, teardown);
     tcase_set_timeout(command, 60);
     tcase_add_test(command, cmd_defaults_into_results_dir);
+    tcase_add_test(command, cmd_draws_the_accuracy_chart);
     tcase_add_test(command, cmd_options_and_exit_codes);
     suite_add_tcase(s, command);
     return s;
