@@ -19,6 +19,7 @@
 #include "accuracy.h"
 #include "aggregate.h"
 #include "config.h"
+#include "guard.h"
 #include "measure.h"
 #include "meta.h"
 #include "plan.h"
@@ -480,8 +481,6 @@ static int cmd_run(int argc, char **argv)
                                  resume ? &done : NULL, on_progress, &pg };
     struct pb_runner_stats st;
     double t0 = pb_measure_now();
-    for (size_t i = 0; i < plan.n; i++)
-        ;
     if (resume) {
         /* count what is already recorded, for "run i of N" */
         struct pb_plan_entry *e = plan.entries;
@@ -494,7 +493,12 @@ static int cmd_run(int argc, char **argv)
                     break;
                 }
     }
+    /* from here on, a run never outlives pbench, even a SIGKILLed one */
+    if (pb_guard_start(&err) < 0)
+        fprintf(stderr, "pbench run: warning: %s (a run's grandchildren could outlive pbench)\n",
+                errtext(&err));
     int runner_rc = pb_runner_run(&ro, &st, &err);
+    pb_guard_stop();
     if (pg.tty)
         fprintf(stderr, "\r\033[K");
     if (runner_rc < 0)

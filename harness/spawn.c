@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "measure.h"
+#include "guard.h"
 #include "spawn.h"
 
 #ifndef SYS_pidfd_open
@@ -433,6 +434,7 @@ int pb_spawn_run(const struct pb_spawn_opts *o, struct pb_spawn_result *r,
     }
     start = (double)t0.tv_sec + (double)t0.tv_nsec * 1e-9;
     setpgid(pid, pid);  /* also here, so a kill(-pid) below cannot miss; EACCES once it exec'd */
+    pb_guard_watch(pid);    /* if pbench dies from here on, the guard kills the group */
     close(pipefd[1]);
     pipefd[1] = -1;
     /* EOF: exec succeeded. An int: exec (or setup) failed with that errno. */
@@ -556,6 +558,7 @@ cleanup:
         reap(pid, &status, &ru);
         drain_group(pid);
     }
+    pb_guard_watch(0);                  /* the group is gone: nothing to kill */
     pb_measure_release(&m);
     if (pidfd >= 0)
         close(pidfd);

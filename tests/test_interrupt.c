@@ -25,11 +25,14 @@ static void setup(void)
 
     dir = tu_mkdtemp();
     ck_assert_ptr_nonnull(dir);
-    /* each run sleeps 0.15 s and leaves its pid behind */
+    /* each run starts a grandchild, leaves both pids behind, sleeps 0.15 s */
     free(tu_write_file(dir, "nap.py",
-        "import os, sys, time\n"
-        "open(os.path.join(sys.argv[1], 'pid'), 'w').write(str(os.getpid()))\n"
-        "time.sleep(float(sys.argv[2]))\n"));
+        "import os, subprocess, sys, time\n"
+        "g = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)  # nap-grandchild'])\n"
+        "open(os.path.join(sys.argv[1], 'pid'), 'w').write('%d %d' % (os.getpid(), g.pid))\n"
+        "time.sleep(float(sys.argv[2]))\n"
+        "g.kill()\n"
+        "g.wait()\n"));
     snprintf(text, sizeof text,
         "python: %s\n"
         "defaults: {runs: 4, warmup: 1, timeout: 60, seed: 3}\n"
@@ -201,25 +204,28 @@ START_TEST(sigkill_loses_nothing_finished_and_kills_children)
                 char *t = tu_read_file(p);
                 if (!t)
                     continue;
-                pid_t child = (pid_t)atoi(t);
+                int pids[2] = { 0, 0 };
+                sscanf(t, "%d %d", &pids[0], &pids[1]);
                 free(t);
-                /* alive and still our workload (not a recycled pid)? */
-                snprintf(cmd_out, sizeof cmd_out, "/proc/%d/cmdline", (int)child);
-                char *cl = tu_read_file(cmd_out);
-                int ours = 0;
-                for (size_t k = 0; cl && k < 4000 && !ours; k += strlen(cl + k) + 1) {
-                    if (!cl[k])
-                        break;
-                    ours = strstr(cl + k, "nap.py") != NULL;
+                for (int k = 0; k < 2; k++) {
+                    /* alive and still our process (not a recycled pid)? */
+                    snprintf(cmd_out, sizeof cmd_out, "/proc/%d/cmdline", pids[k]);
+                    char *cl = tu_read_file(cmd_out);
+                    int ours = 0;
+                    for (size_t j = 0; cl && j < 4000 && !ours; j += strlen(cl + j) + 1) {
+                        if (!cl[j])
+                            break;
+                        ours = strstr(cl + j, "nap.py") || strstr(cl + j, "nap-grandchild");
+                    }
+                    free(cl);
+                    snprintf(cmd_out, sizeof cmd_out, "/proc/%d/stat", pids[k]);
+                    char *st = tu_read_file(cmd_out);
+                    if (ours && st && strrchr(st, ')') && strrchr(st, ')')[2] != 'Z')
+                        alive++;
+                    free(st);
                 }
-                free(cl);
-                snprintf(cmd_out, sizeof cmd_out, "/proc/%d/stat", (int)child);
-                char *st = tu_read_file(cmd_out);
-                if (ours && st && strrchr(st, ')') && strrchr(st, ')')[2] != 'Z')
-                    alive++;
-                free(st);
             }
-    ck_assert_msg(alive == 0, "%d workload process(es) outlived pbench", alive);
+    ck_assert_msg(alive == 0, "%d workload process(es) or grandchildren outlived pbench", alive);
     resume_and_check(rd);
     free(rd);
 }
