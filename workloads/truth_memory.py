@@ -19,11 +19,10 @@ where they are allocated.
 
     python truth_memory.py --size 256 --touch 0.5 --truth-out FILE|-
 """
-import argparse
 import ctypes
-import json
 import os
-import sys
+
+import truthlib
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -58,53 +57,15 @@ def hold_memory(nbytes, touched, steps):
     return check, before, after_alloc, after_touch, after_free
 
 
-def marker_line(tag):
-    """Line number of the line carrying `# TRUTH:tag` in this file."""
-    with open(this_file()) as f:
-        for number, text in enumerate(f, 1):
-            if text.rstrip().endswith("# TRUTH:" + tag):
-                return number
-    raise SystemExit(f"truth_memory: marker {tag} not found")
-
-
-def this_file():
-    """This script's path, from its own code: yappi's CLI sets __file__ to
-    yappi's file."""
-    return os.path.abspath(this_file.__code__.co_filename)
-
-
-def where(*funcs):
-    """Qualified name -> file and line range of each function."""
-    out = {}
-    for f in funcs:
-        code = f.__code__
-        lines = [line for _, _, line in code.co_lines() if line]
-        out[f.__qualname__] = {"file": os.path.abspath(code.co_filename),
-                               "first_line": code.co_firstlineno,
-                               "last_line": max(lines)}
-    return out
-
-
-def write_truth(truth, dest):
-    text = json.dumps(truth)
-    if dest == "-":
-        print(text, flush=True)
-    else:
-        with open(dest, "w") as f:
-            f.write(text + "\n")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = truthlib.arg_parser(__doc__)
     parser.add_argument("--size", type=int, default=256,
                         help="MB allocated at the alloc line (default 256)")
     parser.add_argument("--touch", type=float, default=0.5,
                         help="fraction of it written, 0..1 (default 0.5)")
     parser.add_argument("--busy", type=int, default=2000,
                         help="thousands of loop steps run while holding it (default 2000)")
-    parser.add_argument("--truth-out", metavar="FILE",
-                        help="write the truth as JSON to FILE ('-': stdout)")
-    args = parser.parse_args()
+    args = truthlib.parse_args(parser)
     if args.size <= 0 or not 0 <= args.touch <= 1:
         parser.error("--size must be positive and --touch within 0..1")
     nbytes = args.size << 20
@@ -112,25 +73,20 @@ def main():
     check, before, after_alloc, after_touch, after_free = hold_memory(nbytes, touched, args.busy * 1000)
 
     if args.truth_out:
-        here = this_file()
-        write_truth({
-            "pbench_truth": 1,
-            "kind": "memory",
-            "script": here,
-            "params": {"size": args.size, "touch": args.touch, "busy": args.busy},
-            "memory": {
-                "function": "hold_memory", "file": here,
-                "line": marker_line("alloc"), "alloc_mb": nbytes / 2**20,
-                "touch_line": marker_line("touch"), "touched_mb": touched / 2**20,
-                "free_line": marker_line("free"),
-                "rss_before_mb": before,
-                "rss_delta_alloc_mb": after_alloc - before,
-                "rss_delta_touch_mb": after_touch - after_alloc,
-                "rss_delta_free_mb": after_free - after_touch,
-            },
-            "functions": where(hold_memory, busy),
-            "python": sys.version.split()[0],
-        }, args.truth_out)
+        here = truthlib.script_file(main)
+        params = {"size": args.size, "touch": args.touch, "busy": args.busy}
+        fields = {"memory": {
+            "function": "hold_memory", "file": here,
+            "line": truthlib.marker_line(here, "alloc"), "alloc_mb": nbytes / 2**20,
+            "touch_line": truthlib.marker_line(here, "touch"), "touched_mb": touched / 2**20,
+            "free_line": truthlib.marker_line(here, "free"),
+            "rss_before_mb": before,
+            "rss_delta_alloc_mb": after_alloc - before,
+            "rss_delta_touch_mb": after_touch - after_alloc,
+            "rss_delta_free_mb": after_free - after_touch,
+        }}
+        truthlib.write_truth(args.truth_out, "memory", here, params, fields,
+                             functions=(hold_memory, busy))
     print(f"truth_memory size={args.size} touch={args.touch} check={check}")
 
 

@@ -13,13 +13,11 @@ native time should report for these functions.
 
     python truth_native.py --size 100 --truth-out FILE|-
 """
-import argparse
-import json
-import os
 import random
-import sys
 import time
 import zlib
+
+import truthlib
 
 ROUNDS = 4
 
@@ -52,51 +50,13 @@ def make_data(n):
     return data, words.encode()
 
 
-def marker_line(tag):
-    """Line number of the line carrying `# TRUTH:tag` in this file."""
-    with open(this_file()) as f:
-        for number, text in enumerate(f, 1):
-            if text.rstrip().endswith("# TRUTH:" + tag):
-                return number
-    raise SystemExit(f"truth_native: marker {tag} not found")
-
-
-def this_file():
-    """This script's path, from its own code: yappi's CLI sets __file__ to
-    yappi's file."""
-    return os.path.abspath(this_file.__code__.co_filename)
-
-
-def where(*funcs):
-    """Qualified name -> file and line range of each function."""
-    out = {}
-    for f in funcs:
-        code = f.__code__
-        lines = [line for _, _, line in code.co_lines() if line]
-        out[f.__qualname__] = {"file": os.path.abspath(code.co_filename),
-                               "first_line": code.co_firstlineno,
-                               "last_line": max(lines)}
-    return out
-
-
-def write_truth(truth, dest):
-    text = json.dumps(truth)
-    if dest == "-":
-        print(text, flush=True)
-    else:
-        with open(dest, "w") as f:
-            f.write(text + "\n")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = truthlib.arg_parser(__doc__)
     parser.add_argument("--size", type=int, default=100,
                         help="thousands of floats sorted per round (default 100)")
     parser.add_argument("--python-steps", type=int, default=None,
                         help="Python loop steps per round (default: 2 x floats)")
-    parser.add_argument("--truth-out", metavar="FILE",
-                        help="write the truth as JSON to FILE ('-': stdout)")
-    args = parser.parse_args()
+    args = truthlib.parse_args(parser)
     n = args.size * 1000
     steps = args.python_steps if args.python_steps is not None else 2 * n
     data, blob = make_data(n)
@@ -119,38 +79,27 @@ def main():
     section_ns = clock() - start
 
     if args.truth_out:
-        here = this_file()
-        python_share = python_ns / section_ns
-        native_share = native_ns / section_ns
-        write_truth({
-            "pbench_truth": 1,
-            "kind": "native",
-            "script": here,
-            "params": {"size": args.size, "python_steps": steps, "rounds": ROUNDS,
-                       "blob_bytes": len(blob)},
-            "clock": "perf_counter_ns",
-            "section_ns": section_ns,
-            "parts": [
-                {"name": "python", "root": "python_part", "functions": ["python_part"],
-                 "ns": python_ns, "share": python_share},
-                {"name": "native", "root": "native_part", "functions": ["native_part"],
-                 "ns": native_ns, "share": native_share},
-            ],
-            "focus": "native",
-            "share_sum": python_share + native_share,
-            "lines": [
-                {"tag": "sort", "file": here, "line": marker_line("sort"),
-                 "function": "native_part", "native": True, "ns": sort_ns,
-                 "share": sort_ns / section_ns},
-                {"tag": "zlib", "file": here, "line": marker_line("zlib"),
-                 "function": "native_part", "native": True, "ns": zlib_ns,
-                 "share": zlib_ns / section_ns},
-            ],
-            # C time over the time of both parts (python_part + native_part)
-            "native_fraction": (sort_ns + zlib_ns) / (python_ns + native_ns),
-            "functions": where(python_part, native_part, make_data),
-            "python": sys.version.split()[0],
-        }, args.truth_out)
+        here = truthlib.script_file(main)
+        params = {"size": args.size, "python_steps": steps, "rounds": ROUNDS,
+                  "blob_bytes": len(blob)}
+        fields = truthlib.timed_parts(section_ns, [
+            {"name": "python", "root": "python_part", "functions": ["python_part"],
+             "ns": python_ns},
+            {"name": "native", "root": "native_part", "functions": ["native_part"],
+             "ns": native_ns},
+        ], focus="native")
+        fields["lines"] = [
+            {"tag": "sort", "file": here, "line": truthlib.marker_line(here, "sort"),
+             "function": "native_part", "native": True, "ns": sort_ns,
+             "share": sort_ns / section_ns},
+            {"tag": "zlib", "file": here, "line": truthlib.marker_line(here, "zlib"),
+             "function": "native_part", "native": True, "ns": zlib_ns,
+             "share": zlib_ns / section_ns},
+        ]
+        # C time over the time of both parts (python_part + native_part)
+        fields["native_fraction"] = (sort_ns + zlib_ns) / (python_ns + native_ns)
+        truthlib.write_truth(args.truth_out, "native", here, params, fields,
+                             functions=(python_part, native_part, make_data))
     print(f"truth_native size={args.size} checksum={checksum:.3f}")
 
 

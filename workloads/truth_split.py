@@ -19,11 +19,9 @@ report a larger helper share than the truth; samplers should not.
 The truth is JSON (one line when written to stdout, which is how
 configs/accuracy.yaml gets it: the plain run's stdout.txt).
 """
-import argparse
-import json
-import os
-import sys
 import time
+
+import truthlib
 
 CHUNKS = 8          # turns per part: spreads machine noise over both parts
 STEPS = 8           # steps per line: line tracers pay per line event, so
@@ -54,33 +52,6 @@ def helper_part(n):
     return x
 
 
-def this_file():
-    """This script's path, from its own code: yappi's CLI sets __file__ to
-    yappi's file."""
-    return os.path.abspath(this_file.__code__.co_filename)
-
-
-def where(*funcs):
-    """Qualified name -> file and line range of each function."""
-    out = {}
-    for f in funcs:
-        code = f.__code__
-        lines = [line for _, _, line in code.co_lines() if line]
-        out[f.__qualname__] = {"file": os.path.abspath(code.co_filename),
-                               "first_line": code.co_firstlineno,
-                               "last_line": max(lines)}
-    return out
-
-
-def write_truth(truth, dest):
-    text = json.dumps(truth)
-    if dest == "-":
-        print(text, flush=True)
-    else:
-        with open(dest, "w") as f:
-            f.write(text + "\n")
-
-
 def run(steps, split):
     """Does the work; returns (inline_ns, helper_ns, section_ns, checksum)."""
     n_helper = round(steps * split / CALL_COST)
@@ -104,42 +75,24 @@ def run(steps, split):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=3000,
-                        help="thousands of loop steps in all (default 3000)")
-    parser.add_argument("--split", type=float, default=0.5,
+    parser = truthlib.arg_parser(__doc__)
+    truthlib.add_loop_size(parser)
+    parser.add_argument("--split", type=truthlib.share, default=0.5,
                         help="share of time asked for the helper side, 0.05..0.95")
-    parser.add_argument("--truth-out", metavar="FILE",
-                        help="write the truth as JSON to FILE ('-': stdout)")
-    args = parser.parse_args()
-    if not 0.05 <= args.split <= 0.95:
-        parser.error("--split must be within 0.05..0.95")
+    args = truthlib.parse_args(parser)
     inline_ns, helper_ns, section_ns, checksum, per_inline, per_helper = \
         run(args.size * 1000, args.split)
     if args.truth_out:
-        inline_share = inline_ns / section_ns
-        helper_share = helper_ns / section_ns
-        write_truth({
-            "pbench_truth": 1,
-            "kind": "cpu_split",
-            "script": this_file(),
-            "params": {"size": args.size, "split": args.split, "chunks": CHUNKS,
-                       "inline_steps": per_inline * CHUNKS,
-                       "helper_steps": per_helper * CHUNKS},
-            "clock": "perf_counter_ns",
-            "section_ns": section_ns,
-            "parts": [
-                {"name": "inline", "root": "inline_part", "functions": ["inline_part"],
-                 "ns": inline_ns, "share": inline_share},
-                {"name": "helper", "root": "helper_part",
-                 "functions": ["helper_part", "helper"],
-                 "ns": helper_ns, "share": helper_share},
-            ],
-            "focus": "helper",
-            "share_sum": inline_share + helper_share,
-            "functions": where(inline_part, helper_part, helper),
-            "python": sys.version.split()[0],
-        }, args.truth_out)
+        params = {"size": args.size, "split": args.split, "chunks": CHUNKS,
+                  "inline_steps": per_inline * CHUNKS, "helper_steps": per_helper * CHUNKS}
+        fields = truthlib.timed_parts(section_ns, [
+            {"name": "inline", "root": "inline_part", "functions": ["inline_part"],
+             "ns": inline_ns},
+            {"name": "helper", "root": "helper_part", "functions": ["helper_part", "helper"],
+             "ns": helper_ns},
+        ], focus="helper")
+        truthlib.write_truth(args.truth_out, "cpu_split", truthlib.script_file(main), params,
+                             fields, functions=(inline_part, helper_part, helper))
     print(f"truth_split size={args.size} split={args.split} checksum={checksum}")
 
 

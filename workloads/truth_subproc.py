@@ -14,12 +14,11 @@ child_part.
 
     python truth_subproc.py --size 3000 --truth-out FILE|-
 """
-import argparse
-import json
 import multiprocessing
 import os
-import sys
 import time
+
+import truthlib
 
 
 def parent_part(n):
@@ -50,44 +49,12 @@ def child_main(n, conn):
     conn.close()
 
 
-def this_file():
-    """This script's path, from its own code: yappi's CLI sets __file__ to
-    yappi's file."""
-    return os.path.abspath(this_file.__code__.co_filename)
-
-
-def where(*funcs):
-    """Qualified name -> file and line range of each function."""
-    out = {}
-    for f in funcs:
-        code = f.__code__
-        lines = [line for _, _, line in code.co_lines() if line]
-        out[f.__qualname__] = {"file": os.path.abspath(code.co_filename),
-                               "first_line": code.co_firstlineno,
-                               "last_line": max(lines)}
-    return out
-
-
-def write_truth(truth, dest):
-    text = json.dumps(truth)
-    if dest == "-":
-        print(text, flush=True)
-    else:
-        with open(dest, "w") as f:
-            f.write(text + "\n")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=3000,
-                        help="thousands of loop steps in all (default 3000)")
-    parser.add_argument("--child-share", type=float, default=0.9,
+    parser = truthlib.arg_parser(__doc__)
+    truthlib.add_loop_size(parser)
+    parser.add_argument("--child-share", type=truthlib.share, default=0.9,
                         help="share of the steps run by the child (default 0.9)")
-    parser.add_argument("--truth-out", metavar="FILE",
-                        help="write the truth as JSON to FILE ('-': stdout)")
-    args = parser.parse_args()
-    if not 0.05 <= args.child_share <= 0.95:
-        parser.error("--child-share must be within 0.05..0.95")
+    args = truthlib.parse_args(parser)
     steps = args.size * 1000
     n_child = round(steps * args.child_share)
     n_parent = steps - n_child
@@ -110,29 +77,16 @@ def main():
         raise SystemExit(f"truth_subproc: the child failed with exit code {child.exitcode}")
 
     if args.truth_out:
-        parent_share = parent_ns / section_ns
-        child_share = result["ns"] / section_ns
-        write_truth({
-            "pbench_truth": 1,
-            "kind": "subprocess",
-            "script": this_file(),
-            "params": {"size": args.size, "child_share": args.child_share,
-                       "parent_steps": n_parent, "child_steps": n_child},
-            "clock": "perf_counter_ns",
-            "section_ns": section_ns,
-            "parts": [
-                {"name": "parent", "root": "parent_part", "functions": ["parent_part"],
-                 "pid": os.getpid(), "ns": parent_ns, "cpu_ns": parent_cpu_ns,
-                 "share": parent_share},
-                {"name": "child", "root": "child_part", "functions": ["child_part"],
-                 "pid": result["pid"], "ns": result["ns"], "cpu_ns": result["cpu_ns"],
-                 "share": child_share},
-            ],
-            "focus": "child",
-            "share_sum": parent_share + child_share,
-            "functions": where(parent_part, child_part, child_main),
-            "python": sys.version.split()[0],
-        }, args.truth_out)
+        params = {"size": args.size, "child_share": args.child_share,
+                  "parent_steps": n_parent, "child_steps": n_child}
+        fields = truthlib.timed_parts(section_ns, [
+            {"name": "parent", "root": "parent_part", "functions": ["parent_part"],
+             "pid": os.getpid(), "ns": parent_ns, "cpu_ns": parent_cpu_ns},
+            {"name": "child", "root": "child_part", "functions": ["child_part"],
+             "pid": result["pid"], "ns": result["ns"], "cpu_ns": result["cpu_ns"]},
+        ], focus="child")
+        truthlib.write_truth(args.truth_out, "subprocess", truthlib.script_file(main), params,
+                             fields, functions=(parent_part, child_part, child_main))
     print(f"truth_subproc size={args.size} checksum={parent_checksum ^ result['checksum']}")
 
 

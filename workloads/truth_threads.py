@@ -13,12 +13,10 @@ share.
 
     python truth_threads.py --size 3000 --truth-out FILE|-
 """
-import argparse
-import json
-import os
-import sys
 import threading
 import time
+
+import truthlib
 
 
 def main_part(n):
@@ -48,44 +46,12 @@ def worker(n, out):
     out["thread"] = threading.current_thread().name
 
 
-def this_file():
-    """This script's path, from its own code: yappi's CLI sets __file__ to
-    yappi's file."""
-    return os.path.abspath(this_file.__code__.co_filename)
-
-
-def where(*funcs):
-    """Qualified name -> file and line range of each function."""
-    out = {}
-    for f in funcs:
-        code = f.__code__
-        lines = [line for _, _, line in code.co_lines() if line]
-        out[f.__qualname__] = {"file": os.path.abspath(code.co_filename),
-                               "first_line": code.co_firstlineno,
-                               "last_line": max(lines)}
-    return out
-
-
-def write_truth(truth, dest):
-    text = json.dumps(truth)
-    if dest == "-":
-        print(text, flush=True)
-    else:
-        with open(dest, "w") as f:
-            f.write(text + "\n")
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=3000,
-                        help="thousands of loop steps in all (default 3000)")
-    parser.add_argument("--thread-share", type=float, default=0.9,
+    parser = truthlib.arg_parser(__doc__)
+    truthlib.add_loop_size(parser)
+    parser.add_argument("--thread-share", type=truthlib.share, default=0.9,
                         help="share of the steps run by the worker thread (default 0.9)")
-    parser.add_argument("--truth-out", metavar="FILE",
-                        help="write the truth as JSON to FILE ('-': stdout)")
-    args = parser.parse_args()
-    if not 0.05 <= args.thread_share <= 0.95:
-        parser.error("--thread-share must be within 0.05..0.95")
+    args = truthlib.parse_args(parser)
     steps = args.size * 1000
     n_thread = round(steps * args.thread_share)
     n_main = steps - n_thread
@@ -103,29 +69,16 @@ def main():
     section_ns = clock() - start
 
     if args.truth_out:
-        main_share = main_ns / section_ns
-        thread_share = result["ns"] / section_ns
-        write_truth({
-            "pbench_truth": 1,
-            "kind": "threads",
-            "script": this_file(),
-            "params": {"size": args.size, "thread_share": args.thread_share,
-                       "main_steps": n_main, "thread_steps": n_thread},
-            "clock": "perf_counter_ns",
-            "section_ns": section_ns,
-            "parts": [
-                {"name": "main", "root": "main_part", "functions": ["main_part"],
-                 "thread": "MainThread", "ns": main_ns, "cpu_ns": main_cpu_ns,
-                 "share": main_share},
-                {"name": "thread", "root": "thread_part", "functions": ["thread_part"],
-                 "thread": result["thread"], "ns": result["ns"],
-                 "cpu_ns": result["cpu_ns"], "share": thread_share},
-            ],
-            "focus": "thread",
-            "share_sum": main_share + thread_share,
-            "functions": where(main_part, thread_part, worker),
-            "python": sys.version.split()[0],
-        }, args.truth_out)
+        params = {"size": args.size, "thread_share": args.thread_share,
+                  "main_steps": n_main, "thread_steps": n_thread}
+        fields = truthlib.timed_parts(section_ns, [
+            {"name": "main", "root": "main_part", "functions": ["main_part"],
+             "thread": "MainThread", "ns": main_ns, "cpu_ns": main_cpu_ns},
+            {"name": "thread", "root": "thread_part", "functions": ["thread_part"],
+             "thread": result["thread"], "ns": result["ns"], "cpu_ns": result["cpu_ns"]},
+        ], focus="thread")
+        truthlib.write_truth(args.truth_out, "threads", truthlib.script_file(main), params,
+                             fields, functions=(main_part, thread_part, worker))
     print(f"truth_threads size={args.size} checksum={main_checksum ^ result['checksum']}")
 
 
