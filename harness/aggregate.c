@@ -52,6 +52,69 @@ static int collect(const struct pb_run_list *runs, const char *w, const char *p,
     return 0;
 }
 
+/* Warnings a user can act on about one pair's runs (wall times in the
+ * order they ran). Returns a new array, possibly empty. */
+static json_t *pair_warnings(const double *wall, size_t n, const json_t *wall_ci)
+{
+    json_t *w = json_array();
+    unsigned char flags[1024];
+    char msg[256];
+    size_t nout;
+    double med;
+
+    if (n < 3 || n > sizeof flags)
+        return w;
+    med = pb_stats_median(wall, n);
+    nout = pb_stats_mad_outliers(wall, n, 3.5, flags);
+    if (flags[0] && wall[0] > med) {
+        snprintf(msg, sizeof msg, "the first run was much slower than the rest (%.3f s against a "
+                 "median of %.3f s): cold caches or start-up; add warm-up runs", wall[0], med);
+        json_array_append_new(w, json_string(msg));
+        nout--;
+    }
+    if (nout > 0) {
+        snprintf(msg, sizeof msg, "%zu of %zu runs are outliers (more than 3.5 MADs from the median "
+                 "of %.3f s): something else was running; the median resists them, but re-run if "
+                 "the interval is wide", nout, n, med);
+        json_array_append_new(w, json_string(msg));
+    }
+    if (json_is_object(wall_ci)) {
+        double v = json_number_value(json_object_get(wall_ci, "value"));
+        double lo = json_number_value(json_object_get(wall_ci, "lo"));
+        double hi = json_number_value(json_object_get(wall_ci, "hi"));
+        if (v > 0 && (hi - lo) / 2 / v > 0.10) {
+            snprintf(msg, sizeof msg, "the interval is wide (+/-%.0f%%): the runs vary; more runs "
+                     "or a quieter machine would narrow it", (hi - lo) / 2 / v * 100);
+            json_array_append_new(w, json_string(msg));
+        }
+    }
+    return w;
+}
+
+/* Warnings about the whole run, from meta.json. */
+static json_t *run_warnings(json_t *meta)
+{
+    json_t *w = json_array();
+    json_t *host = json_object_get(meta, "host");
+    double cores = json_number_value(json_object_get(host, "cores"));
+    json_t *la = json_object_get(host, "loadavg_start");
+    char msg[256];
+
+    if (json_array_size(la) > 0 && cores > 0) {
+        double l1 = json_number_value(json_array_get(la, 0));
+        if (l1 > 0.5 * cores) {
+            snprintf(msg, sizeof msg, "the machine was busy when the run started (load average %.2f "
+                     "on %.0f cores): other processes competed with the workloads", l1, cores);
+            json_array_append_new(w, json_string(msg));
+        }
+    }
+    const char *aslr = json_string_value(json_object_get(json_object_get(host, "noise"), "aslr"));
+    if (aslr && strcmp(aslr, "on"))
+        json_array_append_new(w, json_pack("s", "address-space randomization is not fully on: one "
+                                           "memory layout may favour some runs"));
+    return w;
+}
+
 static json_t *ci_json(const struct pb_ci *ci)
 {
     return json_pack("{s:f,s:f,s:f}", "value", ci->value, "lo", ci->lo, "hi", ci->hi);
@@ -158,6 +221,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
     json_object_set(out, "meta", meta);
     json_object_set_new(out, "baseline", json_string(baseline));
     json_object_set_new(out, "confidence", json_real(PB_AGGREGATE_LEVEL));
+    json_object_set_new(out, "warnings", run_warnings(meta));
     pairs_out = json_array();
     profs_out = json_array();
     json_object_set_new(out, "pairs", pairs_out);
@@ -234,6 +298,8 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             else
                 json_object_set_new(po, keys[m], json_null());
         }
+        json_object_set_new(po, "warnings", pair_warnings(num[i].wall, num[i].n,
+                                                          json_object_get(po, "wall_ratio")));
         usable[i] = num[i].n && den[i].n;
         if (!ok && timeouts && den[i].n) {
             /* it ran at least this long: a lower bound, not a figure */

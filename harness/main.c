@@ -255,6 +255,28 @@ static void print_summary(json_t *sum)
         printf("\n");
     }
 
+    /* what a user can act on: the machine, then pairs with noisy runs */
+    json_t *rw = json_object_get(sum, "warnings");
+    size_t nwarn = 0, shown = 0;
+    json_array_foreach(pairs, i, pr)
+        nwarn += json_array_size(json_object_get(pr, "warnings"));
+    if (json_array_size(rw) || nwarn) {
+        printf("\nWarnings:\n");
+        json_t *v;
+        size_t k;
+        json_array_foreach(rw, k, v)
+            printf("  %s\n", json_string_value(v));
+        json_array_foreach(pairs, i, pr) {
+            json_array_foreach(json_object_get(pr, "warnings"), k, v) {
+                if (shown++ < 15)
+                    printf("  %s x %s: %s\n", json_string_value(json_object_get(pr, "workload")),
+                           json_string_value(json_object_get(pr, "profiler")), json_string_value(v));
+            }
+        }
+        if (shown > 15)
+            printf("  (%zu more in summary.json)\n", shown - 15);
+    }
+
     int header = 0;
     json_array_foreach(pairs, i, pr) {
         const char *st = json_string_value(json_object_get(pr, "status"));

@@ -59,6 +59,49 @@ static long mem_total_kb(void)
     return kb;
 }
 
+/* The first line of a small /proc or /sys file, or NULL. Caller frees. */
+static char *read_line(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char buf[256];
+
+    if (!f)
+        return NULL;
+    if (!fgets(buf, sizeof buf, f)) {
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    buf[strcspn(buf, "\n")] = '\0';
+    return strdup(buf);
+}
+
+/* Facts that explain noise, where this machine lets us read them: the
+ * frequency governor, turbo/boost, and address-space randomization. */
+static json_t *noise_facts(void)
+{
+    json_t *n = json_object();
+    char *gov = read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+    char *no_turbo = read_line("/sys/devices/system/cpu/intel_pstate/no_turbo");
+    char *boost = read_line("/sys/devices/system/cpu/cpufreq/boost");
+    char *aslr = read_line("/proc/sys/kernel/randomize_va_space");
+
+    json_object_set_new(n, "cpu_governor", gov ? json_string(gov) : json_string("unknown (no cpufreq)"));
+    if (no_turbo)
+        json_object_set_new(n, "turbo", json_string(!strcmp(no_turbo, "1") ? "off" : "on"));
+    else if (boost)
+        json_object_set_new(n, "turbo", json_string(!strcmp(boost, "1") ? "on" : "off"));
+    else
+        json_object_set_new(n, "turbo", json_string("unknown"));
+    if (aslr)
+        json_object_set_new(n, "aslr", json_string(!strcmp(aslr, "0") ? "off" : !strcmp(aslr, "1") ? "partial" : "on"));
+    free(gov);
+    free(no_turbo);
+    free(boost);
+    free(aslr);
+    return n;
+}
+
 json_t *pb_meta_host(void)
 {
     json_t *h = json_object();
@@ -80,6 +123,7 @@ json_t *pb_meta_host(void)
     }
     json_object_set_new(h, "mem_total_kb", json_integer(mem_total_kb()));
     json_object_set_new(h, "loadavg_start", pb_meta_loadavg());
+    json_object_set_new(h, "noise", noise_facts());
     return h;
 }
 

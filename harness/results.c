@@ -101,6 +101,7 @@ static json_t *record_json(const struct pb_run_record *r)
     json_object_set_new(o, "tree_peak_rss_kb", json_integer(r->tree_peak_rss_kb));
     json_object_set_new(o, "outdir", json_string(r->outdir));
     json_object_set_new(o, "started", json_string(r->started));
+    json_object_set_new(o, "env_pad", json_integer(r->env_pad));
     if (r->error[0])
         json_object_set_new(o, "error", json_string(r->error));
     return o;
@@ -180,6 +181,7 @@ static int parse_record(json_t *o, struct pb_run_record *r)
     copy_str(o, "outdir", r->outdir, sizeof r->outdir);
     copy_str(o, "started", r->started, sizeof r->started);
     copy_str(o, "error", r->error, sizeof r->error);
+    r->env_pad = (int)json_integer_value(json_object_get(o, "env_pad"));
     return 0;
 }
 

@@ -43,6 +43,7 @@ struct pb_run_record {
     char outdir[512];       /* relative to the results directory */
     char started[32];       /* ISO 8601 UTC */
     char error[512];        /* empty when status is ok */
+    int env_pad;            /* length of PBENCH_ENV_PAD in the run's environment */
 };
 
 /* Opens (creating) dir/runs.jsonl for appending. Returns a file

@@ -46,6 +46,21 @@ static char *bindir_of(const char *python)
     return copy;
 }
 
+/* Randomized environment size (Mytkowicz et al., "Producing wrong data
+ * without doing anything obviously wrong"): the environment sits at the top
+ * of the stack, so its size shifts the stack's alignment and with it the
+ * speed of some programs. Padding it by a random length per run, seeded
+ * from the plan's seed and the run's position, spreads that bias over all
+ * pairs alike instead of letting one lucky layout favour one profiler. */
+#define ENV_PAD_MAX 4096
+
+static int env_pad_len(uint64_t seed, size_t seq)
+{
+    struct pb_rng rng;
+    pb_rng_seed(&rng, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(seq + 1)));
+    return (int)pb_rng_below(&rng, ENV_PAD_MAX);
+}
+
 /* environ with the profiler's KEY=VALUE entries added or replacing. */
 static char **make_env(const struct pb_strv *extra)
 {
@@ -294,6 +309,17 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
                 }
                 pb_strv_push(&env, s);
                 free(s);
+            }
+            rec.env_pad = env_pad_len(o->plan->seed, e->seq);
+            {
+                char *pad = malloc((size_t)rec.env_pad + sizeof "PBENCH_ENV_PAD=");
+                if (pad) {
+                    memcpy(pad, "PBENCH_ENV_PAD=", sizeof "PBENCH_ENV_PAD=" - 1);
+                    memset(pad + sizeof "PBENCH_ENV_PAD=" - 1, 'x', (size_t)rec.env_pad);
+                    pad[sizeof "PBENCH_ENV_PAD=" - 1 + rec.env_pad] = '\0';
+                    pb_strv_push(&env, pad);
+                    free(pad);
+                }
             }
             envp = make_env(&env);
             snprintf(outpath, sizeof outpath, "%s/stdout.txt", absout);

@@ -167,6 +167,42 @@ START_TEST(figures)
 }
 END_TEST
 
+START_TEST(noise_warnings)
+{
+    struct pb_error err;
+    json_t *sum;
+    char *d = tu_mkdtemp();
+    free(tu_write_file(d, "meta.json",
+        "{\"host\": {\"cores\": 2, \"loadavg_start\": [1.7, 1.0, 0.5], \"noise\": {\"aslr\": \"off\"}}}\n"));
+    free(tu_write_file(d, "config-resolved.json",
+        "{\"baseline\": \"plain\", \"seed\": 1, \"profilers\": [{\"name\": \"plain\"}, {\"name\": \"p\"}],\n"
+        " \"pairs\": [{\"workload\": \"w\", \"profiler\": \"plain\", \"runs\": 6, \"timeout_s\": 10},\n"
+        "             {\"workload\": \"w\", \"profiler\": \"p\", \"runs\": 6, \"timeout_s\": 10}]}\n"));
+    int fd = pb_results_open_log(d, &err);
+    double plain[6] = { 3.0, 1.0, 1.01, 0.99, 1.0, 1.02 };     /* a cold first run */
+    double prof[6] = { 2.0, 2.01, 1.99, 2.0, 6.0, 2.02 };      /* one disturbed run */
+    for (int r = 0; r < 6; r++) {
+        add(fd, r, "w", "plain", PB_RUN_OK, plain[r], plain[r], 1000);
+        add(fd, r, "w", "p", PB_RUN_OK, prof[r], prof[r], 1000);
+    }
+    close(fd);
+    ck_assert_int_eq(pb_aggregate_dir(d, &sum, NULL, &err), 0);
+    char *text = json_dumps(sum, 0);
+    ck_assert_ptr_nonnull(strstr(text, "the first run was much slower than the rest (3.000 s"));
+    ck_assert_ptr_nonnull(strstr(text, "1 of 6 runs are outliers"));
+    ck_assert_ptr_nonnull(strstr(text, "the machine was busy when the run started (load average 1.70 on 2 cores)"));
+    ck_assert_ptr_nonnull(strstr(text, "address-space randomization is not fully on"));
+    free(text);
+    /* the cold first run also widens the baseline's own interval */
+    json_t *pw = json_object_get(pair(sum, "w", "plain"), "warnings");
+    ck_assert_uint_eq(json_array_size(pw), 2);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(pw, 1)), "the interval is wide"));
+    json_decref(sum);
+    tu_rmtree(d);
+    free(d);
+}
+END_TEST
+
 START_TEST(reproducible)
 {
     json_t *s1, *s2;
@@ -201,6 +237,7 @@ Suite *aggregate_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, figures);
     tcase_add_test(core, reproducible);
+    tcase_add_test(core, noise_warnings);
     tcase_add_test(errors, missing_files);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -152,6 +152,18 @@ START_TEST(run_matrix_and_summary)
     for (char *c = log; *c; c++)
         lines += *c == '\n';
     ck_assert_int_eq(lines, 18);
+    /* every run's environment is padded by its own seeded length */
+    int distinct = 0, seen[18], ns = 0;
+    for (char *c = strstr(log, "\"env_pad\":"); c; c = strstr(c + 1, "\"env_pad\":")) {
+        int v = atoi(c + 10), dup = 0;
+        for (int k = 0; k < ns; k++)
+            dup |= seen[k] == v;
+        if (!dup && ns < 18) {
+            seen[ns++] = v;
+            distinct++;
+        }
+    }
+    ck_assert_int_ge(distinct, 10);
     free(log);
 
     json_error_t jerr;
@@ -292,7 +304,8 @@ START_TEST(hostile_values_reach_no_shell)
     /* the workload writes its argv, one item per line, as JSON */
     free(tu_write_file(dir, "argv.py",
         "import json, os, sys\n"
-        "open(os.path.join(os.environ['OUT'], 'argv.json'), 'w').write(json.dumps(sys.argv[1:]))\n"));
+        "open(os.path.join(os.environ['OUT'], 'argv.json'), 'w').write(json.dumps(sys.argv[1:]))\n"
+        "open(os.path.join(os.environ['OUT'], 'pad'), 'w').write(str(len(os.environ['PBENCH_ENV_PAD'])))\n"));
     snprintf(text, sizeof text,
         "python: %s\n"
         "defaults: {runs: 1, warmup: 0}\n"
@@ -326,6 +339,15 @@ START_TEST(hostile_values_reach_no_shell)
         ck_assert_str_eq(json_string_value(json_array_get(a, i)), want[i]);
     json_decref(a);
     free(got);
+    /* the environment was padded by the recorded length */
+    snprintf(p, sizeof p, "%s/raw/w/plain/0/pad", rd);
+    char *pad = tu_read_file(p);
+    snprintf(p, sizeof p, "%s/runs.jsonl", rd);
+    char *log = tu_read_file(p), want_pad[64];
+    snprintf(want_pad, sizeof want_pad, "\"env_pad\":%s", pad);
+    ck_assert_msg(strstr(log, want_pad) != NULL, "no %s in %s", want_pad, log);
+    free(pad);
+    free(log);
     /* nothing was executed by a shell, anywhere */
     const char *names[] = { "PWNED", "PWNED2", "PWNED3" };
     for (int i = 0; i < 3; i++) {
