@@ -211,6 +211,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
     const char *baseline = json_string_value(json_object_get(resolved, "baseline"));
     json_t *pairs = json_object_get(resolved, "pairs");
     json_t *profilers = json_object_get(resolved, "profilers");
+    json_t *adaptive = json_object_get(resolved, "adaptive");   /* runs: auto, or NULL */
     uint64_t seed = (uint64_t)json_integer_value(json_object_get(resolved, "seed"));
     if (!baseline || !json_is_array(pairs) || !json_is_array(profilers)) {
         pb_error_set(err, "%s/config-resolved.json: missing 'baseline', 'pairs' or 'profilers'", dir);
@@ -222,6 +223,8 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
     json_object_set_new(out, "baseline", json_string(baseline));
     json_object_set_new(out, "confidence", json_real(PB_AGGREGATE_LEVEL));
     json_object_set_new(out, "warnings", run_warnings(meta));
+    if (json_is_object(adaptive))
+        json_object_set(out, "adaptive", adaptive);
     pairs_out = json_array();
     profs_out = json_array();
     json_object_set_new(out, "pairs", pairs_out);
@@ -300,6 +303,25 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
         }
         json_object_set_new(po, "warnings", pair_warnings(num[i].wall, num[i].n,
                                                           json_object_get(po, "wall_ratio")));
+        /* the precision reached: half-width of the wall ratio's interval, relative */
+        json_t *wr = json_object_get(po, "wall_ratio");
+        double prec = NAN;
+        if (json_is_object(wr) && !json_is_true(json_object_get(po, "lower_bound"))) {
+            double v = json_number_value(json_object_get(wr, "value"));
+            if (v > 0)
+                prec = (json_number_value(json_object_get(wr, "hi"))
+                        - json_number_value(json_object_get(wr, "lo"))) / 2 / v;
+        }
+        json_object_set_new(po, "precision", isnan(prec) ? json_null() : json_real(prec));
+        if (json_is_object(adaptive) && json_is_true(json_object_get(pj, "adaptive"))) {
+            double target = json_number_value(json_object_get(adaptive, "precision"));
+            long long maxr = json_integer_value(json_object_get(adaptive, "max_runs"));
+            const char *why = timeouts ? "timeout"
+                            : !ok ? "failed"
+                            : !isnan(prec) && prec <= target ? "precise"
+                            : (long long)(ok + failures) >= maxr ? "max_runs" : "budget";
+            json_object_set_new(po, "adaptive", json_string(why));
+        }
         usable[i] = num[i].n && den[i].n;
         if (!ok && timeouts && den[i].n) {
             /* it ran at least this long: a lower bound, not a figure */

@@ -940,7 +940,53 @@ static void t_python(struct walk *w, const yaml_node_t *v, void *o, const char *
 
 static void d_runs(struct walk *w, const yaml_node_t *v, void *o, const char *key)
 {
+    if (v->type == YAML_SCALAR_NODE && !strcmp(sval(v), "auto")) {
+        w->cfg->runs_auto = 1;
+        return;
+    }
+    if (v->type == YAML_SCALAR_NODE && strtol(sval(v), NULL, 10) == 0 && sval(v)[0] != '0'
+        && sval(v)[0] != '-') {
+        errn(w, v, "'runs' expects a whole number or 'auto', found '%s'", sval(v));
+        return;
+    }
     get_int(w, v, key, 1, MAX_RUNS, &w->cfg->runs);
+}
+
+/* A fraction: 0.02 or "2%". */
+static void d_precision(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    char *end;
+    double x;
+
+    if (!want(w, v, YAML_SCALAR_NODE, key))
+        return;
+    errno = 0;
+    x = strtod(sval(v), &end);
+    if (end != sval(v) && *end == '%' && end[1] == '\0') {
+        x /= 100;
+        end++;
+    }
+    if (errno || end == sval(v) || *end || !(x > 0 && x < 1)) {
+        errn(w, v, "'precision' expects a fraction above 0 and below 1 (0.02 or 2%%), found '%s'",
+             sval(v));
+        return;
+    }
+    w->cfg->precision = x;
+}
+
+static void d_min_runs(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    get_int(w, v, key, 2, MAX_RUNS, &w->cfg->min_runs);
+}
+
+static void d_max_runs(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    get_int(w, v, key, 2, MAX_RUNS, &w->cfg->max_runs);
+}
+
+static void d_budget(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    get_seconds(w, v, key, &w->cfg->budget);
 }
 
 static void d_warmup(struct walk *w, const yaml_node_t *v, void *o, const char *key)
@@ -972,7 +1018,8 @@ static void d_seed(struct walk *w, const yaml_node_t *v, void *o, const char *ke
 
 static const struct keydef defaults_keys[] = {
     { "runs", d_runs }, { "warmup", d_warmup }, { "timeout", d_timeout }, { "seed", d_seed },
-    { NULL, NULL }
+    { "precision", d_precision }, { "min_runs", d_min_runs }, { "max_runs", d_max_runs },
+    { "budget", d_budget }, { NULL, NULL }
 };
 
 static void t_defaults(struct walk *w, const yaml_node_t *v, void *o, const char *key)
@@ -1259,6 +1306,9 @@ struct pb_config *pb_config_load(const char *path, const char *python_override,
     }
     cfg->path = strdup(path);
     cfg->runs = 5;
+    cfg->precision = 0.02;
+    cfg->min_runs = 3;
+    cfg->max_runs = 30;
     cfg->warmup = 1;
     cfg->timeout = 300;
     if (python_override) {
@@ -1294,6 +1344,12 @@ struct pb_config *pb_config_load(const char *path, const char *python_override,
                 pb_diags_add(diags, top, 1, 1, "no 'python:' interpreter given (or use --python)");
         }
         apply_select(cfg, &sh, diags);
+        if (cfg->runs_auto) {
+            cfg->runs = cfg->min_runs;
+            if (cfg->min_runs > cfg->max_runs)
+                pb_diags_add(diags, top, 1, 1, "'min_runs' (%d) is above 'max_runs' (%d)",
+                             cfg->min_runs, cfg->max_runs);
+        }
         for (size_t o = 0; o < sh.novr; o++) {
             size_t i;
             for (i = 0; i < cfg->nprofilers; i++)
@@ -1398,6 +1454,12 @@ int pb_config_warmup(const struct pb_config *cfg, const struct pb_workload *w,
                      const struct pb_profiler *p)
 {
     return p->warmup >= 0 ? p->warmup : w->warmup >= 0 ? w->warmup : cfg->warmup;
+}
+
+int pb_config_adaptive(const struct pb_config *cfg, const struct pb_workload *w,
+                       const struct pb_profiler *p)
+{
+    return cfg->runs_auto && p->runs < 0 && w->runs < 0;
 }
 
 double pb_config_timeout(const struct pb_config *cfg, const struct pb_workload *w,

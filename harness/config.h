@@ -69,7 +69,12 @@ struct pb_config {
     char *path;             /* as given */
     char *name;             /* `name:` or the file's base name without .yaml */
     char *python;           /* absolute path, or a bare name looked up in PATH */
-    int runs, warmup;
+    int runs, warmup;       /* with runs_auto, runs is min_runs */
+    int runs_auto;          /* `runs: auto`: add rounds until precise (adaptive.h) */
+    double precision;       /* auto: target half-width of the wall ratio's interval, relative */
+    int min_runs;           /* auto: measured runs before the first precision check */
+    int max_runs;           /* auto: most measured runs of a pair */
+    double budget;          /* auto: seconds of runs in all; <= 0: none */
     double timeout;
     int has_seed;
     uint64_t seed;
@@ -96,13 +101,18 @@ int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t
                      const char *const *workloads, size_t nw, struct pb_error *err);
 
 /* Effective per-pair settings: profiler's override, else the workload's,
- * else the defaults. Cannot fail. */
+ * else the defaults. With `runs: auto`, pb_config_runs gives the first
+ * rounds' count (min_runs) of an adaptive pair. Cannot fail. */
 int pb_config_runs(const struct pb_config *cfg, const struct pb_workload *w,
                    const struct pb_profiler *p);
 int pb_config_warmup(const struct pb_config *cfg, const struct pb_workload *w,
                      const struct pb_profiler *p);
 double pb_config_timeout(const struct pb_config *cfg, const struct pb_workload *w,
                          const struct pb_profiler *p);
+/* 1 when the pair's run count is decided adaptively (`runs: auto` and
+ * neither the profiler nor the workload fixes its runs). Cannot fail. */
+int pb_config_adaptive(const struct pb_config *cfg, const struct pb_workload *w,
+                       const struct pb_profiler *p);
 
 /* Values for placeholder expansion of one run. */
 struct pb_expand_ctx {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "accuracy.h"
+#include "adaptive.h"
 #include "aggregate.h"
 #include "config.h"
 #include "guard.h"
@@ -255,6 +256,37 @@ static void print_summary(json_t *sum)
         printf("\n");
     }
 
+    /* runs: auto: which pairs reached the target, and why the others stopped */
+    json_t *ad = json_object_get(sum, "adaptive");
+    if (json_is_object(ad)) {
+        size_t n = 0, reached = 0;
+        json_array_foreach(pairs, i, pr) {
+            const char *why = json_string_value(json_object_get(pr, "adaptive"));
+            if (!why)
+                continue;
+            n++;
+            reached += !strcmp(why, "precise");
+        }
+        printf("\nruns: auto: %zu of %zu pairs reached +/-%.1f%% (95%% interval of the wall ratio)\n",
+               reached, n, json_number_value(json_object_get(ad, "precision")) * 100);
+        json_array_foreach(pairs, i, pr) {
+            const char *why = json_string_value(json_object_get(pr, "adaptive"));
+            json_t *prec = json_object_get(pr, "precision");
+            if (!why || !strcmp(why, "precise"))
+                continue;
+            char pbuf[32] = "-";
+            if (json_is_number(prec))
+                snprintf(pbuf, sizeof pbuf, "+/-%.1f%%", json_number_value(prec) * 100);
+            printf("  %s x %s: %s after %lld runs (%s)\n",
+                   json_string_value(json_object_get(pr, "workload")),
+                   json_string_value(json_object_get(pr, "profiler")), pbuf,
+                   (long long)json_integer_value(json_object_get(pr, "runs")),
+                   !strcmp(why, "timeout") ? "timed out: a lower bound"
+                   : !strcmp(why, "max_runs") ? "stopped at max_runs"
+                   : !strcmp(why, "budget") ? "stopped by the time budget" : "no successful run");
+        }
+    }
+
     /* what a user can act on: the machine, then pairs with noisy runs */
     json_t *rw = json_object_get(sum, "warnings");
     size_t nwarn = 0, shown = 0;
@@ -311,6 +343,55 @@ static void usage_run(FILE *f)
           "      --max-output MB   stop a run whose output exceeds MB megabytes (default 2048)\n"
           "      --no-plot         do not write charts at the end\n"
           "      --plots DIR       where charts go (default: plots)\n", f);
+}
+
+/* `runs: auto`: after the fixed first rounds, one round at a time of the
+ * pairs that are not precise yet (adaptive.h), until none is left. The
+ * records decide, so a resumed run takes the same rounds. Adds to *st;
+ * returns like pb_runner_run. */
+static int run_adaptive(const struct pb_config *cfg, struct pb_runner_opts *ro,
+                        struct progress *pg, const struct pb_plan *first,
+                        struct pb_runner_stats *st, uint64_t seed, struct pb_error *err)
+{
+    size_t seq = first->n;
+    int rc = 0;
+
+    pg->offset += st->executed + st->skipped_done;
+    for (int round = cfg->min_runs; ; round++) {
+        struct pb_run_list recs;
+        struct pb_plan next;
+        struct pb_runner_stats rs;
+
+        if (pb_results_read(ro->dir, 1, &recs, err) < 0)
+            return -1;
+        if (pb_adaptive_next_round(cfg, &recs, round, seed, seq, &next, err) < 0) {
+            pb_results_release(&recs);
+            return -1;
+        }
+        if (next.n == 0) {
+            pb_results_release(&recs);
+            pb_plan_release(&next);
+            break;
+        }
+        pg->grand_total += next.n;
+        ro->plan = &next;
+        ro->done = &recs;
+        rc = pb_runner_run(ro, &rs, err);
+        st->executed += rs.executed;
+        st->ok += rs.ok;
+        st->failed += rs.failed;
+        st->skipped_done += rs.skipped_done;
+        st->interrupted = rs.interrupted;
+        pg->offset += rs.executed + rs.skipped_done;
+        seq += next.n;
+        ro->plan = NULL;
+        ro->done = NULL;
+        pb_plan_release(&next);
+        pb_results_release(&recs);
+        if (rc < 0 || st->interrupted)
+            break;
+    }
+    return rc;
 }
 
 static uint64_t random_seed(void)
@@ -520,6 +601,8 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "pbench run: warning: %s (a run's grandchildren could outlive pbench)\n",
                 errtext(&err));
     int runner_rc = pb_runner_run(&ro, &st, &err);
+    if (cfg->runs_auto && runner_rc == 0 && !st.interrupted)
+        runner_rc = run_adaptive(cfg, &ro, &pg, &plan, &st, seed, &err);
     pb_guard_stop();
     if (pg.tty)
         fprintf(stderr, "\r\033[K");

@@ -40,6 +40,10 @@ json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed)
     json_object_set_new(o, "baseline", json_string(cfg->profilers[cfg->baseline].name));
     json_object_set_new(o, "defaults", json_pack("{s:i,s:i,s:f}", "runs", cfg->runs,
                                                  "warmup", cfg->warmup, "timeout", cfg->timeout));
+    if (cfg->runs_auto)
+        json_object_set_new(o, "adaptive", json_pack("{s:f,s:i,s:i,s:f}", "precision", cfg->precision,
+                            "min_runs", cfg->min_runs, "max_runs", cfg->max_runs,
+                            "budget", cfg->budget));
     for (size_t i = 0; i < cfg->nworkloads; i++) {
         const struct pb_workload *w = &cfg->workloads[i];
         if (!w->selected)
@@ -80,9 +84,10 @@ json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed)
             const struct pb_profiler *p = &cfg->profilers[k];
             if (!p->selected)
                 continue;
-            json_array_append_new(pairs, json_pack("{s:s,s:s,s:i,s:i,s:f}", "workload", w->name,
+            json_array_append_new(pairs, json_pack("{s:s,s:s,s:i,s:i,s:f,s:b}", "workload", w->name,
                 "profiler", p->name, "runs", pb_config_runs(cfg, w, p),
-                "warmup", pb_config_warmup(cfg, w, p), "timeout_s", pb_config_timeout(cfg, w, p)));
+                "warmup", pb_config_warmup(cfg, w, p), "timeout_s", pb_config_timeout(cfg, w, p),
+                "adaptive", pb_config_adaptive(cfg, w, p)));
         }
     }
     json_object_set_new(o, "select", json_pack("{s:o,s:o}", "profilers", selp, "workloads", selw));

@@ -260,7 +260,7 @@ START_TEST(wrong_types_have_hints)
         "    baseline: maybe\n"
         "    command: \"python x.py\"\n", &d);
     ck_assert_ptr_null(cfg);
-    assert_diag(&d, 3, 9, "'runs' expects a whole number, found 'many'");
+    assert_diag(&d, 3, 9, "'runs' expects a whole number or 'auto', found 'many'");
     assert_diag(&d, 4, 12, "'timeout' must be above 0");
     assert_diag(&d, 5, 12, "'workloads' expects a list");
     assert_diag(&d, 5, 12, "check indentation");

@@ -1,0 +1,122 @@
+/* runs: auto, end to end with the real binary: a quiet pair stops early, a
+ * noisy one runs on to max_runs, a pair that times out is a lower bound and
+ * runs no more, and the time budget stops everything. */
+#include <check.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+    dir = tu_mkdtemp();
+    ck_assert_ptr_nonnull(dir);
+    free(tu_write_file(dir, "nap.py", "import time\ntime.sleep(0.05)\n"));
+}
+
+static void teardown(void)
+{
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static json_t *run_config(const char *defaults, const char *extra_profilers)
+{
+    char text[4096], res[4096], *out = NULL;
+    snprintf(text, sizeof text,
+        "python: %s\n"
+        "defaults: {%s}\n"
+        "workloads: [{name: w, script: nap.py}]\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\"]}\n"
+        "  - {name: quiet, command: [\"{python}\", \"{script}\"]}\n"
+        "  - name: noisy\n"
+        "    command: [\"{python}\", \"-c\", \"import random, time; time.sleep(random.uniform(0.05, 0.4))\"]\n"
+        "%s", tu_python(), defaults, extra_profilers);
+    char *cfg = tu_write_file(dir, "auto.yaml", text);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    ck_assert_ptr_nonnull(strstr(out, "runs: auto: "));
+    free(out);
+    free(cfg);
+    /* the one results directory's summary */
+    DIR *d = opendir(res);
+    struct dirent *e;
+    char path[8192] = "";
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            snprintf(path, sizeof path, "%s/%s/summary.json", res, e->d_name);
+    closedir(d);
+    json_error_t jerr;
+    json_t *sum = json_load_file(path, 0, &jerr);
+    ck_assert_ptr_nonnull(sum);
+    return sum;
+}
+
+static json_t *pair(json_t *sum, const char *p)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(sum, "pairs"), i, x)
+        if (!strcmp(json_string_value(json_object_get(x, "profiler")), p))
+            return x;
+    ck_abort_msg("no pair for %s", p);
+    return NULL;
+}
+
+static const char *why(json_t *sum, const char *p)
+{
+    return json_string_value(json_object_get(pair(sum, p), "adaptive"));
+}
+
+static long long runs(json_t *sum, const char *p)
+{
+    return json_integer_value(json_object_get(pair(sum, p), "runs"));
+}
+
+START_TEST(quiet_stops_early_noisy_goes_on_timeout_is_a_bound)
+{
+    json_t *sum = run_config("runs: auto, precision: 5%, min_runs: 3, max_runs: 8, warmup: 0, timeout: 30",
+        "  - {name: hang, timeout: 0.5, command: [\"{python}\", \"-c\", \"import time; time.sleep(5)\"]}\n");
+    ck_assert_str_eq(why(sum, "quiet"), "precise");
+    ck_assert_str_eq(why(sum, "noisy"), "max_runs");
+    ck_assert_int_eq(runs(sum, "noisy"), 8);
+    ck_assert_int_lt(runs(sum, "quiet"), 8);
+    ck_assert(json_number_value(json_object_get(pair(sum, "quiet"), "precision")) <= 0.05);
+    ck_assert(json_number_value(json_object_get(pair(sum, "noisy"), "precision")) > 0.05);
+    ck_assert_str_eq(why(sum, "hang"), "timeout");
+    ck_assert(json_is_true(json_object_get(pair(sum, "hang"), "lower_bound")));
+    ck_assert_int_eq(json_integer_value(json_object_get(pair(sum, "hang"), "timeouts")), 1);
+    /* the baseline ran as long as the noisy pair needed it */
+    ck_assert_int_eq(runs(sum, "plain"), 8);
+    json_decref(sum);
+}
+END_TEST
+
+START_TEST(budget_stops_the_matrix)
+{
+    json_t *sum = run_config("runs: auto, precision: 1%, min_runs: 3, max_runs: 50, budget: 1, warmup: 0", "");
+    ck_assert_str_eq(why(sum, "noisy"), "budget");
+    ck_assert_int_eq(runs(sum, "noisy"), 3);
+    json_decref(sum);
+}
+END_TEST
+
+Suite *adaptive_suite(void)
+{
+    Suite *s = suite_create("adaptive");
+    TCase *core = tcase_create("core");
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_set_timeout(core, 180);
+    tcase_add_test(core, quiet_stops_early_noisy_goes_on_timeout_is_a_bound);
+    tcase_add_test(core, budget_stops_the_matrix);
+    suite_add_tcase(s, core);
+    return s;
+}
