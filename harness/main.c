@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -620,6 +621,15 @@ static int cmd_run(int argc, char **argv)
         json_object_set_new(meta, "elapsed_s", json_real(elapsed + (json_is_number(prev) ? json_number_value(prev) : 0)));
         json_object_set_new(json_object_get(meta, "host"), "loadavg_end", pb_meta_loadavg());
         json_object_set_new(meta, "complete", json_boolean(runner_rc == 0 && !st.interrupted));
+        /* pbench's own CPU (this process, not its children): what measuring cost */
+        struct rusage self;
+        if (getrusage(RUSAGE_SELF, &self) == 0) {
+            double cpu = (double)self.ru_utime.tv_sec + self.ru_utime.tv_usec * 1e-6
+                       + (double)self.ru_stime.tv_sec + self.ru_stime.tv_usec * 1e-6;
+            json_t *prevc = json_object_get(meta, "harness_cpu_s");
+            json_object_set_new(meta, "harness_cpu_s",
+                                json_real(cpu + (json_is_number(prevc) ? json_number_value(prevc) : 0)));
+        }
         if (pb_session_write_json(dir, "meta.json", meta, &err) < 0)
             fprintf(stderr, "pbench run: %s\n", errtext(&err));
     }
