@@ -251,10 +251,11 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
         double timeout_s = json_number_value(json_object_get(pj, "timeout_s"));
         size_t ok = 0, failures = 0, timeouts = 0, skipped = 0;
         const char *reason = NULL;
-        json_t *po = json_object();
+        json_t *po;
 
         if (!w || !p)
             continue;
+        po = json_object();
         for (size_t k = 0; k < runs.n; k++) {
             const struct pb_run_record *r = &runs.items[k];
             if (r->round < 0 || strcmp(r->workload, w) || strcmp(r->profiler, p))
@@ -266,6 +267,18 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             default: failures++; if (!reason) reason = r->error; break;
             }
         }
+        /* timed out in a warm-up run: the measured runs were skipped, and
+         * the pair is still a lower bound, not "not run" */
+        if (!ok && !timeouts)
+            for (size_t k = 0; k < runs.n; k++) {
+                const struct pb_run_record *r = &runs.items[k];
+                if (r->round < 0 && r->status == PB_RUN_TIMEOUT && !strcmp(r->workload, w)
+                    && !strcmp(r->profiler, p)) {
+                    timeouts = 1;
+                    reason = r->error;
+                    break;
+                }
+            }
         collect(&runs, w, p, &num[i]);
         collect(&runs, w, baseline, &den[i]);
         const char *status = ok && (failures || timeouts) ? "partial"
@@ -352,7 +365,8 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             wok = wfail = 0;
             for (size_t i = 0; i < np; i++) {
                 json_t *pj = json_array_get(pairs, i);
-                if (strcmp(json_string_value(json_object_get(pj, "profiler")), name))
+                const char *pn = json_string_value(json_object_get(pj, "profiler"));
+                if (!pn || strcmp(pn, name))
                     continue;
                 if (!usable[i]) {
                     /* a timed-out pair enters the wall mean at its lower

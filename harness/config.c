@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "spawn.h"
 
 #define MAX_INCLUDE_DEPTH 8
 #define MAX_FILE_BYTES (1 << 20)
@@ -335,25 +336,13 @@ static char *dir_of(const char *path)
     return real;
 }
 
-/* Looks up a bare command name in PATH. Returns 1 if found executable. */
+/* A bare command name found in PATH as a run would find it. */
 static int in_path(const char *name)
 {
-    const char *path = getenv("PATH");
-    char buf[PATH_MAX];
+    char *found = pb_spawn_which(name);
 
-    if (!path)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        snprintf(buf, sizeof buf, "%.*s/%s", (int)len, len ? path : ".", name);
-        if (access(buf, X_OK) == 0)
-            return 1;
-        if (!colon)
-            break;
-        path = colon + 1;
-    }
-    return 0;
+    free(found);
+    return found != NULL;
 }
 
 /* ---- key tables and suggestions ----------------------------------------- */
@@ -388,19 +377,26 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-static const char *suggest(const char *word, const struct keydef *keys)
+/* The candidate closest to word (at most 2 edits away), or NULL. next()
+ * walks the candidates: a table of keys or a list of names. */
+static const char *closest(const char *word, const void *items, size_t stride)
 {
     const char *best = NULL;
     size_t bestd = 3;
 
-    for (const struct keydef *k = keys; k->key; k++) {
-        size_t d = edit_distance(word, k->key);
+    for (const char *const *k = items; *k; k = (const char *const *)((const char *)k + stride)) {
+        size_t d = edit_distance(word, *k);
         if (d < bestd) {
             bestd = d;
-            best = k->key;
+            best = *k;
         }
     }
     return best;
+}
+
+static const char *suggest(const char *word, const struct keydef *keys)
+{
+    return closest(word, &keys[0].key, sizeof keys[0]);
 }
 
 /* Walks a mapping: duplicate keys, unknown keys (with a suggestion), and
@@ -490,15 +486,7 @@ static int check_template(struct walk *w, const yaml_node_t *n, int allow_args)
             if (!strcmp(placeholders[k], name))
                 known = 1;
         if (!known) {
-            const char *best = NULL;
-            size_t bestd = 3;
-            for (int k = 0; placeholders[k]; k++) {
-                size_t d = edit_distance(name, placeholders[k]);
-                if (d < bestd) {
-                    bestd = d;
-                    best = placeholders[k];
-                }
-            }
+            const char *best = closest(name, placeholders, sizeof placeholders[0]);
             if (best)
                 pb_diags_add(w->d, w->file, line, col, "unknown placeholder '{%s}' (did you mean '{%s}'?)", name, best);
             else
@@ -944,10 +932,14 @@ static void d_runs(struct walk *w, const yaml_node_t *v, void *o, const char *ke
         w->cfg->runs_auto = 1;
         return;
     }
-    if (v->type == YAML_SCALAR_NODE && strtol(sval(v), NULL, 10) == 0 && sval(v)[0] != '0'
-        && sval(v)[0] != '-') {
-        errn(w, v, "'runs' expects a whole number or 'auto', found '%s'", sval(v));
-        return;
+    if (v->type == YAML_SCALAR_NODE) {
+        char *end;
+        errno = 0;
+        (void)strtol(sval(v), &end, 10);
+        if (errno || end == sval(v) || *end) {
+            errn(w, v, "'runs' expects a whole number or 'auto', found '%s'", sval(v));
+            return;
+        }
     }
     get_int(w, v, key, 1, MAX_RUNS, &w->cfg->runs);
 }

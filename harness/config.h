@@ -21,8 +21,9 @@ struct pb_diags {
     size_t n, cap;
 };
 
-/* Appends a located error; cannot fail (on out of memory the error is
- * dropped and n is still incremented in `dropped`). */
+/* Appends a located error. On out of memory the error is dropped; a
+ * config whose errors were all dropped could load, so callers treat an
+ * out-of-memory load as fatal anyway. */
 void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void pb_diags_release(struct pb_diags *d);
@@ -95,8 +96,9 @@ struct pb_config *pb_config_load(const char *path, const char *python_override,
 
 void pb_config_free(struct pb_config *cfg);
 
-/* Narrows the selection to the named profilers / workloads (the baseline
- * stays selected). Returns 0, or -1 with err naming an unknown name. */
+/* Replaces the selection (the config's `select:` included) with the named
+ * profilers / workloads when np / nw is not 0; the baseline stays selected.
+ * Returns 0, or -1 with err naming an unknown name. */
 int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t np,
                      const char *const *workloads, size_t nw, struct pb_error *err);
 

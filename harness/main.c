@@ -453,8 +453,9 @@ static int cmd_run(int argc, char **argv)
             has_seed = 1;
             break;
         case 'm':
+            errno = 0;
             max_output = strtoll(optarg, &end, 10);
-            if (*end || max_output <= 0) {
+            if (errno || *end || max_output <= 0 || max_output > (1LL << 40)) {
                 fprintf(stderr, "pbench run: --max-output expects a number of megabytes, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
@@ -468,8 +469,18 @@ static int cmd_run(int argc, char **argv)
         usage_run(stderr);
         return EXIT_USAGE;
     }
+    if (resume && (np || nw || has_seed)) {
+        fprintf(stderr, "pbench run: --resume finishes the run as it was planned: "
+                "--profiler, --workload and --seed cannot change it\n");
+        return EXIT_USAGE;
+    }
     ssize_t plen = readlink("/proc/self/exe", pbench_path, sizeof pbench_path - 1);
-    pbench_path[plen > 0 ? plen : 0] = '\0';
+    if (plen <= 0) {
+        fprintf(stderr, "pbench run: cannot find its own binary (/proc/self/exe): %s\n",
+                strerror(errno));
+        return EXIT_FAIL;
+    }
+    pbench_path[plen] = '\0';
 
     if (resume) {
         stored = pb_session_read_json(resume, "config-resolved.json", &err);
@@ -531,6 +542,25 @@ static int cmd_run(int argc, char **argv)
         if (done.warning[0])
             fprintf(stderr, "pbench: warning: %s\n", done.warning);
     } else {
+        /* everything that can be checked before a results directory exists:
+         * the plan, and that the interpreter runs (its version, the
+         * profilers' versions) */
+        if (pb_plan_build(cfg, seed, &plan, &err) < 0) {
+            fprintf(stderr, "pbench run: %s\n", errtext(&err));
+            rc = EXIT_USAGE;
+            goto cleanup;
+        }
+        char scratch[] = "/tmp/pbench-probe-XXXXXX";
+        if (!mkdtemp(scratch)) {
+            fprintf(stderr, "pbench run: cannot create a temporary directory: %s\n", strerror(errno));
+            goto cleanup;
+        }
+        pyinfo = pb_meta_python(cfg, scratch, &err);
+        rmdir(scratch);
+        if (!pyinfo) {
+            fprintf(stderr, "pbench run: %s\n", errtext(&err));
+            goto cleanup;
+        }
         if (pb_session_create(cfg, resolved, base, &dir, &err) < 0) {
             fprintf(stderr, "pbench run: %s\n", errtext(&err));
             goto cleanup;
@@ -545,18 +575,13 @@ static int cmd_run(int argc, char **argv)
         json_object_set_new(meta, "started", json_string(now));
         json_object_set_new(meta, "seed", json_integer((json_int_t)seed));
         json_object_set_new(meta, "host", pb_meta_host());
-        pyinfo = pb_meta_python(cfg, dir, &err);
-        if (!pyinfo) {
-            fprintf(stderr, "pbench run: %s\n", errtext(&err));
-            goto cleanup;
-        }
         json_object_update(meta, pyinfo);
         if (pb_session_write_json(dir, "meta.json", meta, &err) < 0) {
             fprintf(stderr, "pbench run: %s\n", errtext(&err));
             goto cleanup;
         }
     }
-    if (pb_plan_build(cfg, seed, &plan, &err) < 0) {
+    if (!plan.entries && pb_plan_build(cfg, seed, &plan, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", errtext(&err));
         rc = EXIT_USAGE;
         goto cleanup;
@@ -665,7 +690,7 @@ static int cmd_run(int argc, char **argv)
     }
     if (st.interrupted) {
         fprintf(stderr, "pbench run: interrupted; finish it with: pbench run --resume %s\n", dir);
-        rc = stop_signal == SIGTERM ? EXIT_SIGTERM : EXIT_SIGINT;
+        rc = 128 + (stop_signal ? stop_signal : SIGINT);   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
     } else {
         rc = runner_rc == 0 ? EXIT_OK : EXIT_FAIL;
     }
@@ -770,6 +795,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* a closed pipe (pbench run | head, or a dead run guard) is an error
+     * from write(), not a silent death */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

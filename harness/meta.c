@@ -174,8 +174,10 @@ json_t *pb_meta_python(const struct pb_config *cfg, const char *scratch_dir, str
         goto cleanup;
     }
     if (res.exit_code != 0) {
-        pb_error_set(err, "python interpreter '%s' failed (exit code %d); see %s", cfg->python,
-                     res.exit_code, errpath);
+        char *why = read_line(errpath);
+        pb_error_set(err, "python interpreter '%s' failed (exit code %d)%s%s", cfg->python,
+                     res.exit_code, why ? ": " : "", why ? why : "");
+        free(why);
         goto cleanup;
     }
     probe_out = json_load_file(outpath, 0, &jerr);

@@ -22,7 +22,7 @@ json_t *pb_meta_host(void);
  * filled when the interpreter cannot run. */
 json_t *pb_meta_python(const struct pb_config *cfg, const char *scratch_dir, struct pb_error *err);
 
-/* Current 1-minute load averages as a JSON array; never NULL. */
+/* Current load averages (1, 5 and 15 minutes) as a JSON array; never NULL. */
 json_t *pb_meta_loadavg(void);
 
 #endif /* PB_META_H */

@@ -22,6 +22,35 @@ static int push(struct pb_plan *p, size_t *cap, int round, size_t w, size_t pr)
     return 0;
 }
 
+static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)
+{
+    const struct pb_workload *wl = &cfg->workloads[w];
+    int n = warm ? pb_config_warmup(cfg, wl, &cfg->profilers[p])
+                 : pb_config_runs(cfg, wl, &cfg->profilers[p]);
+
+    if (p != cfg->baseline)
+        return n;
+    for (size_t q = 0; q < cfg->nprofilers; q++) {
+        if (!cfg->profilers[q].selected)
+            continue;
+        int m = warm ? pb_config_warmup(cfg, wl, &cfg->profilers[q])
+                     : pb_config_runs(cfg, wl, &cfg->profilers[q]);
+        if (m > n)
+            n = m;
+    }
+    return n;
+}
+
+int pb_plan_pair_runs(const struct pb_config *cfg, size_t w, size_t p)
+{
+    return pair_count(cfg, w, p, 0);
+}
+
+int pb_plan_pair_warmup(const struct pb_config *cfg, size_t w, size_t p)
+{
+    return pair_count(cfg, w, p, 1);
+}
+
 int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *out,
                   struct pb_error *err)
 {
@@ -37,8 +66,8 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
         for (size_t p = 0; p < cfg->nprofilers; p++) {
             if (!cfg->profilers[p].selected)
                 continue;
-            int r = pb_config_runs(cfg, &cfg->workloads[w], &cfg->profilers[p]);
-            int wu = pb_config_warmup(cfg, &cfg->workloads[w], &cfg->profilers[p]);
+            int r = pb_plan_pair_runs(cfg, w, p);
+            int wu = pb_plan_pair_warmup(cfg, w, p);
             if (r > max_runs)
                 max_runs = r;
             if (wu > max_warm)
@@ -59,9 +88,8 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
                 const struct pb_profiler *pr = &cfg->profilers[p];
                 if (!pr->selected)
                     continue;
-                int in = round < 0
-                    ? -round <= pb_config_warmup(cfg, &cfg->workloads[w], pr)
-                    : round < pb_config_runs(cfg, &cfg->workloads[w], pr);
+                int in = round < 0 ? -round <= pb_plan_pair_warmup(cfg, w, p)
+                                   : round < pb_plan_pair_runs(cfg, w, p);
                 if (in && push(out, &cap, round, w, p) < 0) {
                     pb_plan_release(out);
                     return pb_error_set(err, "out of memory");

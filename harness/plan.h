@@ -38,4 +38,11 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
 
 void pb_plan_release(struct pb_plan *plan);
 
+/* A pair's measured and warm-up run counts in the plan: its own
+ * (pb_config_runs/warmup), except for the baseline, which runs in every
+ * round any selected profiler of its workload runs in, so that every ratio
+ * compares runs from the same rounds. Cannot fail. */
+int pb_plan_pair_runs(const struct pb_config *cfg, size_t w, size_t p);
+int pb_plan_pair_warmup(const struct pb_config *cfg, size_t w, size_t p);
+
 #endif /* PB_PLAN_H */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,14 +69,39 @@ void pb_results_now_iso(char *buf, size_t n)
 int pb_results_open_log(const char *dir, struct pb_error *err)
 {
     char path[PATH_MAX];
+    struct stat st;
     int fd;
 
     snprintf(path, sizeof path, "%s/runs.jsonl", dir);
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
     if (fd < 0) {
         int e = errno;
         pb_error_set(err, "cannot open '%s' for appending", path);
         return pb_error_errno(err, e);
+    }
+    /* one writer per results directory: a second pbench (two --resume, or
+     * a resume while the run still goes) would record runs twice */
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return pb_error_set(err, "'%s' is in use by another pbench run", dir);
+        pb_error_set(err, "cannot lock '%s'", path);
+        return pb_error_errno(err, e);
+    }
+    /* a torn last line (a crash mid-write) would swallow the next record
+     * appended after it: cut the file back to its last complete line */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        off_t end = st.st_size;
+        char c;
+        while (end > 0 && pread(fd, &c, 1, end - 1) == 1 && c != '\n')
+            end--;
+        if (end != st.st_size && ftruncate(fd, end) < 0) {
+            int e = errno;
+            close(fd);
+            pb_error_set(err, "cannot repair the torn last line of '%s'", path);
+            return pb_error_errno(err, e);
+        }
     }
     return fd;
 }
@@ -118,9 +144,16 @@ int pb_results_append(int fd, const struct pb_run_record *rec, struct pb_error *
     if (!line)
         return pb_error_set(err, "out of memory");
     len = strlen(line);
-    line = realloc(line, len + 2);
+    char *grown = realloc(line, len + 2);
+    if (!grown) {
+        free(line);
+        return pb_error_set(err, "out of memory");
+    }
+    line = grown;
     line[len++] = '\n';
     line[len] = '\0';
+    struct stat st;
+    off_t start = fstat(fd, &st) == 0 ? st.st_size : -1;
     while (off < len) {
         ssize_t w = write(fd, line + off, len - off);
         if (w < 0 && errno == EINTR)
@@ -129,6 +162,9 @@ int pb_results_append(int fd, const struct pb_run_record *rec, struct pb_error *
             int e = errno;
             pb_error_set(err, "cannot append to runs.jsonl");
             rc = pb_error_errno(err, e);
+            /* leave no torn record behind for the next append to join */
+            if (off > 0 && start >= 0 && ftruncate(fd, start) < 0)
+                (void)0;    /* the reader skips a torn line anyway */
             break;
         }
         off += (size_t)w;

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -6,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sys/stat.h>
 
 #include "measure.h"
 #include "runner.h"
@@ -18,32 +21,48 @@ extern char **environ;
  * (not resolved through the symlink, which would leave the venv). */
 static char *bindir_of(const char *python)
 {
-    char *copy, *slash;
+    char *path = pb_spawn_which(python), *slash;
 
-    if (!strchr(python, '/')) {
-        const char *path = getenv("PATH");
-        char buf[PATH_MAX];
-        while (path && *path) {
-            const char *colon = strchr(path, ':');
-            size_t len = colon ? (size_t)(colon - path) : strlen(path);
-            snprintf(buf, sizeof buf, "%.*s/%s", (int)len, path, python);
-            if (access(buf, X_OK) == 0) {
-                buf[len] = '\0';
-                return strdup(buf);
-            }
-            if (!colon)
-                break;
-            path = colon + 1;
-        }
+    if (!path)
+        return strdup(".");
+    slash = strrchr(path, '/');
+    if (!slash) {
+        free(path);
         return strdup(".");
     }
-    copy = strdup(python);
-    slash = strrchr(copy, '/');
-    if (slash == copy)
+    if (slash == path)
         slash[1] = '\0';
     else
         *slash = '\0';
-    return copy;
+    return path;
+}
+
+/* Empties a run's output directory: a run cut short by Ctrl-C and run
+ * again on --resume must not find the old run's files (they would pass
+ * for its outputs). */
+static int clear_dir_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    if (ftw->level > 0)
+        remove(path);
+    return 0;
+}
+
+static void clear_dir(const char *dir)
+{
+    nftw(dir, clear_dir_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Makes text safe for a JSON string of a record: control characters and
+ * every byte outside printable ASCII become '?', so a stderr tail cut in
+ * the middle of a UTF-8 character (or not UTF-8 at all) cannot make the
+ * whole error message vanish. */
+static void sanitize(char *text)
+{
+    for (unsigned char *c = (unsigned char *)text; *c; c++)
+        if (*c < 0x20 || *c > 0x7e)
+            *c = '?';
 }
 
 /* Randomized environment size (Mytkowicz et al., "Producing wrong data
@@ -130,7 +149,8 @@ static int already_done(const struct pb_run_list *done, const struct pb_plan_ent
 
 /* What a finished run's result means. */
 static void classify(const struct pb_spawn_result *res, const struct pb_profiler *p,
-                     const char *absout, double timeout, struct pb_run_record *rec)
+                     const char *argv0, const char *absout, double timeout,
+                     struct pb_run_record *rec)
 {
     char tail[300], path[PATH_MAX];
 
@@ -147,7 +167,8 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     snprintf(path, sizeof path, "%s/stderr.txt", absout);
     if (res->exec_failed) {
         rec->status = PB_RUN_SPAWN_ERROR;
-        snprintf(rec->error, sizeof rec->error, "cannot run: %s", strerror(res->exec_errno));
+        snprintf(rec->error, sizeof rec->error, "cannot run '%s': %s", argv0,
+                 strerror(res->exec_errno));
         return;
     }
     if (res->timed_out) {
@@ -160,14 +181,10 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
         snprintf(rec->error, sizeof rec->error, "stopped: wrote more than the output size limit");
         return;
     }
-    if (res->interrupted) {
-        rec->status = PB_RUN_FAILED;
-        snprintf(rec->error, sizeof rec->error, "interrupted");
-        return;
-    }
     if (res->term_signal) {
         rec->status = PB_RUN_FAILED;
         last_line(path, tail, sizeof tail);
+        sanitize(tail);
         snprintf(rec->error, sizeof rec->error, "killed by signal %d (%s)%s%s", res->term_signal,
                  strsignal(res->term_signal), tail[0] ? ": " : "", tail);
         return;
@@ -175,6 +192,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     if (res->exit_code != 0) {
         rec->status = PB_RUN_FAILED;
         last_line(path, tail, sizeof tail);
+        sanitize(tail);
         snprintf(rec->error, sizeof rec->error, "exit code %d%s%s", res->exit_code,
                  tail[0] ? ": " : "", tail);
         return;
@@ -295,6 +313,7 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
             struct pb_error xerr;
             if (pb_mkdirs(absout, err) < 0)
                 goto cleanup;
+            clear_dir(absout);
             if (pb_config_expand_command(p, &ctx, &argv, &xerr) < 0) {
                 rec.status = PB_RUN_SPAWN_ERROR;
                 snprintf(rec.error, sizeof rec.error, "%s", xerr.msg);
@@ -334,16 +353,15 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
             so.stop = o->stop;
             so.max_output_bytes = o->max_output_bytes;
             so.output_dir = absout;
-            if (pb_spawn_run(&so, &res, err) < 0) {
-                free(envp);
-                pb_strv_release(&argv);
-                pb_strv_release(&env);
-                goto cleanup;
+            struct pb_error serr;
+            if (pb_spawn_run(&so, &res, &serr) < 0) {
+                /* fork, pidfd or an output file failed for this run: the
+                 * run is not measured, the matrix goes on */
+                rec.status = PB_RUN_SPAWN_ERROR;
+                snprintf(rec.error, sizeof rec.error, "%s", serr.msg);
+                goto record;
             }
-            classify(&res, p, absout, timeout, &rec);
-            if (res.exec_failed)
-                snprintf(rec.error, sizeof rec.error, "cannot run '%s': %s", argv.v[0],
-                         strerror(res.exec_errno));
+            classify(&res, p, argv.v[0], absout, timeout, &rec);
             if (res.interrupted) {
                 /* a run cut short by Ctrl-C is no measurement: not recorded */
                 st->interrupted = 1;

@@ -29,7 +29,7 @@ struct pb_runner_event {
     const struct pb_workload *workload;
     const struct pb_profiler *profiler;
     const struct pb_run_record *record;   /* DONE only */
-    double baseline_wall_s;         /* DONE: median of this workload's baseline so far, 0 if none */
+    double baseline_wall_s;         /* DONE: mean of this workload's baseline runs so far, 0 if none */
     double elapsed_s;               /* since the runner started */
     double eta_s;                   /* estimate of the time left, < 0 if unknown */
 };
@@ -53,9 +53,12 @@ struct pb_runner_stats {
     int interrupted;
 };
 
-/* Runs every plan entry not already in opts->done. Returns 0 when the
- * plan is finished or was interrupted (stats->interrupted), -1 with err
- * filled when a run's record cannot be stored (disk full...): every
+/* Runs every plan entry not already in opts->done. A run that cannot be
+ * started (missing profiler, fork or pidfd failure) is recorded as
+ * spawn_error and the plan goes on. Returns 0 when the plan is finished or
+ * was interrupted (stats->interrupted), -1 with err filled when the
+ * results directory cannot take more (runs.jsonl cannot be opened, locked
+ * or appended to, a run directory cannot be made, out of memory): every
  * record appended before that is intact. */
 int pb_runner_run(const struct pb_runner_opts *opts, struct pb_runner_stats *stats,
                   struct pb_error *err);

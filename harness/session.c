@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "plan.h"
 #include "results.h"
 #include "session.h"
 
@@ -85,8 +86,8 @@ json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed)
             if (!p->selected)
                 continue;
             json_array_append_new(pairs, json_pack("{s:s,s:s,s:i,s:i,s:f,s:b}", "workload", w->name,
-                "profiler", p->name, "runs", pb_config_runs(cfg, w, p),
-                "warmup", pb_config_warmup(cfg, w, p), "timeout_s", pb_config_timeout(cfg, w, p),
+                "profiler", p->name, "runs", pb_plan_pair_runs(cfg, i, k),
+                "warmup", pb_plan_pair_warmup(cfg, i, k), "timeout_s", pb_config_timeout(cfg, w, p),
                 "adaptive", pb_config_adaptive(cfg, w, p)));
         }
     }

@@ -311,6 +311,19 @@ static void kill_group(pid_t pgid, int sig)
     kill(-pgid, sig);       /* ESRCH: already gone; nothing else can fail */
 }
 
+char *pb_spawn_which(const char *name)
+{
+    int e;
+    char *path = resolve(name, AT_FDCWD, &e);
+
+    if (path && !strchr(name, '/'))
+        return path;
+    if (path && access(path, X_OK) == 0)
+        return path;
+    free(path);
+    return NULL;
+}
+
 int pb_spawn_run(const struct pb_spawn_opts *o, struct pb_spawn_result *r,
                  struct pb_error *err)
 {

@@ -102,4 +102,10 @@ struct pb_spawn_result {
 int pb_spawn_run(const struct pb_spawn_opts *opts,
                  struct pb_spawn_result *result, struct pb_error *err);
 
+/* Finds a command as pb_spawn_run would (execvp's rules, this process's
+ * PATH; a name with a '/' is taken as a path and checked for execute
+ * permission). Returns a malloc'd path, or NULL when there is nothing to
+ * execute (or out of memory). */
+char *pb_spawn_which(const char *name);
+
 #endif /* PB_SPAWN_H */

@@ -51,7 +51,8 @@ static void setup(void)
         "  {\"workload\": \"b\", \"profiler\": \"plain\", \"runs\": 3, \"timeout_s\": 10},\n"
         "  {\"workload\": \"b\", \"profiler\": \"double\", \"runs\": 3, \"timeout_s\": 10},\n"
         "  {\"workload\": \"b\", \"profiler\": \"broken\", \"runs\": 3, \"timeout_s\": 10},\n"
-        "  {\"workload\": \"b\", \"profiler\": \"hang\", \"runs\": 3, \"timeout_s\": 10}]}\n"));
+        "  {\"workload\": \"b\", \"profiler\": \"hang\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"b\", \"profiler\": \"warmhang\", \"runs\": 3, \"timeout_s\": 10}]}\n"));
     int fd = pb_results_open_log(dir, &err);
     ck_assert_int_ge(fd, 0);
     /* a warm-up that must be ignored */
@@ -66,6 +67,10 @@ static void setup(void)
     }
     add(fd, 0, "a", "hang", PB_RUN_TIMEOUT, 10.0, 10.0, 10000);
     add(fd, 1, "a", "hang", PB_RUN_SKIPPED, 0, 0, 0);
+    /* timed out in its warm-up run: every measured run skipped */
+    add(fd, -1, "b", "warmhang", PB_RUN_TIMEOUT, 10.0, 10.0, 10000);
+    for (int r = 0; r < 3; r++)
+        add(fd, r, "b", "warmhang", PB_RUN_SKIPPED, 0, 0, 0);
     close(fd);
 }
 
@@ -142,6 +147,11 @@ START_TEST(figures)
     ck_assert(json_is_true(json_object_get(prof(sum, "hang"), "wall_geomean_lower_bound")));
     ck_assert(json_is_false(json_object_get(prof(sum, "double"), "wall_geomean_lower_bound")));
     ck_assert(json_is_null(json_object_get(prof(sum, "hang"), "cpu_geomean")));
+    /* a warm-up timeout is a timeout too: 10 / 0.5 */
+    json_t *bw = pair(sum, "b", "warmhang");
+    ck_assert_str_eq(json_string_value(json_object_get(bw, "status")), "timeout");
+    ck_assert(json_is_true(json_object_get(bw, "lower_bound")));
+    ck_assert(fabs(val(bw, "wall_ratio", "value") - 20.0) < 1e-9);
     /* never run */
     ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "b", "hang"), "status")), "not_run");
     json_decref(sum);
@@ -156,7 +166,7 @@ START_TEST(figures)
     int lines = 0;
     for (char *c = csv; *c; c++)
         lines += *c == '\n';
-    ck_assert_int_eq(lines, 9);
+    ck_assert_int_eq(lines, 10);
     free(csv);
     snprintf(path, sizeof path, "%s/summary.json", dir);
     json_error_t jerr;

@@ -63,6 +63,16 @@ START_TEST(rounds_and_overrides)
     ck_assert_uint_eq(count(&p, 99, "b", "slow"), 1);
     ck_assert_uint_eq(count(&p, 3, NULL, NULL), 2);
     ck_assert_uint_eq(p.n, 6 + 7 + 9 + 7);
+    pb_plan_release(&p);
+
+    /* the baseline runs in every round any profiler of its workload does */
+    cfg->profilers[2].runs = 6;         /* slow: more rounds than the defaults */
+    cfg->profilers[2].warmup = 2;
+    ck_assert_int_eq(pb_plan_build(cfg, 1, &p, &err), 0);
+    ck_assert_uint_eq(count(&p, 99, "a", "plain"), 6 + 2);
+    ck_assert_uint_eq(count(&p, 5, "a", "plain"), 1);
+    ck_assert_uint_eq(count(&p, -2, "a", "plain"), 1);
+    ck_assert_uint_eq(count(&p, 99, "a", "fast"), 3 + 1);
     /* warm-ups first, rounds in order, seq is the position */
     for (size_t i = 0; i < p.n; i++) {
         ck_assert_uint_eq(p.entries[i].seq, i);

@@ -106,6 +106,31 @@ START_TEST(torn_last_line_is_skipped_with_warning)
 }
 END_TEST
 
+START_TEST(reopening_repairs_a_torn_line_and_locks)
+{
+    struct pb_error err;
+    struct pb_run_list list;
+    int fd = pb_results_open_log(dir, &err);
+    struct pb_run_record a = sample(0, 0, "w", "plain", PB_RUN_OK);
+    pb_results_append(fd, &a, &err);
+    ck_assert_int_eq(write(fd, "{\"seq\": 1, \"rou", 16), 16);   /* a crash mid-write */
+    close(fd);
+    fd = pb_results_open_log(dir, &err);
+    ck_assert_int_ge(fd, 0);
+    /* a second writer is refused while the first holds the log */
+    ck_assert_int_eq(pb_results_open_log(dir, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "in use by another pbench run"));
+    a.seq = 2;
+    ck_assert_int_eq(pb_results_append(fd, &a, &err), 0);
+    close(fd);
+    ck_assert_int_eq(pb_results_read(dir, 0, &list, &err), 0);
+    ck_assert_uint_eq(list.n, 2);               /* the new record was not swallowed */
+    ck_assert_uint_eq(list.skipped_lines, 0);
+    ck_assert_uint_eq(list.items[1].seq, 2);
+    pb_results_release(&list);
+}
+END_TEST
+
 START_TEST(garbage_lines_are_skipped)
 {
     struct pb_error err;
@@ -176,6 +201,7 @@ Suite *results_suite(void)
     tcase_add_test(core, write_file_and_mkdirs);
     tcase_add_test(errors, torn_last_line_is_skipped_with_warning);
     tcase_add_test(errors, garbage_lines_are_skipped);
+    tcase_add_test(errors, reopening_repairs_a_torn_line_and_locks);
     tcase_add_test(errors, missing_log);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
