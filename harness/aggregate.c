@@ -115,6 +115,151 @@ static json_t *run_warnings(json_t *meta)
     return w;
 }
 
+static uint64_t hash_str(uint64_t h, const char *s);
+
+/* ---- start-up versus steady state (workloads with sizes:) ------------- */
+
+struct sized_side {         /* one profiler's ok walls of one sized workload, by size */
+    size_t nsizes;
+    double size[16];
+    const double *y[16];
+    size_t n[16];
+};
+
+/* Least squares over every run of a side (x = size, y = wall); when rng is
+ * given, each size's runs are first resampled with replacement. */
+static int fit_side(const struct sized_side *sd, struct pb_rng *rng, double *xs, double *ys,
+                    struct pb_linfit *fit)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < sd->nsizes; k++)
+        for (size_t i = 0; i < sd->n[k]; i++) {
+            xs[m] = sd->size[k];
+            ys[m++] = rng ? sd->y[k][pb_rng_below(rng, sd->n[k])] : sd->y[k][i];
+        }
+    return pb_stats_linfit(xs, ys, m, fit, NULL);
+}
+
+/* Fits time = start-up + slope x size for the profiler and for the
+ * baseline; the profiler's start-up cost is the difference of the
+ * intercepts, its steady-state overhead the ratio of the slopes, each with
+ * a percentile bootstrap interval (runs resampled within each size). */
+static json_t *scaling_entry(const char *base, const char *prof, const struct sized_side *p,
+                             const struct sized_side *b, uint64_t seed)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < p->nsizes; k++)
+        total += p->n[k] > b->n[k] ? p->n[k] : b->n[k];
+    double *xs = malloc(total * sizeof *xs), *ys = malloc(total * sizeof *ys);
+    double *st = malloc(PB_AGGREGATE_RESAMPLES * sizeof *st);
+    double *sl = malloc(PB_AGGREGATE_RESAMPLES * sizeof *sl);
+    struct pb_linfit fp, fb;
+    struct pb_rng rng;
+    json_t *out = NULL;
+    size_t nrep = 0;
+
+    if (!xs || !ys || !st || !sl || fit_side(p, NULL, xs, ys, &fp) < 0
+        || fit_side(b, NULL, xs, ys, &fb) < 0 || !(fb.b > 0))
+        goto cleanup;
+    pb_rng_seed(&rng, seed);
+    for (int r = 0; r < PB_AGGREGATE_RESAMPLES; r++) {
+        struct pb_linfit rp, rb;
+        if (fit_side(p, &rng, xs, ys, &rp) == 0 && fit_side(b, &rng, xs, ys, &rb) == 0 && rb.b > 0) {
+            st[nrep] = rp.a - rb.a;
+            sl[nrep++] = rp.b / rb.b;
+        }
+    }
+    if (nrep < 10)
+        goto cleanup;
+    double lo = (1 - PB_AGGREGATE_LEVEL) / 2, hi = 1 - lo;
+    json_t *sizes = json_array();
+    for (size_t k = 0; k < p->nsizes; k++)
+        json_array_append_new(sizes, json_real(p->size[k]));
+    out = json_pack("{s:s,s:s,s:o,s:{s:f,s:f,s:f},s:{s:f,s:f,s:f},s:f,s:f,s:f,s:f}",
+        "workload", base, "profiler", prof, "sizes", sizes,
+        "startup_s", "value", fp.a - fb.a, "lo", pb_stats_quantile(st, nrep, lo),
+                     "hi", pb_stats_quantile(st, nrep, hi),
+        "steady_ratio", "value", fp.b / fb.b, "lo", pb_stats_quantile(sl, nrep, lo),
+                        "hi", pb_stats_quantile(sl, nrep, hi),
+        "r2", isnan(fp.r2) ? 0.0 : fp.r2, "r2_baseline", isnan(fb.r2) ? 0.0 : fb.r2,
+        "baseline_startup_s", fb.a, "baseline_slope_s", fb.b);
+cleanup:
+    free(xs);
+    free(ys);
+    free(st);
+    free(sl);
+    return out;
+}
+
+/* The scaling figures of every sized workload x profiler (an array). */
+static json_t *scaling(json_t *resolved, const char *baseline, const struct pb_run_list *runs,
+                       uint64_t seed)
+{
+    json_t *out = json_array(), *wls = json_object_get(resolved, "workloads");
+    json_t *profs = json_object_get(resolved, "profilers");
+    size_t i, j, q;
+    json_t *wo, *po;
+    double *buf = NULL;
+
+    /* every ok measured wall, in one buffer the sides point into */
+    buf = malloc((runs->n ? runs->n : 1) * sizeof *buf);
+    if (!buf)
+        return out;
+    json_array_foreach(wls, i, wo) {
+        const char *base = json_string_value(json_object_get(wo, "base"));
+        int first = 1;
+        if (!base)
+            continue;
+        json_array_foreach(wls, j, po)      /* handle each base once */
+            if (j < i && json_string_value(json_object_get(po, "base"))
+                && !strcmp(json_string_value(json_object_get(po, "base")), base))
+                first = 0;
+        if (!first)
+            continue;
+        json_array_foreach(profs, q, po) {
+            const char *prof = json_string_value(json_object_get(po, "name"));
+            struct sized_side sides[2];
+            size_t used = 0;
+            int ok = 1;
+            if (!prof || !strcmp(prof, baseline))
+                continue;
+            for (int side = 0; side < 2; side++) {
+                const char *who = side ? baseline : prof;
+                struct sized_side *sd = &sides[side];
+                json_t *w2;
+                sd->nsizes = 0;
+                json_array_foreach(wls, j, w2) {
+                    const char *b2 = json_string_value(json_object_get(w2, "base"));
+                    const char *name = json_string_value(json_object_get(w2, "name"));
+                    if (!b2 || strcmp(b2, base) || sd->nsizes >= 16)
+                        continue;
+                    size_t k = sd->nsizes++;
+                    sd->size[k] = json_number_value(json_object_get(w2, "size"));
+                    sd->y[k] = buf + used;
+                    sd->n[k] = 0;
+                    for (size_t r = 0; r < runs->n; r++) {
+                        const struct pb_run_record *rec = &runs->items[r];
+                        if (rec->round >= 0 && rec->status == PB_RUN_OK && !strcmp(rec->workload, name)
+                            && !strcmp(rec->profiler, who) && used < runs->n) {
+                            buf[used++] = rec->wall_s;
+                            sd->n[k]++;
+                        }
+                    }
+                    if (!sd->n[k])
+                        ok = 0;
+                }
+            }
+            if (!ok || sides[0].nsizes < 2)
+                continue;
+            json_t *e = scaling_entry(base, prof, &sides[0], &sides[1], hash_str(seed, prof) ^ i);
+            if (e)
+                json_array_append_new(out, e);
+        }
+    }
+    free(buf);
+    return out;
+}
+
 static json_t *ci_json(const struct pb_ci *ci)
 {
     return json_pack("{s:f,s:f,s:f}", "value", ci->value, "lo", ci->lo, "hi", ci->hi);
@@ -231,6 +376,9 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
     json_object_set_new(out, "profilers", profs_out);
 
     size_t np = json_array_size(pairs);
+    double total_wall = 0;      /* seconds of runs recorded, for runs: auto's budget */
+    for (size_t k = 0; k < runs.n; k++)
+        total_wall += runs.items[k].wall_s;
     struct samples *num = calloc(np ? np : 1, sizeof *num);
     struct samples *den = calloc(np ? np : 1, sizeof *den);
     int *usable = calloc(np ? np : 1, sizeof *usable);
@@ -329,10 +477,16 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
         if (json_is_object(adaptive) && json_is_true(json_object_get(pj, "adaptive"))) {
             double target = json_number_value(json_object_get(adaptive, "precision"));
             long long maxr = json_integer_value(json_object_get(adaptive, "max_runs"));
+            double budget = json_number_value(json_object_get(adaptive, "budget"));
+            (void)maxr;
+            /* not precise in the end: either the budget ran out, or the
+             * matrix reached its last round (max_runs) -- possibly after
+             * this pair was precise once and later baseline runs widened
+             * its interval */
             const char *why = timeouts ? "timeout"
                             : !ok ? "failed"
                             : !isnan(prec) && prec <= target ? "precise"
-                            : (long long)(ok + failures) >= maxr ? "max_runs" : "budget";
+                            : budget > 0 && total_wall >= budget ? "budget" : "max_runs";
             json_object_set_new(po, "adaptive", json_string(why));
         }
         usable[i] = num[i].n && den[i].n;
@@ -412,6 +566,8 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
     free(den);
     free(usable);
     free(bound);
+
+    json_object_set_new(out, "scaling", scaling(resolved, baseline, &runs, seed));
 
     text = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
     if (!text || pb_results_write_file(dir, "summary.json", text, strlen(text), err) < 0) {

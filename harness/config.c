@@ -583,14 +583,79 @@ static void wl_timeout(struct walk *w, const yaml_node_t *v, void *o, const char
     get_seconds(w, v, key, &((struct pb_workload *)o)->timeout);
 }
 
+/* sizes: positive numbers, kept as written for the names and args; the
+ * list lives in a walk-local holder (see add_workloads) */
+struct sized {
+    struct pb_workload wl;
+    struct pb_strv sizes;
+    const yaml_node_t *sizes_node;
+};
+
+static void wl_sizes(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    struct sized *sz = o;
+
+    sz->sizes_node = v;
+    if (get_strv(w, v, key, &sz->sizes) < 0)
+        return;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+        char *end;
+        double x = strtod(sval(item), &end);
+        if (end == sval(item) || *end || !(x > 0) || strchr(sval(item), '@'))
+            errn(w, item, "each of 'sizes' must be a positive number, found '%s'", sval(item));
+    }
+    if (sz->sizes.n == 1)
+        errn(w, v, "'sizes' needs at least two sizes to fit a line (or give the size in 'args')");
+}
+
 static const struct keydef workload_keys[] = {
     { "name", wl_name }, { "script", wl_script }, { "args", wl_args }, { "hot", wl_hot },
     { "tags", wl_tags }, { "description", wl_desc }, { "runs", wl_runs },
-    { "warmup", wl_warmup }, { "timeout", wl_timeout }, { NULL, NULL }
+    { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes }, { NULL, NULL }
 };
+
+/* "{size}" in s replaced by size; a new string. */
+static char *with_size(const char *s, const char *size)
+{
+    const char *at = strstr(s, "{size}");
+    size_t n;
+    char *r;
+
+    if (!at)
+        return strdup(s);
+    n = strlen(s) - 6 + strlen(size) + 1;
+    r = malloc(n);
+    if (r)
+        snprintf(r, n, "%.*s%s%s", (int)(at - s), s, size, at + 6);
+    return r;
+}
+
+static int copy_strv(struct pb_strv *to, const struct pb_strv *from, const char *size)
+{
+    memset(to, 0, sizeof *to);
+    for (size_t i = 0; i < from->n; i++) {
+        char *x = size ? with_size(from->v[i], size) : strdup(from->v[i]);
+        if (!x || pb_strv_push(to, x) < 0) {
+            free(x);
+            return -1;
+        }
+        free(x);
+    }
+    return 0;
+}
+
+static int args_have_size(const struct pb_workload *wl)
+{
+    for (size_t i = 0; i < wl->args.n; i++)
+        if (strstr(wl->args.v[i], "{size}"))
+            return 1;
+    return 0;
+}
 
 static void free_workload(struct pb_workload *wl)
 {
+    free(wl->base);
     free(wl->name);
     free(wl->script);
     pb_strv_release(&wl->args);
@@ -609,35 +674,12 @@ static const yaml_node_t *find_key(struct walk *w, const yaml_node_t *map, const
     return NULL;
 }
 
-static void add_workloads(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+/* Appends wl to cfg (taking it over), or frees it when its name is taken. */
+static void append_workload(struct walk *w, struct pb_config *cfg, struct pb_workload *wlp)
 {
-    struct pb_config *cfg = w->cfg;
+    struct pb_workload wl = *wlp;
 
-    if (!want(w, v, YAML_SEQUENCE_NODE, key))
-        return;
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-        yaml_node_t *item = yaml_document_get_node(w->doc, *it);
-        struct pb_workload wl;
-
-        if (item->type != YAML_MAPPING_NODE) {
-            errn(w, item, "each workload must be a mapping with at least 'name' and 'script', found %s",
-                 kind_name(item));
-            continue;
-        }
-        memset(&wl, 0, sizeof wl);
-        wl.runs = wl.warmup = -1;
-        wl.timeout = -1;
-        wl.selected = 1;
-        wl.loc = locof(w, item);
-        walk_map(w, item, workload_keys, &wl, "a workload");
-        if (!find_key(w, item, "name"))
-            errn(w, item, "workload has no 'name'");
-        if (!find_key(w, item, "script"))
-            errn(w, item, "workload has no 'script'");
-        if (!wl.name || !wl.script) {
-            free_workload(&wl);
-            continue;
-        }
+    {
         for (size_t i = 0; i < cfg->nworkloads; i++)
             if (!strcmp(cfg->workloads[i].name, wl.name)) {
                 pb_diags_add(w->d, wl.loc.file, wl.loc.line, wl.loc.col,
@@ -645,7 +687,7 @@ static void add_workloads(struct walk *w, const yaml_node_t *v, void *o, const c
                              cfg->workloads[i].loc.file, cfg->workloads[i].loc.line,
                              cfg->workloads[i].loc.col);
                 free_workload(&wl);
-                goto next;
+                return;
             }
         struct pb_workload *nw = realloc(cfg->workloads, (cfg->nworkloads + 1) * sizeof *nw);
         if (!nw) {
@@ -654,7 +696,72 @@ static void add_workloads(struct walk *w, const yaml_node_t *v, void *o, const c
         }
         cfg->workloads = nw;
         cfg->workloads[cfg->nworkloads++] = wl;
-    next:;
+    }
+}
+
+static void add_workloads(struct walk *w, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_config *cfg = w->cfg;
+
+    if (!want(w, v, YAML_SEQUENCE_NODE, key))
+        return;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+        struct sized sz;
+        struct pb_workload *wl = &sz.wl;
+
+        if (item->type != YAML_MAPPING_NODE) {
+            errn(w, item, "each workload must be a mapping with at least 'name' and 'script', found %s",
+                 kind_name(item));
+            continue;
+        }
+        memset(&sz, 0, sizeof sz);
+        wl->runs = wl->warmup = -1;
+        wl->timeout = -1;
+        wl->selected = 1;
+        wl->loc = locof(w, item);
+        walk_map(w, item, workload_keys, &sz, "a workload");
+        if (!find_key(w, item, "name"))
+            errn(w, item, "workload has no 'name'");
+        if (!find_key(w, item, "script"))
+            errn(w, item, "workload has no 'script'");
+        if (!wl->name || !wl->script) {
+            free_workload(wl);
+            pb_strv_release(&sz.sizes);
+            continue;
+        }
+        if (sz.sizes.n && !args_have_size(wl))
+            errn(w, sz.sizes_node, "'sizes' given but no argument of '%s' contains '{size}'", wl->name);
+        if (!sz.sizes.n && args_have_size(wl))
+            errn(w, item, "'{size}' in the arguments of '%s' needs 'sizes:'", wl->name);
+        if (sz.sizes.n < 2) {
+            append_workload(w, cfg, wl);
+            pb_strv_release(&sz.sizes);
+            continue;
+        }
+        /* one workload per size, sharing everything but the args */
+        for (size_t k = 0; k < sz.sizes.n; k++) {
+            struct pb_workload one = *wl;
+            memset(&one.args, 0, sizeof one.args);
+            memset(&one.hot, 0, sizeof one.hot);
+            memset(&one.tags, 0, sizeof one.tags);
+            size_t n = strlen(wl->name) + strlen(sz.sizes.v[k]) + 2;
+            one.name = malloc(n);
+            if (one.name)
+                snprintf(one.name, n, "%s@%s", wl->name, sz.sizes.v[k]);
+            one.script = strdup(wl->script);
+            one.description = wl->description ? strdup(wl->description) : NULL;
+            one.base = strdup(wl->name);
+            one.size = strtod(sz.sizes.v[k], NULL);
+            if (!one.name || !one.script || !one.base || copy_strv(&one.args, &wl->args, sz.sizes.v[k]) < 0
+                || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0) {
+                free_workload(&one);
+                break;
+            }
+            append_workload(w, cfg, &one);
+        }
+        free_workload(wl);
+        pb_strv_release(&sz.sizes);
     }
 }
 
@@ -1246,15 +1353,16 @@ static void apply_select(struct pb_config *cfg, struct shared *w, struct pb_diag
         for (size_t i = 0; i < cfg->nworkloads; i++)
             cfg->workloads[i].selected = 0;
         for (size_t s = 0; s < w->nsel_w; s++) {
-            size_t i;
-            for (i = 0; i < cfg->nworkloads; i++)
-                if (!strcmp(cfg->workloads[i].name, w->sel_w[s].name))
-                    break;
-            if (i == cfg->nworkloads)
+            int found = 0;
+            for (size_t i = 0; i < cfg->nworkloads; i++)
+                if (!strcmp(cfg->workloads[i].name, w->sel_w[s].name)
+                    || (cfg->workloads[i].base && !strcmp(cfg->workloads[i].base, w->sel_w[s].name))) {
+                    cfg->workloads[i].selected = 1;
+                    found = 1;
+                }
+            if (!found)
                 pb_diags_add(d, w->sel_w[s].loc.file, w->sel_w[s].loc.line, w->sel_w[s].loc.col,
                              "select: no workload named '%s'", w->sel_w[s].name);
-            else
-                cfg->workloads[i].selected = 1;
         }
     }
 }
@@ -1410,7 +1518,8 @@ int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t
     for (size_t s = 0; s < nw; s++) {
         size_t i;
         for (i = 0; i < cfg->nworkloads; i++)
-            if (!strcmp(cfg->workloads[i].name, workloads[s]))
+            if (!strcmp(cfg->workloads[i].name, workloads[s])
+                || (cfg->workloads[i].base && !strcmp(cfg->workloads[i].base, workloads[s])))
                 break;
         if (i == cfg->nworkloads)
             return pb_error_set(err, "no workload named '%s' in %s", workloads[s], cfg->path);
@@ -1428,7 +1537,8 @@ int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t
         for (size_t i = 0; i < cfg->nworkloads; i++) {
             int keep = 0;
             for (size_t s = 0; s < nw; s++)
-                if (!strcmp(cfg->workloads[i].name, workloads[s]))
+                if (!strcmp(cfg->workloads[i].name, workloads[s])
+                    || (cfg->workloads[i].base && !strcmp(cfg->workloads[i].base, workloads[s])))
                     keep = 1;
             cfg->workloads[i].selected = keep;
         }

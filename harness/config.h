@@ -49,6 +49,11 @@ struct pb_workload {
     double timeout;         /* < 0: not set here */
     int selected;
     struct pb_loc loc;
+    /* A workload with `sizes: [a, b, c]` and "{size}" in its args becomes
+     * one workload per size, named "<name>@<size>", each with base = the
+     * given name and size = its size; NULL and 0 otherwise. */
+    char *base;
+    double size;
 };
 
 struct pb_profiler {

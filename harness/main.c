@@ -257,6 +257,27 @@ static void print_summary(json_t *sum)
         printf("\n");
     }
 
+    /* workloads with sizes: the fixed start-up cost and the per-work slowdown */
+    json_t *sc = json_object_get(sum, "scaling");
+    if (json_array_size(sc)) {
+        json_t *e;
+        printf("\nStart-up versus steady state (time = start-up + slope x size, fitted over the sizes)\n\n");
+        printf("%-14s %-16s %-26s %-24s %s\n", "workload", "profiler", "start-up cost (s)",
+               "steady-state overhead", "R^2 (plain)");
+        json_array_foreach(sc, i, e) {
+            json_t *su = json_object_get(e, "startup_s"), *sr = json_object_get(e, "steady_ratio");
+            char a[64], b[64];
+            snprintf(a, sizeof a, "%+.3f [%+.3f, %+.3f]", ci_value(su),
+                     json_number_value(json_object_get(su, "lo")), json_number_value(json_object_get(su, "hi")));
+            fmt_ci(sr, b, sizeof b);
+            printf("%-14s %-16s %-26s %-24s %.3f (%.3f)\n",
+                   json_string_value(json_object_get(e, "workload")),
+                   json_string_value(json_object_get(e, "profiler")), a, b,
+                   json_number_value(json_object_get(e, "r2")),
+                   json_number_value(json_object_get(e, "r2_baseline")));
+        }
+    }
+
     /* runs: auto: which pairs reached the target, and why the others stopped */
     json_t *ad = json_object_get(sum, "adaptive");
     if (json_is_object(ad)) {
@@ -283,7 +304,7 @@ static void print_summary(json_t *sum)
                    json_string_value(json_object_get(pr, "profiler")), pbuf,
                    (long long)json_integer_value(json_object_get(pr, "runs")),
                    !strcmp(why, "timeout") ? "timed out: a lower bound"
-                   : !strcmp(why, "max_runs") ? "stopped at max_runs"
+                   : !strcmp(why, "max_runs") ? "the matrix reached max_runs rounds"
                    : !strcmp(why, "budget") ? "stopped by the time budget" : "no successful run");
         }
     }

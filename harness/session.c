@@ -58,6 +58,10 @@ json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed)
         json_object_set_new(wo, "tags", strv_json(&w->tags));
         if (w->description)
             json_object_set_new(wo, "description", json_string(w->description));
+        if (w->base) {
+            json_object_set_new(wo, "base", json_string(w->base));
+            json_object_set_new(wo, "size", json_real(w->size));
+        }
         json_array_append_new(ws, wo);
     }
     for (size_t i = 0; i < cfg->nprofilers; i++) {

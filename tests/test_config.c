@@ -187,6 +187,49 @@ START_TEST(overrides_tune_shared_definitions)
 }
 END_TEST
 
+START_TEST(sizes_make_one_workload_per_size)
+{
+    struct pb_diags d;
+    char text[4096];
+    struct pb_error err;
+    snprintf(text, sizeof text, "python: /bin/sh\n"
+             "workloads:\n"
+             "  - {name: j, script: w.py, args: [\"--size={size}\", \"x\"], sizes: [100, 200, 400], hot: [f]}\n"
+             "  - {name: k, script: w.py}\n%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    ck_assert_uint_eq(cfg->nworkloads, 4);
+    ck_assert_str_eq(cfg->workloads[0].name, "j@100");
+    ck_assert_str_eq(cfg->workloads[2].name, "j@400");
+    ck_assert_str_eq(cfg->workloads[2].args.v[0], "--size=400");
+    ck_assert_str_eq(cfg->workloads[2].args.v[1], "x");
+    ck_assert_str_eq(cfg->workloads[1].base, "j");
+    ck_assert(cfg->workloads[1].size == 200);
+    ck_assert_str_eq(cfg->workloads[1].hot.v[0], "f");
+    ck_assert_ptr_null(cfg->workloads[3].base);
+    /* selecting the base name selects every size */
+    const char *sel[] = { "j" };
+    ck_assert_int_eq(pb_config_select(cfg, NULL, 0, sel, 1, &err), 0);
+    ck_assert_int_eq(cfg->workloads[0].selected + cfg->workloads[1].selected + cfg->workloads[2].selected, 3);
+    ck_assert_int_eq(cfg->workloads[3].selected, 0);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    snprintf(text, sizeof text, "python: /bin/sh\n"
+             "workloads:\n"
+             "  - {name: j, script: w.py, args: [\"--size\", \"9\"], sizes: [1, 2]}\n"
+             "  - {name: k, script: w.py, args: [\"{size}\"]}\n"
+             "  - {name: m, script: w.py, args: [\"{size}\"], sizes: [1, -2, 3x]}\n%s", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 3, 59, "'sizes' given but no argument of 'j' contains '{size}'");
+    assert_diag(&d, 4, 5, "'{size}' in the arguments of 'k' needs 'sizes:'");
+    assert_diag(&d, 5, 58, "each of 'sizes' must be a positive number, found '-2'");
+    assert_diag(&d, 5, 62, "found '3x'");
+    pb_diags_release(&d);
+}
+END_TEST
+
 START_TEST(expands_placeholders)
 {
     struct pb_diags d;
@@ -469,6 +512,7 @@ Suite *config_suite(void)
     tcase_add_test(core, select_narrows_and_keeps_baseline);
     tcase_add_test(core, expands_placeholders);
     tcase_add_test(core, overrides_tune_shared_definitions);
+    tcase_add_test(core, sizes_make_one_workload_per_size);
     tcase_add_test(errors, unknown_key_with_suggestion);
     tcase_add_test(errors, wrong_types_have_hints);
     tcase_add_test(errors, every_error_is_reported);
