@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,6 +364,7 @@ static void usage_run(FILE *f)
           "      --seed N          shuffle/bootstrap seed (default: the config's, else random)\n"
           "      --resume DIR      finish an interrupted run, skipping recorded runs\n"
           "      --max-output MB   stop a run whose output exceeds MB megabytes (default 2048)\n"
+          "      --pin-cpu N       run every workload on CPU N only, and pbench on the others\n"
           "      --no-plot         do not write charts at the end\n"
           "      --plots DIR       where charts go (default: plots)\n", f);
 }
@@ -436,13 +438,14 @@ static int cmd_run(int argc, char **argv)
         { "max-output", required_argument, NULL, 'm' },
         { "no-plot", no_argument, NULL, 'n' },
         { "plots", required_argument, NULL, 'l' },
+        { "pin-cpu", required_argument, NULL, 'c' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     const char *profs[128], *wls[128];
     size_t np = 0, nw = 0;
     const char *python = NULL, *base = "results", *resume = NULL, *plots = "plots";
-    int has_seed = 0, no_plot = 0, c, rc = EXIT_FAIL;
+    int has_seed = 0, no_plot = 0, c, rc = EXIT_FAIL, pin_cpu = -1;
     uint64_t seed = 0;
     long long max_output = 2048LL << 20;
     struct pb_config *cfg = NULL;
@@ -464,6 +467,17 @@ static int cmd_run(int argc, char **argv)
         case 'r': resume = optarg; break;
         case 'n': no_plot = 1; break;
         case 'l': plots = optarg; break;
+        case 'c': {
+            long n = strtol(optarg, &end, 10);
+            long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+            if (*end || !*optarg || n < 0 || n >= ncpu || ncpu < 2) {
+                fprintf(stderr, "pbench run: --pin-cpu expects a CPU number from 0 to %ld on a machine with "
+                        "at least 2 CPUs, not '%s'\n", ncpu - 1, optarg);
+                return EXIT_USAGE;
+            }
+            pin_cpu = (int)n;
+            break;
+        }
         case 's':
             errno = 0;
             seed = strtoull(optarg, &end, 10);
@@ -628,7 +642,19 @@ static int cmd_run(int argc, char **argv)
 
     struct progress pg = { isatty(STDERR_FILENO), 0, plan.n };
     struct pb_runner_opts ro = { cfg, &plan, dir, pbench_path, &stop_signal, max_output,
-                                 resume ? &done : NULL, on_progress, &pg };
+                                 resume ? &done : NULL, pin_cpu, on_progress, &pg };
+    if (pin_cpu >= 0) {
+        /* pbench itself (its /proc sampling, its waits) stays off that CPU */
+        cpu_set_t others;
+        CPU_ZERO(&others);
+        for (long k = 0; k < sysconf(_SC_NPROCESSORS_ONLN) && k < CPU_SETSIZE; k++)
+            if (k != pin_cpu)
+                CPU_SET(k, &others);
+        if (sched_setaffinity(0, sizeof others, &others) < 0)
+            fprintf(stderr, "pbench run: warning: cannot keep pbench off CPU %d: %s\n", pin_cpu,
+                    strerror(errno));
+        json_object_set_new(meta, "pin_cpu", json_integer(pin_cpu));
+    }
     struct pb_runner_stats st;
     double t0 = pb_measure_now();
     if (resume) {

@@ -353,6 +353,7 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
             so.stop = o->stop;
             so.max_output_bytes = o->max_output_bytes;
             so.output_dir = absout;
+            so.cpu = o->pin_cpu >= 0 ? o->pin_cpu + 1 : 0;
             struct pb_error serr;
             if (pb_spawn_run(&so, &res, &serr) < 0) {
                 /* fork, pidfd or an output file failed for this run: the

@@ -44,6 +44,7 @@ struct pb_runner_opts {
     volatile sig_atomic_t *stop;    /* set by a signal handler: stop after killing the current run */
     long long max_output_bytes;     /* per run; 0: no limit */
     const struct pb_run_list *done; /* runs already recorded (resume); may be NULL */
+    int pin_cpu;                    /* >= 0: pin every run to this CPU; -1: none */
     pb_runner_cb cb;                /* progress; may be NULL */
     void *ud;
 };

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ struct child_ctx {
     int errpipe;            /* write end, close-on-exec */
     pid_t parent;
     struct sigaction dfl;
+    int cpu;                /* >= 0: pin the child to this CPU */
 };
 
 static double ts_diff(const struct timespec *a, const struct timespec *b)
@@ -167,6 +169,13 @@ static void run_child(const struct child_ctx *c)
     syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     if (c->cwd_fd >= 0 && fchdir(c->cwd_fd) < 0)
         goto fail;
+    if (c->cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(c->cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) < 0)
+            goto fail;
+    }
     execve(c->path, c->argv, c->envp);
     if (errno == ENOEXEC)           /* no #!: run it as a shell script, as execvp does */
         execve("/bin/sh", c->sh_argv, c->envp);
@@ -429,6 +438,7 @@ int pb_spawn_run(const struct pb_spawn_opts *o, struct pb_spawn_result *r,
     c.dfl.sa_handler = SIG_DFL;
     sigemptyset(&c.dfl.sa_mask);
     c.parent = getpid();
+    c.cpu = o->cpu > 0 ? o->cpu - 1 : -1;
 
     /* Block every signal across fork so none of pbench's handlers runs in
      * the child before it has reset them. */

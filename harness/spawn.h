@@ -57,6 +57,8 @@ struct pb_spawn_opts {
                                  * at 10 ms, doubling to every 0.25 s. */
     const char *output_dir;     /* directory checked for max_output_bytes,
                                  * recursively (may be NULL) */
+    int cpu;                /* 0: no pinning; N > 0: pin the child (and so its
+                             * descendants) to CPU N-1 before exec */
     int no_pidfd;           /* testing: wait as if pidfd_open were missing
                              * (the 1 ms sleep-poll fallback) */
 };

@@ -459,6 +459,40 @@ START_TEST(full_disk_is_reported_and_nothing_before_is_lost)
 }
 END_TEST
 
+START_TEST(pin_cpu_pins_the_workload)
+{
+    char text[4096], res[4096], *out = NULL;
+    free(tu_write_file(dir, "aff.py",
+        "import os\nprint(sorted(os.sched_getaffinity(0)))\n"));
+    snprintf(text, sizeof text,
+        "python: %s\ndefaults: {runs: 1, warmup: 0}\n"
+        "workloads: [{name: a, script: aff.py}]\n"
+        "profilers: [{name: plain, baseline: true, command: [\"{python}\", \"{script}\"]}]\n",
+        tu_python());
+    char *cfg = tu_write_file(dir, "aff.yaml", text);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", "--pin-cpu", "1", NULL };
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+        free(cfg);
+        return;     /* nothing to pin against on one CPU */
+    }
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    free(out);
+    char *rd = results_dir(), p[4096];
+    snprintf(p, sizeof p, "%s/raw/a/plain/0/stdout.txt", rd);
+    char *got = tu_read_file(p);
+    ck_assert_str_eq(got, "[1]\n");
+    free(got);
+    free(rd);
+    char *argv2[] = { PB_BINARY, "run", cfg, "--pin-cpu", "999", NULL };
+    ck_assert_int_eq(tu_run(argv2, &out), 2);
+    ck_assert_ptr_nonnull(strstr(out, "--pin-cpu expects a CPU number"));
+    free(out);
+    free(cfg);
+}
+END_TEST
+
 Suite *e2e_suite(void)
 {
     Suite *s = suite_create("e2e");
@@ -473,6 +507,7 @@ Suite *e2e_suite(void)
     tcase_add_test(errors, check_reports_located_errors);
     tcase_add_test(errors, usage_errors);
     tcase_add_test(errors, unwritable_results_dir);
+    tcase_add_test(core, pin_cpu_pins_the_workload);
     tcase_add_test(errors, hostile_values_reach_no_shell);
     tcase_add_test(errors, output_size_limit_stops_a_run);
     tcase_add_test(errors, full_disk_is_reported_and_nothing_before_is_lost);
