@@ -1184,8 +1184,10 @@ static void t_include(struct walk *w, const yaml_node_t *v, void *o, const char 
 {
     struct pb_strv files = { 0 };
 
-    if (get_strv(w, v, key, &files) < 0)
+    if (get_strv(w, v, key, &files) < 0) {
+        pb_strv_release(&files);        /* the items before the bad one */
         return;
+    }
     for (size_t i = 0; i < files.n; i++) {
         yaml_node_t *item = yaml_document_get_node(w->doc, v->data.sequence.items.start[i]);
         char *path = join(w->dir, files.v[i]);

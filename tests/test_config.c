@@ -422,6 +422,13 @@ START_TEST(include_errors)
     ck_assert_msg(found, "no include-cycle error located in loop.yaml:1:11");
     pb_diags_release(&d);
 
+    /* a list with a bad item: the error, and nothing kept (the fuzzer
+     * found the items before it leaking) */
+    cfg = load("include: [profs.yaml, [x]]\npython: /bin/sh\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 1, 23, "each item of 'include' must be a single value, found a list");
+    pb_diags_release(&d);
+
     free(tu_write_file(dir, "inc.yaml", "python: /bin/sh\n"));
     cfg = load("include: [inc.yaml]\n", &d);
     ck_assert_ptr_null(cfg);
