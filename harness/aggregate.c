@@ -6,6 +6,7 @@
 
 #include "aggregate.h"
 #include "results.h"
+#include "session.h"
 #include "stats.h"
 
 struct samples {
@@ -272,19 +273,6 @@ static uint64_t hash_str(uint64_t h, const char *s)
     return h;
 }
 
-static json_t *load_json(const char *dir, const char *name, struct pb_error *err)
-{
-    char path[PATH_MAX];
-    json_error_t jerr;
-    json_t *j;
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    j = json_load_file(path, 0, &jerr);
-    if (!j)
-        pb_error_set(err, "%s:%d:%d: cannot read: %s", path, jerr.line, jerr.column, jerr.text);
-    return j;
-}
-
 static void csv_ci(FILE *f, json_t *ci)
 {
     if (json_is_object(ci))
@@ -342,10 +330,10 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
 
     if (warning)
         warning[0] = '\0';
-    resolved = load_json(dir, "config-resolved.json", err);
+    resolved = pb_session_read_json(dir, "config-resolved.json", err);
     if (!resolved)
         goto cleanup;
-    meta = load_json(dir, "meta.json", err);
+    meta = pb_session_read_json(dir, "meta.json", err);
     if (!meta)
         goto cleanup;
     if (pb_results_read(dir, 1, &runs, err) < 0)

@@ -233,7 +233,8 @@ START_TEST(missing_files)
     ck_assert_ptr_nonnull(strstr(err.msg, "config-resolved.json"));
     free(tu_write_file(empty, "config-resolved.json", "{\"baseline\": "));
     ck_assert_int_eq(pb_aggregate_dir(empty, NULL, NULL, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.msg, "config-resolved.json:1:"));
+    char buf[2048];
+    ck_assert_ptr_nonnull(strstr(pb_error_format(&err, buf, sizeof buf), "config-resolved.json:1:"));
     tu_rmtree(empty);
     free(empty);
 }
