@@ -1553,13 +1553,13 @@ static void print_tables(const json_t *acc)
     printf("\nCapabilities (each cell decided by a probe run; see accuracy.json for the run)\n\n");
     printf("%-16s", "profiler");
     json_array_foreach(json_object_get(caps, "columns"), k, col)
-        printf(" %-11.11s", json_string_value(col));
+        printf(" %-16.16s", json_string_value(col));
     printf("\n");
     json_array_foreach(json_object_get(caps, "rows"), i, row) {
         printf("%-16s", str(row, "profiler"));
         json_array_foreach(json_object_get(caps, "columns"), k, col) {
             json_t *cl = json_object_get(json_object_get(row, "cells"), json_string_value(col));
-            printf(" %-11.11s", str(cl, "value"));
+            printf(" %-16.16s", str(cl, "value"));
         }
         printf("\n");
     }
