@@ -11,7 +11,8 @@
 
     scripts/bench_fidelity.py [--pbench build/pbench] [--rounds 10]
 
-Run it on a quiet machine; it takes about two minutes.
+Run it on a quiet machine; it takes about two minutes. Figure 1 alternates
+one pbench run with one hyperfine run, so that drift hits both alike.
 """
 import argparse
 import json
@@ -46,32 +47,33 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pbench", default=os.path.join(ROOT, "build", "pbench"))
     ap.add_argument("--python", default=os.path.join(ROOT, ".venv", "bin", "python"))
-    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=30)
     args = ap.parse_args()
     if not shutil.which("hyperfine"):
         sys.exit("bench_fidelity: hyperfine is not installed (scripts/setup.sh installs it)")
     tmp = tempfile.mkdtemp(prefix="pbench-fidelity-")
     try:
         script = os.path.join(ROOT, "workloads", "julia.py")
-        cmd = [args.python, script, "--size", "150"]
+        size = "300"                # about 0.35 s: long enough that start-up jitter is small
+        cmd = [args.python, script, "--size", size]
         # 1. pbench against hyperfine, interleaved
         write(os.path.join(tmp, "plain.yaml"),
-              "python: %s\ndefaults: {runs: 3, warmup: 0, timeout: 60}\n"
-              "workloads: [{name: julia, script: %s, args: [\"--size\", \"150\"]}]\n"
+              "python: %s\ndefaults: {runs: 1, warmup: 0, timeout: 60}\n"
+              "workloads: [{name: julia, script: %s, args: [\"--size\", \"%s\"]}]\n"
               "profilers:\n  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n"
-              % (args.python, script))
+              % (args.python, script, size))
         pb, hf = [], []
         for r in range(args.rounds):
             recs, _ = pbench_run(args.pbench, os.path.join(tmp, "plain.yaml"), os.path.join(tmp, "r1"))
             pb += [x["wall_s"] for x in recs]
             js = os.path.join(tmp, "hf.json")
-            subprocess.run(["hyperfine", "-N", "--runs", "3", "--export-json", js, "--", " ".join(cmd)],
+            subprocess.run(["hyperfine", "-N", "--runs", "1", "--export-json", js, "--", " ".join(cmd)],
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with open(js) as f:
                 hf += json.load(f)["results"][0]["times"]
             shutil.rmtree(os.path.join(tmp, "r1"))
         mp, mh = statistics.median(pb), statistics.median(hf)
-        print("1. plain julia --size 150, %d runs each, interleaved in %d rounds" % (len(pb), args.rounds))
+        print("1. plain julia --size %s, %d runs each, alternating one and one" % (size, len(pb)))
         print("   pbench median %.4f s, hyperfine median %.4f s: pbench/hyperfine = %.4f (%+.2f%%)"
               % (mp, mh, mp / mh, (mp / mh - 1) * 100))
 
