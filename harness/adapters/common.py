@@ -9,6 +9,7 @@ and processes, imports and interpreter start-up included): the
 not depend on how much of the run the profiler saw.
 """
 import ast
+import json
 import os
 
 SCHEMA = "pbench-attribution/1"
@@ -16,6 +17,19 @@ SCHEMA = "pbench-attribution/1"
 
 class AdapterError(Exception):
     """The output cannot be read; the message says why."""
+
+
+def load_json(acc, path):
+    """Reads a profiler's JSON output, recording the file in acc; an
+    unreadable or malformed file raises AdapterError saying which."""
+    acc.files.append(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError as e:
+        raise AdapterError(f"cannot read '{path}': {e.strerror}")
+    except ValueError as e:
+        raise AdapterError(f"'{path}' is not JSON: {e}")
 
 
 class ScriptMap:

@@ -6,21 +6,13 @@ total {cpu, wall} and a per-thread breakdown; processes[] their threads.
 CPU samples are used (the truth workloads measure work, not waiting);
 wall samples when no sample was on a CPU.
 """
-import json
 
-from common import AdapterError
+from common import AdapterError, load_json
 
 
 def read(acc, paths):
     path = paths[0]
-    acc.files.append(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise AdapterError(f"cannot read '{path}': {e.strerror}")
-    except ValueError as e:
-        raise AdapterError(f"'{path}' is not JSON: {e}")
+    doc = load_json(acc, path)
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if not isinstance(schema, str) or not schema.startswith("pbench-sample/"):
         raise AdapterError(f"'{path}' is not a pbench sampler profile (schema {schema!r})")

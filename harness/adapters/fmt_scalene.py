@@ -12,9 +12,8 @@ Scalene 2.4 writes a loop's figures on more than one line of the loop
 (identical values on lines of one region): such repeats are counted once,
 on the region's first line, so line shares add up to the function's.
 """
-import json
 
-from common import AdapterError
+from common import AdapterError, load_json
 
 
 def pct(entry, key):
@@ -24,14 +23,7 @@ def pct(entry, key):
 
 def read(acc, paths):
     path = paths[0]
-    acc.files.append(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise AdapterError(f"cannot read '{path}': {e.strerror}")
-    except ValueError as e:
-        raise AdapterError(f"'{path}' is not JSON: {e}")
+    doc = load_json(acc, path)
     if not isinstance(doc, dict) or "files" not in doc:
         raise AdapterError(f"'{path}' has no profile (Scalene writes {{}} when the program "
                            "ran too briefly to sample)")
