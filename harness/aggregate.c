@@ -116,8 +116,6 @@ static json_t *run_warnings(json_t *meta)
     return w;
 }
 
-static uint64_t hash_str(uint64_t h, const char *s);
-
 /* ---- start-up versus steady state (workloads with sizes:) ------------- */
 
 struct sized_side {         /* one profiler's ok walls of one sized workload, by size */
@@ -252,7 +250,7 @@ static json_t *scaling(json_t *resolved, const char *baseline, const struct pb_r
             }
             if (!ok || sides[0].nsizes < 2)
                 continue;
-            json_t *e = scaling_entry(base, prof, &sides[0], &sides[1], hash_str(seed, prof) ^ i);
+            json_t *e = scaling_entry(base, prof, &sides[0], &sides[1], pb_hash_str(seed, prof) ^ i);
             if (e)
                 json_array_append_new(out, e);
         }
@@ -264,13 +262,6 @@ static json_t *scaling(json_t *resolved, const char *baseline, const struct pb_r
 static json_t *ci_json(const struct pb_ci *ci)
 {
     return json_pack("{s:f,s:f,s:f}", "value", ci->value, "lo", ci->lo, "hi", ci->hi);
-}
-
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
 }
 
 static void csv_ci(FILE *f, json_t *ci)
@@ -438,7 +429,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             json_object_set_new(po, "cpu_median_s", json_real(pb_stats_median(num[i].cpu, num[i].n)));
             json_object_set_new(po, "tree_peak_rss_median_kb", json_real(pb_stats_median(num[i].mem, num[i].n)));
         }
-        uint64_t pseed = hash_str(hash_str(seed ^ 14695981039346656037ULL, w), p);
+        uint64_t pseed = pb_hash_str(pb_hash_str(seed ^ PB_HASH_INIT, w), p);
         struct pb_ci ci;
         const char *keys[3] = { "wall_ratio", "cpu_ratio", "mem_ratio" };
         double *nums[3] = { num[i].wall, num[i].cpu, num[i].mem };
@@ -535,7 +526,7 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
             const char *keys[3] = { "wall_geomean", "cpu_geomean", "mem_geomean" };
             struct pb_ci ci;
             if (ng && pb_stats_geomean_ratio_ci(groups, ng, PB_AGGREGATE_LEVEL, PB_AGGREGATE_RESAMPLES,
-                                                hash_str(seed, name) + (uint64_t)m, &ci, NULL) == 0)
+                                                pb_hash_str(seed, name) + (uint64_t)m, &ci, NULL) == 0)
                 json_object_set_new(po, keys[m], ci_json(&ci));
             else
                 json_object_set_new(po, keys[m], json_null());

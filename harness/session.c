@@ -9,6 +9,7 @@
 #include "plan.h"
 #include "results.h"
 #include "session.h"
+#include "stats.h"
 
 static json_t *strv_json(const struct pb_strv *sv)
 {
@@ -16,14 +17,6 @@ static json_t *strv_json(const struct pb_strv *sv)
     for (size_t i = 0; i < sv->n; i++)
         json_array_append_new(a, json_string(sv->v[i]));
     return a;
-}
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
 }
 
 json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed)
@@ -104,7 +97,7 @@ json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed)
         json_decref(o);
         return NULL;
     }
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)fnv1a(dump));
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)pb_hash_str(PB_HASH_INIT, dump));
     free(dump);
     json_object_set_new(o, "hash", json_string(hex));
     return o;

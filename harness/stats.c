@@ -559,3 +559,10 @@ int pb_stats_linfit(const double *x, const double *y, size_t n,
     out->n = n;
     return 0;
 }
+
+uint64_t pb_hash_str(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}

@@ -43,6 +43,12 @@ uint64_t pb_rng_below(struct pb_rng *rng, uint64_t n);
 /* Uniform double in [0, 1) with 53 random bits. Cannot fail. */
 double pb_rng_unit(struct pb_rng *rng);
 
+/* FNV-1a of the string s, continuing from h (start from
+ * PB_HASH_INIT): a portable 64-bit hash for deriving per-pair seeds and
+ * fingerprints. Not for cryptography. Cannot fail. */
+#define PB_HASH_INIT 14695981039346656037ULL
+uint64_t pb_hash_str(uint64_t h, const char *s);
+
 /* Shuffles the n elements of size bytes at base in place (Fisher-Yates),
  * every permutation equally likely. Cannot fail. */
 void pb_rng_shuffle(struct pb_rng *rng, void *base, size_t n, size_t size);
