@@ -100,7 +100,7 @@ static struct pb_config *load_config(const char *path, const char *python)
 
 struct progress {
     int tty;
-    size_t offset;          /* runs done before this call (resume) */
+    size_t offset;          /* runs counted by earlier runner calls (runs: auto rounds) */
     size_t grand_total;
 };
 
@@ -119,7 +119,7 @@ static void fmt_duration(double s, char *buf, size_t n)
 static void on_progress(const struct pb_runner_event *ev, void *ud)
 {
     struct progress *pg = ud;
-    size_t i = pg->offset + ev->index + 1;
+    size_t i = pg->offset + ev->recorded + ev->index + 1;
     char round[32], eta[32];
 
     if (ev->entry->round < 0)
@@ -657,18 +657,6 @@ static int cmd_run(int argc, char **argv)
     }
     struct pb_runner_stats st;
     double t0 = pb_measure_now();
-    if (resume) {
-        /* count what is already recorded, for "run i of N" */
-        struct pb_plan_entry *e = plan.entries;
-        for (size_t i = 0; i < plan.n; i++)
-            for (size_t k = 0; k < done.n; k++)
-                if (done.items[k].round == e[i].round
-                    && !strcmp(done.items[k].workload, cfg->workloads[e[i].workload].name)
-                    && !strcmp(done.items[k].profiler, cfg->profilers[e[i].profiler].name)) {
-                    pg.offset++;
-                    break;
-                }
-    }
     /* from here on, a run never outlives pbench, even a SIGKILLed one */
     if (pb_guard_start(&err) < 0)
         fprintf(stderr, "pbench run: warning: %s (a run's grandchildren could outlive pbench)\n",

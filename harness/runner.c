@@ -300,7 +300,7 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
         }
         if (o->cb) {
             struct pb_runner_event ev = { PB_RUNNER_START, index, total, e, w, p, NULL, 0,
-                                          pb_measure_now() - t0, eta };
+                                          pb_measure_now() - t0, eta, st->skipped_done };
             o->cb(&ev, o->ud);
         }
 
@@ -398,7 +398,7 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
             size_t bn = base_n[e->workload];
             struct pb_runner_event ev = { PB_RUNNER_DONE, index, total, e, w, p, &rec,
                                           bn ? base_sum[e->workload] / (double)bn : 0,
-                                          pb_measure_now() - t0, -1 };
+                                          pb_measure_now() - t0, -1, st->skipped_done };
             o->cb(&ev, o->ud);
         }
         index++;

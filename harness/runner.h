@@ -32,6 +32,7 @@ struct pb_runner_event {
     double baseline_wall_s;         /* DONE: mean of this workload's baseline runs so far, 0 if none */
     double elapsed_s;               /* since the runner started */
     double eta_s;                   /* estimate of the time left, < 0 if unknown */
+    size_t recorded;                /* runs of this plan already in opts->done (resume) */
 };
 
 typedef void (*pb_runner_cb)(const struct pb_runner_event *ev, void *ud);
