@@ -4,7 +4,6 @@
  * everything. sizes: start-up cost and steady-state overhead are fitted
  * apart. */
 #include <check.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +48,10 @@ static json_t *run_config(const char *defaults, const char *extra_profilers)
     free(out);
     free(cfg);
     /* the one results directory's summary */
-    DIR *d = opendir(res);
-    struct dirent *e;
-    char path[8192] = "";
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            snprintf(path, sizeof path, "%s/%s/summary.json", res, e->d_name);
-    closedir(d);
+    char *rd = tu_only_subdir(res), path[8192];
+    ck_assert_ptr_nonnull(rd);
+    snprintf(path, sizeof path, "%s/summary.json", rd);
+    free(rd);
     json_error_t jerr;
     json_t *sum = json_load_file(path, 0, &jerr);
     ck_assert_ptr_nonnull(sum);
@@ -138,13 +134,11 @@ START_TEST(startup_and_steady_state_are_separated)
     ck_assert_ptr_nonnull(strstr(out, "Start-up versus steady state"));
     free(out);
     free(cfg);
-    DIR *d = opendir(res);
-    struct dirent *e;
-    char path[8192] = "";
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            snprintf(path, sizeof path, "%s/%s/summary.json", res, e->d_name);
-    closedir(d);
+    /* the one results directory's summary */
+    char *rd = tu_only_subdir(res), path[8192];
+    ck_assert_ptr_nonnull(rd);
+    snprintf(path, sizeof path, "%s/summary.json", rd);
+    free(rd);
     json_error_t jerr;
     json_t *sum = json_load_file(path, 0, &jerr), *x;
     size_t i;

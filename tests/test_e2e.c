@@ -2,7 +2,6 @@
  * interpreter: the files it writes, the figures in them, and how it
  * reports profilers that are missing, crash or hang. */
 #include <check.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,22 +79,10 @@ static void teardown(void)
 /* The single results directory under dir/results. Caller frees. */
 static char *results_dir(void)
 {
-    char base[4096], *found = NULL;
+    char base[4096];
     snprintf(base, sizeof base, "%s/results", dir);
-    DIR *d = opendir(base);
-    ck_assert_ptr_nonnull(d);
-    struct dirent *e;
-    int n = 0;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        n++;
-        free(found);
-        found = malloc(strlen(base) + strlen(e->d_name) + 2);
-        sprintf(found, "%s/%s", base, e->d_name);
-    }
-    closedir(d);
-    ck_assert_int_eq(n, 1);
+    char *found = tu_only_subdir(base);
+    ck_assert_msg(found != NULL, "expected exactly one results directory in %s", base);
     return found;
 }
 

@@ -2,7 +2,6 @@
  * --resume finishes the matrix with every run recorded exactly once; a
  * changed config refuses to resume; children die with pbench. */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -79,17 +78,8 @@ static int wait_status(pid_t pid)
 
 static char *results_dir(void)
 {
-    DIR *d = opendir(res);
-    struct dirent *e;
-    char *found = NULL;
-    ck_assert_ptr_nonnull(d);
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.') {
-            found = malloc(strlen(res) + strlen(e->d_name) + 2);
-            sprintf(found, "%s/%s", res, e->d_name);
-        }
-    closedir(d);
-    ck_assert_ptr_nonnull(found);
+    char *found = tu_only_subdir(res);
+    ck_assert_msg(found != NULL, "expected exactly one results directory in %s", res);
     return found;
 }
 

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +126,27 @@ const char *tu_python(void)
     if (access(venv, X_OK) == 0)
         return venv;
     return "python3";
+}
+
+char *tu_only_subdir(const char *base)
+{
+    DIR *d = opendir(base);
+    struct dirent *e;
+    char *found = NULL;
+    int n = 0;
+
+    if (!d)
+        return NULL;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || n++)
+            continue;
+        found = malloc(strlen(base) + strlen(e->d_name) + 2);
+        sprintf(found, "%s/%s", base, e->d_name);
+    }
+    closedir(d);
+    if (n != 1) {
+        free(found);
+        return NULL;
+    }
+    return found;
 }

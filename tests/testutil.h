@@ -24,6 +24,11 @@ char *tu_read_file(const char *path);
  * exit status (128+signal when killed), -1 when it could not start. */
 int tu_run(char *const argv[], char **out);
 
+/* The one entry (not starting with '.') of directory base, as
+ * "base/name": a run's results directory under -o base. NULL when there is
+ * none, several, or base cannot be read. Caller frees. */
+char *tu_only_subdir(const char *base);
+
 /* Path of the Python interpreter tests should use: $PBENCH_TEST_PYTHON,
  * else the project's .venv/bin/python if present, else "python3". */
 const char *tu_python(void);
