@@ -73,6 +73,8 @@ enum pb_adaptive_state pb_adaptive_pair(const struct pb_config *cfg, const struc
         st = PB_ADAPT_TIMEOUT;
     } else if (nn == 0 && nf >= 2) {
         st = PB_ADAPT_FAILED;
+    } else if (round < cfg->min_runs) {
+        st = PB_ADAPT_MORE;             /* too few runs to judge the interval */
     } else if (!isnan(*halfwidth) && *halfwidth <= cfg->precision) {
         st = PB_ADAPT_PRECISE;
     } else if (nn + nf >= (size_t)cfg->max_runs) {

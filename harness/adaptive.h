@@ -2,9 +2,10 @@
 #define PB_ADAPTIVE_H
 
 /*
- * adaptive: `runs: auto`. After the first min_runs rounds, each further
- * round runs only the pairs whose wall-time ratio is not yet precise
- * enough: the half-width of its 95% bootstrap interval, relative to the
+ * adaptive: `runs: auto`. Round 0 is in the first plan (plan.h); every
+ * later round is decided here from the records, one at a time. Rounds up
+ * to min_runs run every pair that has not stopped; each further round runs
+ * only the pairs whose wall-time ratio is not yet precise enough: the half-width of its 95% bootstrap interval, relative to the
  * ratio, is above the config's `precision`. A workload's baseline runs
  * again while any of its pairs does (a ratio is only as precise as both
  * its sides). A pair also stops at max_runs, when it timed out (its ratio
@@ -37,9 +38,10 @@ enum pb_adaptive_state {
 /* "precise", "max_runs", ...; cannot fail. */
 const char *pb_adaptive_state_name(enum pb_adaptive_state s);
 
-/* Builds the plan of measured round `round` (>= cfg->min_runs) from the
+/* Builds the plan of measured round `round` (>= 1) from the
  * records of earlier rounds in runs: the adaptive pairs that need more
- * runs and their baselines, shuffled from seed. seq numbers start at
+ * runs and their baselines, shuffled from seed (a run the first plan
+ * already holds is left to it: the runner skips recorded runs). seq numbers start at
  * first_seq. An empty plan (out->n == 0) means the matrix is done.
  * Returns 0, or -1 with err filled (out of memory). */
 int pb_adaptive_next_round(const struct pb_config *cfg, const struct pb_run_list *runs,

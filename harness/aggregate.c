@@ -443,10 +443,13 @@ int pb_aggregate_dir(const char *dir, json_t **summary, char *warning, struct pb
         }
         json_object_set_new(po, "warnings", pair_warnings(num[i].wall, num[i].n,
                                                           json_object_get(po, "wall_ratio")));
-        /* the precision reached: half-width of the wall ratio's interval, relative */
+        /* the precision reached: half-width of the wall ratio's interval,
+         * relative; none from a single run on either side (its "interval"
+         * has no width and says nothing) */
         json_t *wr = json_object_get(po, "wall_ratio");
         double prec = NAN;
-        if (json_is_object(wr) && !json_is_true(json_object_get(po, "lower_bound"))) {
+        if (json_is_object(wr) && !json_is_true(json_object_get(po, "lower_bound"))
+            && num[i].n >= 2 && den[i].n >= 2) {
             double v = json_number_value(json_object_get(wr, "value"));
             if (v > 0)
                 prec = (json_number_value(json_object_get(wr, "hi"))

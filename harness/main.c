@@ -353,6 +353,19 @@ static void print_summary(json_t *sum)
 
 /* ---- run --------------------------------------------------------------------- */
 
+/* "N runs", or under runs: auto "N to M runs (runs: auto)", of the
+ * selected pairs. */
+static void plan_size(const struct pb_config *cfg, char *buf, size_t size)
+{
+    size_t least, most;
+
+    pb_plan_count(cfg, &least, &most);
+    if (least == most)
+        snprintf(buf, size, "%zu runs", least);
+    else
+        snprintf(buf, size, "%zu to %zu runs (runs: auto)", least, most);
+}
+
 static void usage_run(FILE *f)
 {
     fputs("usage: pbench run CONFIG [options]\n"
@@ -369,8 +382,8 @@ static void usage_run(FILE *f)
           "      --plots DIR       where charts go (default: plots)\n", f);
 }
 
-/* `runs: auto`: after the fixed first rounds, one round at a time of the
- * pairs that are not precise yet (adaptive.h), until none is left. The
+/* `runs: auto`: after the first plan (warm-ups and round 0), one round at
+ * a time of the pairs that have not stopped (adaptive.h), until none is left. The
  * records decide, so a resumed run takes the same rounds. Adds to *st;
  * returns like pb_runner_run. */
 static int run_adaptive(const struct pb_config *cfg, struct pb_runner_opts *ro,
@@ -381,7 +394,7 @@ static int run_adaptive(const struct pb_config *cfg, struct pb_runner_opts *ro,
     int rc = 0;
 
     pg->offset += st->executed + st->skipped_done;
-    for (int round = cfg->min_runs; ; round++) {
+    for (int round = 1; ; round++) {
         struct pb_run_list recs;
         struct pb_plan next;
         struct pb_runner_stats rs;
@@ -635,8 +648,10 @@ static int cmd_run(int argc, char **argv)
         nsel_p += cfg->profilers[i].selected;
     for (size_t i = 0; i < cfg->nworkloads; i++)
         nsel_w += cfg->workloads[i].selected;
-    fprintf(stderr, "pbench %s: %s: %zu workloads x %zu profilers, %zu runs (seed %llu)%s\n",
-            PB_VERSION, cfg->path, nsel_w, nsel_p, plan.n, (unsigned long long)seed,
+    char runs[64];
+    plan_size(cfg, runs, sizeof runs);
+    fprintf(stderr, "pbench %s: %s: %zu workloads x %zu profilers, %s (seed %llu)%s\n",
+            PB_VERSION, cfg->path, nsel_w, nsel_p, runs, (unsigned long long)seed,
             resume ? ", resuming" : "");
     fprintf(stderr, "results: %s\n", dir);
 
@@ -765,14 +780,9 @@ static int cmd_check(int argc, char **argv)
             bad = 1;
             continue;
         }
-        size_t runs = 0;
-        struct pb_plan plan;
-        struct pb_error err;
-        if (pb_plan_build(cfg, 0, &plan, &err) == 0) {
-            runs = plan.n;
-            pb_plan_release(&plan);
-        }
-        printf("%s: ok: %zu workloads, %zu profilers (baseline '%s'), %zu runs\n", argv[i],
+        char runs[64];
+        plan_size(cfg, runs, sizeof runs);
+        printf("%s: ok: %zu workloads, %zu profilers (baseline '%s'), %s\n", argv[i],
                cfg->nworkloads, cfg->nprofilers, cfg->profilers[cfg->baseline].name, runs);
         pb_config_free(cfg);
     }

@@ -51,6 +51,49 @@ int pb_plan_pair_warmup(const struct pb_config *cfg, size_t w, size_t p)
     return pair_count(cfg, w, p, 1);
 }
 
+void pb_plan_count(const struct pb_config *cfg, size_t *least, size_t *most)
+{
+    *least = *most = 0;
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        if (!cfg->workloads[w].selected)
+            continue;
+        for (size_t p = 0; p < cfg->nprofilers; p++) {
+            if (!cfg->profilers[p].selected)
+                continue;
+            size_t warm = (size_t)pb_plan_pair_warmup(cfg, w, p);
+            size_t runs = (size_t)pb_plan_pair_runs(cfg, w, p);
+            *least += warm + runs;
+            if (pb_config_adaptive(cfg, &cfg->workloads[w], &cfg->profilers[p]) && cfg->max_runs > (int)runs)
+                runs = (size_t)cfg->max_runs;
+            *most += warm + runs;
+        }
+    }
+}
+
+/* Measured rounds of (w, p) in the plan pb_plan_build makes: all of them,
+ * except under runs: auto, where an adaptive pair has only round 0 (the
+ * later rounds are decided one at a time, adaptive.h) and the baseline has
+ * as many as its workload's longest pair there. */
+static int first_runs(const struct pb_config *cfg, size_t w, size_t p)
+{
+    const struct pb_workload *wl = &cfg->workloads[w];
+    int n;
+
+    if (!cfg->runs_auto)
+        return pb_plan_pair_runs(cfg, w, p);
+    n = pb_config_adaptive(cfg, wl, &cfg->profilers[p]) ? 1 : pb_config_runs(cfg, wl, &cfg->profilers[p]);
+    if (p != cfg->baseline)
+        return n;
+    for (size_t q = 0; q < cfg->nprofilers; q++) {
+        if (q == p || !cfg->profilers[q].selected)
+            continue;
+        int m = first_runs(cfg, w, q);
+        if (m > n)
+            n = m;
+    }
+    return n;
+}
+
 int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *out,
                   struct pb_error *err)
 {
@@ -66,7 +109,7 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
         for (size_t p = 0; p < cfg->nprofilers; p++) {
             if (!cfg->profilers[p].selected)
                 continue;
-            int r = pb_plan_pair_runs(cfg, w, p);
+            int r = first_runs(cfg, w, p);
             int wu = pb_plan_pair_warmup(cfg, w, p);
             if (r > max_runs)
                 max_runs = r;
@@ -89,7 +132,7 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
                 if (!pr->selected)
                     continue;
                 int in = round < 0 ? -round <= pb_plan_pair_warmup(cfg, w, p)
-                                   : round < pb_plan_pair_runs(cfg, w, p);
+                                   : round < first_runs(cfg, w, p);
                 if (in && push(out, &cap, round, w, p) < 0) {
                     pb_plan_release(out);
                     return pb_error_set(err, "out of memory");

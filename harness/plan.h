@@ -9,6 +9,11 @@
  * own warm-up or run count reaches that round, the baseline included, in
  * an order shuffled from the seed, so that drift of the machine hits every
  * pair alike. The same config and seed give the same plan.
+ *
+ * Under `runs: auto` the plan holds the warm-up rounds and only round 0 of
+ * the adaptive pairs (their baseline too): adaptive.h decides each later
+ * round from the records, so that a pair that timed out, failed or ran
+ * out of budget runs no more. Pairs with a fixed count get all of theirs.
  */
 
 #include <stddef.h>
@@ -38,11 +43,18 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
 
 void pb_plan_release(struct pb_plan *plan);
 
-/* A pair's measured and warm-up run counts in the plan: its own
- * (pb_config_runs/warmup), except for the baseline, which runs in every
+/* A pair's measured and warm-up run counts: its own (pb_config_runs/
+ * warmup; under runs: auto, min_runs, which an adaptive pair reaches
+ * unless it stops early), except for the baseline, which runs in every
  * round any selected profiler of its workload runs in, so that every ratio
  * compares runs from the same rounds. Cannot fail. */
 int pb_plan_pair_runs(const struct pb_config *cfg, size_t w, size_t p);
 int pb_plan_pair_warmup(const struct pb_config *cfg, size_t w, size_t p);
+
+/* How many runs the selected pairs make, warm-ups included: *least ==
+ * *most without runs: auto; under it, from every adaptive pair stopping at
+ * min_runs to every one going on to max_runs (a pair that times out or
+ * fails, or the budget, can stop it sooner). Cannot fail. */
+void pb_plan_count(const struct pb_config *cfg, size_t *least, size_t *most);
 
 #endif /* PB_PLAN_H */
