@@ -15,7 +15,7 @@
 #include "accuracy_plot.h"
 #include "results.h"
 #include "session.h"
-#include "spawn.h"
+#include "gnuplot.h"
 
 #define FONT "DejaVu Sans"
 
@@ -145,9 +145,6 @@ int pb_accuracy_plot_write(const char *results_dir, const char *out_dir, const c
                            struct pb_error *err)
 {
     json_t *acc = pb_session_read_json(results_dir, "accuracy.json", err);
-    char log[PATH_MAX];
-    struct pb_spawn_opts so;
-    struct pb_spawn_result res;
     int n, rc = -1;
 
     if (!acc)
@@ -159,36 +156,8 @@ int pb_accuracy_plot_write(const char *results_dir, const char *out_dir, const c
         rc = n < 0 ? -1 : 1;
         goto cleanup;
     }
-    /* gnuplot's messages go to a file beside the chart, read on failure */
-    snprintf(log, sizeof log, "%s/accuracy.gnuplot.log", out_dir);
-    char *argv[] = { (char *)(gnuplot ? gnuplot : "gnuplot"), "accuracy.gp", NULL };
-    memset(&so, 0, sizeof so);
-    so.argv = argv;
-    so.cwd = out_dir;
-    so.stdout_path = log;
-    so.stderr_path = log;
-    so.timeout_s = 60;
-    if (pb_spawn_run(&so, &res, err) < 0)
+    if (pb_gnuplot_run(gnuplot, out_dir, "accuracy.gp", 60, err) < 0)
         goto cleanup;
-    if (res.exec_failed) {
-        pb_error_set(err, "cannot run '%s'", argv[0]);
-        pb_error_errno(err, res.exec_errno);
-        goto cleanup;
-    }
-    if (res.exit_code != 0 || res.timed_out) {
-        char line[512] = "", last[512] = "";
-        FILE *f = fopen(log, "r");
-        while (f && fgets(line, sizeof line, f))
-            if (line[strspn(line, " \t\r\n")])
-                snprintf(last, sizeof last, "%s", line);
-        if (f)
-            fclose(f);
-        last[strcspn(last, "\n")] = '\0';
-        pb_error_set(err, "%s/accuracy.gp: gnuplot %s%s%s", out_dir,
-                     res.timed_out ? "timed out" : "failed", last[0] ? ": " : "", last);
-        goto cleanup;
-    }
-    unlink(log);
     rc = 0;
 
 cleanup:

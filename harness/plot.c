@@ -16,18 +16,17 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "accuracy_plot.h"
+#include "gnuplot.h"
 #include "plot.h"
+#include "results.h"
 
 #ifndef PB_VERSION
 #define PB_VERSION "unknown"
@@ -1430,180 +1429,7 @@ cleanup:
     return ret;
 }
 
-/* ---- running gnuplot ---- */
-
-static void child_fail(int fd, int what, int e)
-{
-    int msg[2] = { what, e };
-    ssize_t unused = write(fd, msg, sizeof msg);
-
-    (void)unused;
-    _exit(127);
-}
-
-/* Runs `gnuplot SCRIPT` in dir. Returns 0 when it exits 0; else -1 with
- * its stderr (or why it could not start) in err. */
-static int run_gnuplot(const char *gnuplot, const char *dir, const char *script,
-                       int timeout_s, struct pb_error *err)
-{
-    int out[2] = { -1, -1 }, ep[2] = { -1, -1 }, status = 0, ret = -1, timed_out = 0;
-    char buf[8192];
-    size_t len = 0;
-    pid_t pid;
-    char path[PB_ERROR_PATH_MAX];
-    struct timespec t0, now;
-
-    snprintf(path, sizeof path, "%s/%s", dir, script);
-    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
-        pb_error_at(err, path, 0, 0, "cannot run gnuplot: pipe");
-        pb_error_errno(err, errno);
-        goto cleanup;
-    }
-    pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        pb_error_at(err, path, 0, 0, "cannot run gnuplot: fork");
-        pb_error_errno(err, e);
-        goto cleanup;
-    }
-    if (pid == 0) {
-        /* Only async-signal-safe calls from here to exec. */
-        char *argv[3] = { (char *)gnuplot, (char *)script, NULL };
-        sigset_t none;
-        int devnull;
-
-        setpgid(0, 0);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        if (chdir(dir) < 0)
-            child_fail(ep[1], 1, errno);
-        devnull = open("/dev/null", O_RDWR);
-        if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0)
-            child_fail(ep[1], 2, errno);
-        execvp(gnuplot, argv);
-        child_fail(ep[1], 3, errno);
-    }
-    close(out[1]);
-    out[1] = -1;
-    close(ep[1]);
-    ep[1] = -1;
-
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        struct pollfd pfd = { out[0], POLLIN, 0 };
-        int left_ms, r;
-        ssize_t got;
-        char sink[4096];
-
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        left_ms = timeout_s * 1000 - (int)((now.tv_sec - t0.tv_sec) * 1000
-                                          + (now.tv_nsec - t0.tv_nsec) / 1000000);
-        if (left_ms <= 0) {
-            kill(-pid, SIGKILL);
-            timed_out = 1;
-            break;
-        }
-        r = poll(&pfd, 1, left_ms);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            continue;
-        if (len < sizeof buf - 1)
-            got = read(out[0], buf + len, sizeof buf - 1 - len);
-        else
-            got = read(out[0], sink, sizeof sink);     /* keep draining */
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        if (len < sizeof buf - 1)
-            len += (size_t)got;
-    }
-    buf[len] = '\0';
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    {
-        int msg[2];
-        ssize_t got;
-        while ((got = read(ep[0], msg, sizeof msg)) < 0 && errno == EINTR)
-            ;
-        if (got == (ssize_t)sizeof msg) {
-            if (msg[0] == 1) {
-                pb_error_at(err, dir, 0, 0, "cannot enter the plot directory");
-            } else if (msg[0] == 3) {
-                pb_error_set(err, "cannot run '%s'", gnuplot);
-                pb_error_errno(err, msg[1]);
-                if (msg[1] == ENOENT) {
-                    size_t l = strlen(err->msg);
-                    snprintf(err->msg + l, sizeof err->msg - l,
-                             " (install gnuplot, or name it with --gnuplot PATH)");
-                }
-                goto cleanup;
-            } else {
-                pb_error_at(err, path, 0, 0, "cannot run gnuplot: cannot set up its stdio");
-            }
-            pb_error_errno(err, msg[1]);
-            goto cleanup;
-        }
-    }
-    if (timed_out) {
-        pb_error_at(err, path, 0, 0, "gnuplot did not finish within %d s (killed)", timeout_s);
-        goto cleanup;
-    }
-    if (WIFSIGNALED(status)) {
-        pb_error_at(err, path, 0, 0, "gnuplot was killed by signal %d: %s",
-                    WTERMSIG(status), buf);
-        goto cleanup;
-    }
-    if (WEXITSTATUS(status) != 0) {
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-            buf[--len] = '\0';
-        pb_error_at(err, path, 0, 0, "gnuplot exited with status %d:\n%s",
-                    WEXITSTATUS(status), len ? buf : "(no output)");
-        goto cleanup;
-    }
-    ret = 0;
-
-cleanup:
-    for (int i = 0; i < 2; i++) {
-        if (out[i] >= 0)
-            close(out[i]);
-        if (ep[i] >= 0)
-            close(ep[i]);
-    }
-    return ret;
-}
-
 /* ---- putting it together ---- */
-
-/* mkdir -p, for the output directory. */
-static int make_dirs(const char *path, struct pb_error *err)
-{
-    char buf[PB_ERROR_PATH_MAX];
-    size_t n = strlen(path);
-    struct stat st;
-
-    if (n == 0 || n >= sizeof buf)
-        return pb_error_set(err, "'%s': bad output directory", path);
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        buf[i] = '\0';
-        if (mkdir(buf, 0777) < 0 && errno != EEXIST) {
-            int e = errno;
-            pb_error_at(err, buf, 0, 0, "cannot create directory");
-            return pb_error_errno(err, e);
-        }
-        buf[i] = i < n ? '/' : '\0';
-    }
-    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-        return pb_error_at(err, path, 0, 0, "not a directory");
-    return 0;
-}
 
 typedef int (*chart_fn)(FILE *, FILE *, const struct pb_summary_set *, const struct pb_chart *,
                         const struct canvas *);
@@ -1672,7 +1498,7 @@ int pb_plot_write_set(const struct pb_summary_set *set, const char *out_dir,
     if (set->nprofilers == 0)
         return pb_error_at(err, set->runs[0]->dir, 0, 0,
                            "no profiler results to plot (only the baseline)");
-    if (make_dirs(out_dir, err) < 0)
+    if (pb_mkdirs(out_dir, err) < 0)
         return -1;
     canvas_init(&c, &o);
 
@@ -1700,7 +1526,7 @@ int pb_plot_write_set(const struct pb_summary_set *set, const char *out_dir,
         if (r < 0)
             return pb_error_set(err, "out of memory");
         snprintf(script, sizeof script, "%s.gp", ch->name);
-        if (run_gnuplot(o.gnuplot, out_dir, script, o.timeout_s, err) < 0)
+        if (pb_gnuplot_run(o.gnuplot, out_dir, script, o.timeout_s, err) < 0)
             return -1;
     }
 

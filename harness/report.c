@@ -595,12 +595,11 @@ static int sec_overhead(FILE *f, const struct ctx *c)
     return 0;
 }
 
-/* A profiler x workload table of one ratio. */
-static void matrix(FILE *f, const struct ctx *c, int mem)
+/* The head of a profiler x workload table; extra: more header cells
+ * (" name |" each) after the workloads'. */
+static void matrix_head(FILE *f, const struct pb_summary_set *set, const char *extra)
 {
-    const struct pb_summary_set *set = c->set;
-    int any_partial = 0, any_lower = 0, any_lower_mean = 0;
-    int excl[3] = { 0 };        /* a mean leaves out: failed, not run, timed out */
+    int nextra = 0;
 
     fprintf(f, "| profiler |");
     for (size_t w = 0; w < set->nworkloads; w++) {
@@ -608,20 +607,38 @@ static void matrix(FILE *f, const struct ctx *c, int mem)
         md(f, set->workloads[w], 0);
         fprintf(f, " |");
     }
-    fprintf(f, " geo. mean |\n|---|");
-    for (size_t w = 0; w <= set->nworkloads; w++)
+    fprintf(f, "%s\n|---|", extra);
+    for (const char *q = extra; *q; q++)
+        nextra += *q == '|';
+    for (size_t w = 0; w < set->nworkloads + (size_t)nextra; w++)
         fprintf(f, "---:|");
     fprintf(f, "\n");
+}
+
+/* The first cell of a profiler's row, "| name (run n) |". */
+static void matrix_row_name(FILE *f, const struct ctx *c, const struct pb_merged_profiler *p)
+{
+    fprintf(f, "| ");
+    md(f, p->name, 0);
+    if (c->multi)
+        fprintf(f, " (run %zu)", p->run + 1);
+    fprintf(f, " |");
+}
+
+/* A profiler x workload table of one ratio. */
+static void matrix(FILE *f, const struct ctx *c, int mem)
+{
+    const struct pb_summary_set *set = c->set;
+    int any_partial = 0, any_lower = 0, any_lower_mean = 0;
+    int excl[3] = { 0 };        /* a mean leaves out: failed, not run, timed out */
+
+    matrix_head(f, set, " geo. mean |");
     for (size_t i = 0; i < set->nprofilers; i++) {
         const struct pb_merged_profiler *p = &set->profilers[i];
         const struct pb_ratio *g = mem ? &p->sum->mem : &p->sum->wall;
         char cell[64];
 
-        fprintf(f, "| ");
-        md(f, p->name, 0);
-        if (c->multi)
-            fprintf(f, " (run %zu)", p->run + 1);
-        fprintf(f, " |");
+        matrix_row_name(f, c, p);
         for (size_t w = 0; w < set->nworkloads; w++) {
             const struct pb_pair *pr = p->pairs[w];
             fmt_cell(cell, sizeof cell, pr, pr ? (mem ? &pr->mem : &pr->wall) : NULL);
@@ -673,6 +690,83 @@ static int sec_workloads(FILE *f, const struct ctx *c)
             "the baseline runs of the same workload).\n\n");
     embed(f, c, "overhead-by-workload");
     matrix(f, c, 0);
+    return 0;
+}
+
+/* How precisely each pair's wall ratio is known, and under runs: auto
+ * which pairs reached the target and why the others stopped. */
+static int sec_precision(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+    int reached = 0, adaptive = 0, marks[2] = { 0, 0 };
+    double target = NAN;
+    int max_runs = 0;
+
+    for (size_t r = 0; r < set->nruns; r++)
+        if (!isnan(set->runs[r]->target_precision)) {
+            target = set->runs[r]->target_precision;
+            max_runs = set->runs[r]->max_runs;
+        }
+    for (size_t i = 0; i < set->nprofilers; i++)
+        for (size_t w = 0; w < set->nworkloads; w++) {
+            const struct pb_pair *pr = set->profilers[i].pairs[w];
+            if (pr && pr->adaptive) {
+                adaptive++;
+                reached += !strcmp(pr->adaptive, "precise");
+            }
+        }
+    fprintf(f, "## Precision\n\n");
+    fprintf(f, "How precisely each wall-time ratio above is known: the half-width of its "
+            "interval relative to the ratio (±2%% means from 0.98 to 1.02 times it), and in "
+            "brackets the pair's measured runs. A single run on either side gives no "
+            "interval (?). The interval of a ratio whose profiled or baseline runs are few "
+            "is itself rough: with 3 runs a side it spans about their whole range.\n\n");
+    if (adaptive) {
+        char most[64] = "";
+        if (max_runs > 0)
+            snprintf(most, sizeof most, " (at most %d runs a pair)", max_runs);
+        fprintf(f, "Repetitions were adaptive (`runs: auto`): rounds were added to each pair "
+                "until its ratio was known to ±%.3g%%%s, or it timed out, or the time budget "
+                "ran out. **%d of %d pairs reached the target.**\n\n", target * 100, most,
+                reached, adaptive);
+    }
+    matrix_head(f, set, "");
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &set->profilers[i];
+
+        matrix_row_name(f, c, p);
+        for (size_t w = 0; w < set->nworkloads; w++) {
+            const struct pb_pair *pr = p->pairs[w];
+            const char *mark = "";
+            if (!pr) {
+                fprintf(f, " – |");
+                continue;
+            }
+            if (pr->adaptive && !strcmp(pr->adaptive, "max_runs")) {
+                mark = " †";
+                marks[0] = 1;
+            } else if (pr->adaptive && !strcmp(pr->adaptive, "budget")) {
+                mark = " ‡";
+                marks[1] = 1;
+            }
+            if (pr->status == PB_PAIR_TIMEOUT)
+                fprintf(f, " ≥ (timed out) |");
+            else if (pr->status == PB_PAIR_FAILED || pr->status == PB_PAIR_NOT_RUN)
+                fprintf(f, " %s |", pr->status == PB_PAIR_FAILED ? "failed" : "not run");
+            else if (isnan(pr->precision) || pr->runs < 2)     /* older summaries had one */
+                fprintf(f, " ? (%d)%s |", pr->runs, mark);
+            else
+                fprintf(f, " ±%.1f%% (%d)%s |", pr->precision * 100, pr->runs, mark);
+        }
+        fprintf(f, "\n");
+    }
+    fprintf(f, "\n");
+    if (marks[0])
+        fprintf(f, "†: not precise at the most runs a pair may take (`max_runs`): its runs, "
+                "or its baseline's, scatter too much ([Warnings](#warnings) names outliers).  \n");
+    if (marks[1])
+        fprintf(f, "‡: stopped by the time budget (`budget`) before reaching the target.  \n");
+    fprintf(f, "\n");
     return 0;
 }
 
@@ -860,6 +954,47 @@ static int sec_failures(FILE *f, const struct ctx *c)
     else
         fprintf(f, "\nThe raw output of each run (stdout.txt, stderr.txt) is under "
                 "`raw/<workload>/<profiler>/<round>/` in its results directory.\n\n");
+    return 0;
+}
+
+/* The warnings of the runs and of their pairs (aggregate.h), which a
+ * user can act on; nothing when there are none. */
+static int sec_warnings(FILE *f, const struct ctx *c)
+{
+    const struct pb_summary_set *set = c->set;
+    size_t n = 0;
+
+    for (size_t r = 0; r < set->nruns; r++) {
+        n += set->runs[r]->nwarnings;
+        for (size_t i = 0; i < set->runs[r]->npairs; i++)
+            n += set->runs[r]->pairs[i].nwarnings;
+    }
+    if (n == 0)
+        return 0;
+    fprintf(f, "## Warnings\n\n");
+    fprintf(f, "Things that may have disturbed the figures, and what to do about them.\n\n");
+    for (size_t r = 0; r < set->nruns; r++) {
+        const struct pb_summary *s = set->runs[r];
+        char run[32] = "";
+        if (c->multi)
+            snprintf(run, sizeof run, "(run %zu) ", r + 1);
+        for (size_t k = 0; k < s->nwarnings; k++) {
+            fprintf(f, "- %s", run);
+            md(f, s->warnings[k], 0);
+            fprintf(f, "\n");
+        }
+        for (size_t i = 0; i < s->npairs; i++)
+            for (size_t k = 0; k < s->pairs[i].nwarnings; k++) {
+                fprintf(f, "- %s**", run);
+                md(f, s->pairs[i].workload, 0);
+                fprintf(f, " × ");
+                md(f, s->pairs[i].profiler, 0);
+                fprintf(f, "**: ");
+                md(f, s->pairs[i].warnings[k], 0);
+                fprintf(f, "\n");
+            }
+    }
+    fprintf(f, "\n");
     return 0;
 }
 
@@ -1087,10 +1222,12 @@ static const struct {
     { "runs", sec_runs },
     { "overhead", sec_overhead },
     { "workloads", sec_workloads },
+    { "precision", sec_precision },
     { "memory", sec_memory },
     { "cpu", sec_cpu },
     { "accuracy", sec_accuracy },
     { "failures", sec_failures },
+    { "warnings", sec_warnings },
     { "baseline", sec_baseline },
     { "machine", sec_machine },
     { "method", sec_method },

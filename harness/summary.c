@@ -89,6 +89,28 @@ static int get_bool(json_t *obj, const char *key, int *out, const struct loc *at
     return 0;
 }
 
+/* A list of strings, as many as fit in out[cap]: none when absent or
+ * null. */
+static int get_strings(json_t *obj, const char *key, const char **out, size_t cap, size_t *n,
+                       const struct loc *at, struct pb_error *err)
+{
+    json_t *v = obj ? json_object_get(obj, key) : NULL, *x;
+    size_t i;
+
+    *n = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return type_error(err, at, key, "a list of strings");
+    json_array_foreach(v, i, x) {
+        if (!json_is_string(x))
+            return type_error(err, at, key, "a list of strings");
+        if (*n < cap)
+            out[(*n)++] = json_string_value(x);
+    }
+    return 0;
+}
+
 /* {"value": v, "lo": l, "hi": h} or null. */
 static int get_ratio(json_t *obj, const char *key, struct pb_ratio *r,
                      const struct loc *at, struct pb_error *err)
@@ -203,7 +225,11 @@ static int parse_pair(json_t *o, struct pb_pair *p, const struct loc *at,
         || get_ratio(o, "cpu_ratio", &p->cpu, at, err) < 0
         || get_ratio(o, "mem_ratio", &p->mem, at, err) < 0
         || get_num(o, "timeout_s", 0, &d, at, err) < 0
-        || get_bool(o, "lower_bound", &p->lower_bound, at, err) < 0)
+        || get_bool(o, "lower_bound", &p->lower_bound, at, err) < 0
+        || get_num(o, "precision", 0, &p->precision, at, err) < 0
+        || get_str(o, "adaptive", 0, &p->adaptive, at, err) < 0
+        || get_strings(o, "warnings", p->warnings, PB_SUMMARY_MAX_WARNINGS, &p->nwarnings, at,
+                       err) < 0)
         return -1;
     p->timeout_s = d;
     return 0;
@@ -385,6 +411,17 @@ struct pb_summary *pb_summary_load(const char *dir, struct pb_error *err)
     if (get_str(s->summary_json, "baseline", 1, &s->baseline, &at, err) < 0
         || get_num(s->summary_json, "confidence", 0, &s->confidence, &at, err) < 0)
         goto cleanup;
+    if (get_strings(s->summary_json, "warnings", s->warnings, PB_SUMMARY_MAX_WARNINGS,
+                    &s->nwarnings, &at, err) < 0)
+        goto cleanup;
+    s->target_precision = NAN;
+    json_t *adaptive = json_object_get(s->summary_json, "adaptive");
+    if (json_is_object(adaptive)) {
+        struct loc aat = { spath, "adaptive" };
+        if (get_num(adaptive, "precision", 0, &s->target_precision, &aat, err) < 0
+            || get_int(adaptive, "max_runs", &s->max_runs, &aat, err) < 0)
+            goto cleanup;
+    }
     pairs = json_object_get(s->summary_json, "pairs");
     profs = json_object_get(s->summary_json, "profilers");
     if (!pairs) {

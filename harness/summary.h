@@ -30,6 +30,9 @@ enum pb_pair_status {
     PB_PAIR_NOT_RUN,
 };
 
+/* The most warnings kept of a pair or a run (more are dropped). */
+#define PB_SUMMARY_MAX_WARNINGS 8
+
 /* A ratio to the baseline with its confidence interval. value is NAN when
  * the summary had null (not computable). lo/hi equal value when absent. */
 struct pb_ratio {
@@ -47,6 +50,14 @@ struct pb_pair {
     struct pb_ratio wall, cpu, mem;
     double timeout_s;
     int lower_bound;                /* timed out: the true ratio >= wall.value */
+    double precision;               /* half-width of wall's interval / wall.value;
+                                     * NAN when unknown (one run a side, bound) */
+    const char *adaptive;           /* runs: auto: why the pair stopped ("precise",
+                                     * "max_runs", "budget", "timeout", "failed");
+                                     * NULL for a fixed count */
+    const char *warnings[PB_SUMMARY_MAX_WARNINGS];  /* outliers, a slow first
+                                     * run, a wide interval (docs/results-format.md) */
+    size_t nwarnings;
 };
 
 /* One profiler over all workloads of a run: geometric means over the
@@ -82,6 +93,11 @@ struct pb_summary {
     struct pb_meta meta;
     const char *baseline;
     double confidence;              /* e.g. 0.95; NAN if absent */
+    double target_precision;        /* runs: auto's "precision"; NAN without runs: auto */
+    int max_runs;                   /* runs: auto's "max_runs"; 0 without */
+    const char *warnings[PB_SUMMARY_MAX_WARNINGS];  /* about the whole run (a
+                                     * busy machine, ASLR off) */
+    size_t nwarnings;
     struct pb_pair *pairs;
     size_t npairs;
     struct pb_profiler_summary *profilers;

@@ -3,15 +3,17 @@
 
 1. The same plain command timed by pbench and by hyperfine, interleaved
    round by round: the medians, and how far apart they are.
-2. pbench's own CPU time during a matrix, as a share of the workloads' CPU
-   time (meta.json's harness_cpu_s against the runs' user+sys), with the
-   /proc tree sampling on.
+2. pbench's own CPU time during a matrix of ~1 s workloads (four of
+   all.yaml's, plain, cProfile and py-spy, runs: auto), as a share of the workloads' CPU time (meta.json's harness_cpu_s
+   against the runs' user+sys), with the /proc tree sampling on.
 3. A command of known duration (sleep 0.5): pbench's median wall time and
-   its error in milliseconds.
+   its error in milliseconds, beside hyperfine's; and `sleep 0`, what
+   starting and ending the process costs, so that the duration itself can
+   be told from it.
 
     scripts/bench_fidelity.py [--pbench build/pbench] [--rounds 10]
 
-Run it on a quiet machine; it takes about two minutes. Figure 1 alternates
+Run it on a quiet machine; it takes about four minutes. Figure 1 alternates
 one pbench run with one hyperfine run, so that drift hits both alike.
 """
 import argparse
@@ -47,7 +49,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pbench", default=os.path.join(ROOT, "build", "pbench"))
     ap.add_argument("--python", default=os.path.join(ROOT, ".venv", "bin", "python"))
-    ap.add_argument("--rounds", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=30, help="figure 1: runs of each tool")
+    ap.add_argument("--sleep-runs", type=int, default=20, help="figure 3: runs of each sleep")
     args = ap.parse_args()
     if not shutil.which("hyperfine"):
         sys.exit("bench_fidelity: hyperfine is not installed (scripts/setup.sh installs it)")
@@ -77,25 +80,42 @@ def main():
         print("   pbench median %.4f s, hyperfine median %.4f s: pbench/hyperfine = %.4f (%+.2f%%)"
               % (mp, mh, mp / mh, (mp / mh - 1) * 100))
 
-        # 2. pbench's own CPU during a matrix (quick.yaml: 189 runs, tree sampling on)
-        recs, meta = pbench_run(args.pbench, os.path.join(ROOT, "configs", "quick.yaml"),
-                                os.path.join(tmp, "r2"))
+        # 2. pbench's own CPU during a matrix of ~1 s workloads (all.yaml's
+        #    sizes), tree sampling on: a tracer, a sampler and the baseline
+        sel = ["-p", "cProfile", "-p", "py_spy"]
+        for w in ("julia", "calls", "multiproc", "io_sleep"):
+            sel += ["-w", w]
+        recs, meta = pbench_run(args.pbench, os.path.join(ROOT, "configs", "all.yaml"),
+                                os.path.join(tmp, "r2"), ["--python", args.python] + sel)
         work = sum(x["user_s"] + x["sys_s"] for x in recs)
         own = meta.get("harness_cpu_s", float("nan"))
-        print("2. configs/quick.yaml: %d runs, workloads' CPU %.2f s, pbench's own CPU %.3f s = %.3f%%"
-              % (len(recs), work, own, own / work * 100))
+        print("2. configs/all.yaml -w julia,calls,multiproc,io_sleep -p cProfile,py_spy (runs: auto):"
+              " %d runs, %.0f s of wall time,"
+              % (len(recs), sum(x["wall_s"] for x in recs)))
+        print("   workloads' CPU %.2f s, pbench's own CPU %.3f s = %.3f%%" % (work, own, own / work * 100))
 
-        # 3. known duration
+        # 3. known duration: sleep 0.5, and sleep 0 for what starting and
+        #    ending a process costs (exec, the loader, exit), interleaved
         write(os.path.join(tmp, "sleep.yaml"),
-              "python: %s\ndefaults: {runs: 10, warmup: 1, timeout: 60}\n"
+              "python: %s\ndefaults: {runs: %d, warmup: 1, timeout: 60}\n"
               "workloads: [{name: sleep, script: %s}]\n"
-              "profilers:\n  - {name: plain, baseline: true, command: [\"/bin/sleep\", \"0.5\"]}\n"
-              % (args.python, script))
+              "profilers:\n  - {name: half, baseline: true, command: [\"/bin/sleep\", \"0.5\"]}\n"
+              "  - {name: zero, command: [\"/bin/sleep\", \"0\"]}\n"
+              % (args.python, args.sleep_runs, script))
         recs, _ = pbench_run(args.pbench, os.path.join(tmp, "sleep.yaml"), os.path.join(tmp, "r3"))
-        walls = [x["wall_s"] for x in recs if x["round"] >= 0]
-        m = statistics.median(walls)
-        print("3. /bin/sleep 0.5, %d runs: pbench median %.4f s, error %+.2f ms (min %.4f, max %.4f)"
-              % (len(walls), m, (m - 0.5) * 1000, min(walls), max(walls)))
+        half = [x["wall_s"] for x in recs if x["round"] >= 0 and x["profiler"] == "half"]
+        zero = [x["wall_s"] for x in recs if x["round"] >= 0 and x["profiler"] == "zero"]
+        js = os.path.join(tmp, "hf3.json")
+        subprocess.run(["hyperfine", "-N", "--warmup", "1", "--runs", str(args.sleep_runs),
+                        "--export-json", js, "--", "/bin/sleep 0.5"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(js) as f:
+            hf3 = statistics.median(json.load(f)["results"][0]["times"])
+        mh, mz = statistics.median(half), statistics.median(zero)
+        print("3. /bin/sleep 0.5, %d runs: pbench median %.4f s (%+.2f ms from 0.5 s; hyperfine %.4f s, %+.2f ms)"
+              % (len(half), mh, (mh - 0.5) * 1000, hf3, (hf3 - 0.5) * 1000))
+        print("   /bin/sleep 0 (start and exit only) %.2f ms; the sleep itself: %.4f s, %+.2f ms from 0.5 s"
+              % (mz * 1000, mh - mz, (mh - mz - 0.5) * 1000))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -276,6 +276,72 @@ START_TEST(report_without_lower_bound_flag)
 }
 END_TEST
 
+/* runs: auto: the precision table says which pairs reached the target
+ * and why the others stopped; the warnings of the run and of its pairs
+ * get their own section. */
+START_TEST(report_precision_and_warnings)
+{
+    char *res = copy_fixture("results-small");
+    const char *dirs[] = { res };
+    char path[4096], *text;
+    struct pb_error err;
+    json_t *s, *v;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/summary.json", res);
+    s = json_load_file(path, 0, NULL);
+    ck_assert_ptr_nonnull(s);
+    json_object_set_new(s, "adaptive", json_pack("{s:f, s:i, s:i, s:f}", "precision", 0.03,
+                                                 "min_runs", 3, "max_runs", 10, "budget", 0.0));
+    json_object_set_new(s, "warnings", json_pack("[s]", "the machine was busy when the run started"));
+    json_array_foreach(json_object_get(s, "pairs"), i, v) {
+        const char *w = json_string_value(json_object_get(v, "workload"));
+        const char *p = json_string_value(json_object_get(v, "profiler"));
+        const char *why = !strcmp(json_string_value(json_object_get(v, "status")), "timeout") ? "timeout"
+                        : !strcmp(p, "cProfile") && !strcmp(w, "calls") ? "max_runs"
+                        : !strcmp(p, "cProfile") && !strcmp(w, "alloc") ? "budget" : "precise";
+        double prec = !strcmp(why, "precise") ? 0.012 : 0.071;
+        json_object_set_new(v, "adaptive", json_string(why));
+        json_object_set_new(v, "precision", strcmp(why, "timeout") ? json_real(prec) : json_null());
+        if (!strcmp(p, "plain") && !strcmp(w, "calls"))
+            json_object_set_new(v, "warnings", json_pack("[s]", "the first run was much slower"));
+    }
+    ck_assert_int_eq(json_dump_file(s, path, 0), 0);
+    json_decref(s);
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "## Precision\n"));
+    ck_assert_ptr_nonnull(strstr(text, "known to ±3% (at most 10 runs a pair)"));
+    /* 7 workloads x 12 profilers, less the two timeouts, the max_runs and the budget */
+    ck_assert_msg(strstr(text, "**80 of 84 pairs reached the target.**"), "%s", strstr(text, "## Precision"));
+    ck_assert_ptr_nonnull(strstr(text, "| cProfile | ±1.2% (3) | ±7.1% (3) † | ±7.1% (3) ‡ | ±1.2% (3) |"));
+    ck_assert_ptr_nonnull(strstr(text, "| ≥ (timed out) | ≥ (timed out) | ±1.2% (3) |"));
+    ck_assert_ptr_nonnull(strstr(text, "†: not precise at the most runs"));
+    ck_assert_ptr_nonnull(strstr(text, "‡: stopped by the time budget"));
+    ck_assert_ptr_nonnull(strstr(text, "## Warnings\n"));
+    ck_assert_ptr_nonnull(strstr(text, "- the machine was busy when the run started\n"));
+    ck_assert_ptr_nonnull(strstr(text, "- **calls × plain**: the first run was much slower\n"));
+    free(text);
+}
+END_TEST
+
+/* Results from before pbench kept each pair's precision: "?" cells, no
+ * claim about a target, and no warnings section for a run without any. */
+START_TEST(report_precision_unknown)
+{
+    const char *dirs[] = { FIX "/results-small" };
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "| cProfile | ? (3) | ? (3) |"));
+    ck_assert_ptr_null(strstr(text, "reached the target"));
+    ck_assert_ptr_null(strstr(text, "## Warnings"));
+    free(text);
+}
+END_TEST
+
 /* A run of truth workloads only (configs/accuracy.yaml): the overhead
  * sections as ever, and the accuracy section with its chart, after the
  * overhead sections and before the failures. */
@@ -479,6 +545,8 @@ Suite *report_suite(void)
     tcase_add_test(core, missing_charts_are_noted);
     tcase_add_test(core, markdown_is_escaped);
     tcase_add_test(core, report_without_lower_bound_flag);
+    tcase_add_test(core, report_precision_and_warnings);
+    tcase_add_test(core, report_precision_unknown);
     tcase_add_test(core, report_accuracy_run);
     tcase_add_test(core, report_accuracy_of_one_of_several_runs);
     tcase_add_test(core, report_accuracy_missing_or_broken);
