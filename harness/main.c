@@ -283,9 +283,11 @@ static void print_summary(json_t *sum)
     json_t *ad = json_object_get(sum, "adaptive");
     if (json_is_object(ad)) {
         size_t n = 0, reached = 0;
+        const char *base = json_string_value(json_object_get(sum, "baseline"));
+        /* the baseline's own pairs (plain x plain) are no ratio to report */
         json_array_foreach(pairs, i, pr) {
             const char *why = json_string_value(json_object_get(pr, "adaptive"));
-            if (!why)
+            if (!why || (base && !strcmp(json_string_value(json_object_get(pr, "profiler")), base)))
                 continue;
             n++;
             reached += !strcmp(why, "precise");
@@ -295,7 +297,8 @@ static void print_summary(json_t *sum)
         json_array_foreach(pairs, i, pr) {
             const char *why = json_string_value(json_object_get(pr, "adaptive"));
             json_t *prec = json_object_get(pr, "precision");
-            if (!why || !strcmp(why, "precise"))
+            if (!why || !strcmp(why, "precise")
+                || (base && !strcmp(json_string_value(json_object_get(pr, "profiler")), base)))
                 continue;
             char pbuf[32] = "-";
             if (json_is_number(prec))
