@@ -53,6 +53,8 @@ static int collect(const struct pb_run_list *runs, const char *w, const char *p,
     return 0;
 }
 
+#define MIN_RUNS_FOR_OUTLIERS 5
+
 /* Warnings a user can act on about one pair's runs (wall times in the
  * order they ran). Returns a new array, possibly empty. */
 static json_t *pair_warnings(const double *wall, size_t n, const json_t *wall_ci)
@@ -63,10 +65,14 @@ static json_t *pair_warnings(const double *wall, size_t n, const json_t *wall_ci
     size_t nout;
     double med;
 
-    if (n < 3 || n > sizeof flags)
+    if (n == 0 || n > sizeof flags)
         return w;
     med = pb_stats_median(wall, n);
-    nout = pb_stats_mad_outliers(wall, n, 3.5, flags);
+    /* Outliers need runs to stand out from: with 3 or 4 the MAD rests on
+     * one or two differences, and a 2% wobble reads as "much slower". */
+    nout = n >= MIN_RUNS_FOR_OUTLIERS ? pb_stats_mad_outliers(wall, n, 3.5, flags) : 0;
+    if (!nout)
+        flags[0] = 0;
     if (flags[0] && wall[0] > med) {
         snprintf(msg, sizeof msg, "the first run was much slower than the rest (%.3f s against a "
                  "median of %.3f s): cold caches or start-up; add warm-up runs", wall[0], med);

@@ -213,6 +213,36 @@ START_TEST(noise_warnings)
 }
 END_TEST
 
+/* With 4 runs a 3% slower first run (and even a far one) is no outlier:
+ * the MAD of so few runs says nothing. */
+START_TEST(no_outlier_warnings_from_few_runs)
+{
+    struct pb_error err;
+    json_t *sum;
+    char *d = tu_mkdtemp();
+    free(tu_write_file(d, "meta.json", "{\"host\": {\"cores\": 2}}\n"));
+    free(tu_write_file(d, "config-resolved.json",
+        "{\"baseline\": \"plain\", \"seed\": 1, \"profilers\": [{\"name\": \"plain\"}, {\"name\": \"p\"}],\n"
+        " \"pairs\": [{\"workload\": \"w\", \"profiler\": \"plain\", \"runs\": 4, \"timeout_s\": 10},\n"
+        "             {\"workload\": \"w\", \"profiler\": \"p\", \"runs\": 4, \"timeout_s\": 10}]}\n"));
+    int fd = pb_results_open_log(d, &err);
+    double plain[4] = { 1.03, 1.0, 1.001, 0.999 };
+    double prof[4] = { 2.0, 2.001, 1.999, 2.3 };
+    for (int r = 0; r < 4; r++) {
+        add(fd, r, "w", "plain", PB_RUN_OK, plain[r], plain[r], 1000);
+        add(fd, r, "w", "p", PB_RUN_OK, prof[r], prof[r], 1000);
+    }
+    close(fd);
+    ck_assert_int_eq(pb_aggregate_dir(d, &sum, NULL, &err), 0);
+    char *text = json_dumps(sum, 0);
+    ck_assert_msg(!strstr(text, "much slower") && !strstr(text, "outliers"), "%s", text);
+    free(text);
+    json_decref(sum);
+    tu_rmtree(d);
+    free(d);
+}
+END_TEST
+
 START_TEST(reproducible)
 {
     json_t *s1, *s2;
@@ -249,6 +279,7 @@ Suite *aggregate_suite(void)
     tcase_add_test(core, figures);
     tcase_add_test(core, reproducible);
     tcase_add_test(core, noise_warnings);
+    tcase_add_test(core, no_outlier_warnings_from_few_runs);
     tcase_add_test(errors, missing_files);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
