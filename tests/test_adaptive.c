@@ -27,9 +27,34 @@ static void teardown(void)
     free(dir);
 }
 
+/* Writes config text to dir/name, runs it, checks that it exits 0 and
+ * prints expect, and returns the one results directory's summary
+ * (runs_log names its runs.jsonl). */
+static json_t *run_summary(const char *name, const char *text, const char *expect)
+{
+    char res[4096], path[8192], *out = NULL;
+    char *cfg = tu_write_file(dir, name, text);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    ck_assert_ptr_nonnull(strstr(out, expect));
+    free(out);
+    free(cfg);
+    char *rd = tu_only_subdir(res);
+    ck_assert_ptr_nonnull(rd);
+    snprintf(path, sizeof path, "%s/summary.json", rd);
+    snprintf(runs_log, sizeof runs_log, "%s/runs.jsonl", rd);
+    free(rd);
+    json_error_t jerr;
+    json_t *sum = json_load_file(path, 0, &jerr);
+    ck_assert_ptr_nonnull(sum);
+    return sum;
+}
+
 static json_t *run_config(const char *defaults, const char *extra_profilers)
 {
-    char text[4096], res[4096], *out = NULL;
+    char text[4096];
     snprintf(text, sizeof text,
         "python: %s\n"
         "defaults: {%s}\n"
@@ -40,24 +65,7 @@ static json_t *run_config(const char *defaults, const char *extra_profilers)
         "  - name: noisy\n"
         "    command: [\"{python}\", \"-c\", \"import random, time; time.sleep(0.1 * random.lognormvariate(0, 1))\"]\n"
         "%s", tu_python(), defaults, extra_profilers);
-    char *cfg = tu_write_file(dir, "auto.yaml", text);
-    snprintf(res, sizeof res, "%s/results", dir);
-    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
-    int rc = tu_run(argv, &out);
-    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
-    ck_assert_ptr_nonnull(strstr(out, "runs: auto: "));
-    free(out);
-    free(cfg);
-    /* the one results directory's summary */
-    char *rd = tu_only_subdir(res), path[8192];
-    ck_assert_ptr_nonnull(rd);
-    snprintf(path, sizeof path, "%s/summary.json", rd);
-    snprintf(runs_log, sizeof runs_log, "%s/runs.jsonl", rd);
-    free(rd);
-    json_error_t jerr;
-    json_t *sum = json_load_file(path, 0, &jerr);
-    ck_assert_ptr_nonnull(sum);
-    return sum;
+    return run_summary("auto.yaml", text, "runs: auto: ");
 }
 
 static json_t *pair(json_t *sum, const char *p)
@@ -135,7 +143,7 @@ END_TEST
  * start-up ~0 and steady 2x. */
 START_TEST(startup_and_steady_state_are_separated)
 {
-    char text[4096], res[4096], *out = NULL;
+    char text[4096];
     free(tu_write_file(dir, "scaled.py",
         "import sys, time\n"
         "size, extra, factor = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])\n"
@@ -149,21 +157,7 @@ START_TEST(startup_and_steady_state_are_separated)
         "  - {name: slowstart, command: [\"{python}\", \"{script}\", \"{args}\", \"0.3\", \"1\"]}\n"
         "  - {name: slower, command: [\"{python}\", \"{script}\", \"{args}\", \"0\", \"2\"]}\n",
         tu_python());
-    char *cfg = tu_write_file(dir, "scaled.yaml", text);
-    snprintf(res, sizeof res, "%s/results", dir);
-    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
-    int rc = tu_run(argv, &out);
-    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
-    ck_assert_ptr_nonnull(strstr(out, "Start-up versus steady state"));
-    free(out);
-    free(cfg);
-    /* the one results directory's summary */
-    char *rd = tu_only_subdir(res), path[8192];
-    ck_assert_ptr_nonnull(rd);
-    snprintf(path, sizeof path, "%s/summary.json", rd);
-    free(rd);
-    json_error_t jerr;
-    json_t *sum = json_load_file(path, 0, &jerr), *x;
+    json_t *sum = run_summary("scaled.yaml", text, "Start-up versus steady state"), *x;
     size_t i;
     int seen = 0;
     ck_assert_ptr_nonnull(sum);
