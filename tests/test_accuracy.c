@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "accuracy.h"
+#include "analysis/accuracy.h"
 #include "testutil.h"
 
 /* Shared by the core tests: made once by the unchecked fixture. */

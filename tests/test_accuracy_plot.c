@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "accuracy_plot.h"
+#include "output/accuracy_plot.h"
 #include "testutil.h"
 
 static char *dir;

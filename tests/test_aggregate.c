@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aggregate.h"
-#include "results.h"
+#include "analysis/aggregate.h"
+#include "store/results.h"
 #include "testutil.h"
 
 static char *dir;

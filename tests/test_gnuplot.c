@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gnuplot.h"
+#include "output/gnuplot.h"
 #include "testutil.h"
 
 static char *dir;

@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "measure.h"
-#include "spawn.h"
+#include "run/measure.h"
+#include "run/spawn.h"
 #include "testutil.h"
 
 #define MB_KB 1024L

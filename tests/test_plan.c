@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "plan.h"
+#include "core/config.h"
+#include "core/plan.h"
 #include "testutil.h"
 
 static char *dir;

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "plot.h"
-#include "summary.h"
+#include "output/plot.h"
+#include "store/summary.h"
 #include "testutil.h"
 
 #define FIX PB_FIXTURES_DIR

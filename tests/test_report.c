@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plot.h"
-#include "report.h"
-#include "summary.h"
+#include "output/plot.h"
+#include "output/report.h"
+#include "store/summary.h"
 #include "testutil.h"
 
 #define FIX PB_FIXTURES_DIR

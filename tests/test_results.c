@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "results.h"
+#include "store/results.h"
+#include "util/fs.h"
 #include "testutil.h"
 
 static char *dir;
@@ -170,7 +171,7 @@ START_TEST(write_file_and_mkdirs)
     snprintf(path, sizeof path, "%s/a/b/c", dir);
     ck_assert_int_eq(pb_mkdirs(path, &err), 0);
     ck_assert_int_eq(pb_mkdirs(path, &err), 0);      /* idempotent */
-    ck_assert_int_eq(pb_results_write_file(path, "x.txt", "hello", 5, &err), 0);
+    ck_assert_int_eq(pb_write_file(path, "x.txt", "hello", 5, &err), 0);
     snprintf(path, sizeof path, "%s/a/b/c/x.txt", dir);
     char *t = tu_read_file(path);
     ck_assert_str_eq(t, "hello");
@@ -181,9 +182,9 @@ START_TEST(write_file_and_mkdirs)
     ck_assert_ptr_nonnull(strstr(err.msg, "cannot create directory"));
     /* an unwritable place */
     if (geteuid() != 0) {
-        ck_assert_int_eq(pb_results_write_file("/proc", "x", "a", 1, &err), -1);
+        ck_assert_int_eq(pb_write_file("/proc", "x", "a", 1, &err), -1);
     }
-    ck_assert_int_eq(pb_results_write_file("/nonexistent-dir", "x", "a", 1, &err), -1);
+    ck_assert_int_eq(pb_write_file("/nonexistent-dir", "x", "a", 1, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "cannot write '/nonexistent-dir/x'"));
 }
 END_TEST

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "run/spawn.h"
 #include "testutil.h"
 
 static char *tmp;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "analysis/stats.h"
 
 #define ck_assert_near(a, b, tol) \
     ck_assert_msg(fabs((a) - (b)) <= (tol), "%s = %.17g, expected %.17g (+-%g)", \

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "summary.h"
+#include "store/summary.h"
 #include "testutil.h"
 
 #define FIX PB_FIXTURES_DIR

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elfsym.h"
+#include "sampler/elfsym.h"
 
 #define MAX_TABLE (256u << 20)  /* refuse symbol tables above 256 MiB */
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "util/error.h"
 
 struct pb_elf_sym {
     const char *name;   /* in: the symbol to find */

@@ -1,5 +1,5 @@
 /* CPython 3.11 location table decoding; see linetable.h for the format. */
-#include "linetable.h"
+#include "sampler/linetable.h"
 
 enum {
     LOC_SHORT_MAX = 9,    /* codes 0-9: same line, column in one byte */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procfs.h"
+#include "sampler/procfs.h"
 
 #define MAX_PROCS 1000000  /* pid_max ceiling: a bound on the /proc scan */
 

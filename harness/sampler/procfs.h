@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "util/error.h"
 
 struct pb_procfs_map {
     uint64_t start, end;  /* [start, end) in the process */

@@ -1,7 +1,7 @@
 /* CPython struct offsets from the CPython headers themselves; see pylayout.h.
  * Compiled with Py_BUILD_CORE and the CPython include directory by
  * sampler.cmake; without those headers it yields NULL. */
-#include "pylayout.h"
+#include "sampler/pylayout.h"
 
 #ifndef PB_HAVE_PYTHON_HEADERS
 

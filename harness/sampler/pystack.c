@@ -5,11 +5,11 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "elfsym.h"
-#include "linetable.h"
-#include "procfs.h"
-#include "pylayout.h"
-#include "pystack.h"
+#include "sampler/elfsym.h"
+#include "sampler/linetable.h"
+#include "sampler/procfs.h"
+#include "sampler/pylayout.h"
+#include "sampler/pystack.h"
 
 /* Loop limits: a walk past them is a torn read, not a real program. */
 #define MAX_INTERPS 64

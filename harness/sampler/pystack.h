@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "util/error.h"
 
 /* A code object the sampler has seen, resolved to names. Owned by its
  * pb_pyproc; valid until pb_pyproc_free. */

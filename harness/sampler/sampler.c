@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "samples.h"
-#include "sampler.h"
-#include "targets.h"
+#include "sampler/samples.h"
+#include "sampler/sampler.h"
+#include "sampler/targets.h"
 
 #define PROG "pbench sample"
 

@@ -1,11 +1,13 @@
 /* The sampler's profile: distinct stacks with counts, and the outputs
  * derived from them; see samples.h. */
+#include <limits.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "samples.h"
+#include "sampler/samples.h"
+#include "util/path.h"
 
 struct func {
     char *qualname;
@@ -772,16 +774,10 @@ static double pct(uint64_t part, uint64_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-
-    return s ? s + 1 : path;
-}
-
 int pb_samples_print_summary(const struct pb_samples *prof, const struct pb_samples_meta *meta,
                              FILE *out, int topn)
 {
+    char bn[PATH_MAX];   /* pb_path_base's buffer */
     struct agg g;
     struct acc **order = NULL;
     const struct acc **hot = NULL;
@@ -823,7 +819,7 @@ int pb_samples_print_summary(const struct pb_samples *prof, const struct pb_samp
             const struct func *f = &prof->funcs[a->k1];
             fprintf(out, "  %6.1f %6.1f %6.1f  %s (%s:%d)", pct(a->self_wall, g.wall),
                     pct(a->total_wall, g.wall), pct(a->self_cpu, g.cpu), f->qualname,
-                    base_name(f->file), f->firstline);
+                    pb_path_base(f->file, bn, sizeof bn), f->firstline);
             if (hot[a->k1] && hot[a->k1]->self_wall > 0)
                 fprintf(out, "  [line %u: %.1f%%]", (unsigned)(uint32_t)hot[a->k1]->k2,
                         pct(hot[a->k1]->self_wall, g.wall));

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "util/error.h"
 
 struct pb_samples;
 

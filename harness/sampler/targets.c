@@ -1,13 +1,15 @@
 /* The processes and threads of one sampling session; see targets.h. */
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "procfs.h"
-#include "pystack.h"
-#include "targets.h"
+#include "sampler/procfs.h"
+#include "sampler/pystack.h"
+#include "sampler/targets.h"
+#include "util/path.h"
 
 /* A process running the same non-Python program this long is judged not
  * Python: long enough for ld.so to map libpython, and for the command's
@@ -59,13 +61,6 @@ struct pb_targets {
     size_t capframes;
     int oom;                   /* a sample was lost to memory */
 };
-
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-
-    return s ? s + 1 : path;
-}
 
 static void close_threads(struct sproc *p);
 
@@ -177,6 +172,7 @@ static uint64_t hash_bytes(uint64_t h, const char *b, size_t n)
 /* Tries to attach to a pending process; notices when a judged one execs. */
 static void try_attach(struct pb_targets *s, struct sproc *p, double now)
 {
+    char bn[PATH_MAX];   /* pb_path_base's buffer */
     char exe[PATH_BYTES], cmdline[1024];
     long len;
     uint64_t image;
@@ -210,20 +206,20 @@ static void try_attach(struct pb_targets *s, struct sproc *p, double now)
     if (rc == PB_PYATTACH_OK) {
         p->state = PYTHON;
         s->ever_attached = 1;
-        if (registered(s, p, base_name(exe)) < 0 ||
+        if (registered(s, p, pb_path_base(exe, bn, sizeof bn)) < 0 ||
             pb_samples_process_info(s->prof, p->prof_idx, "python", NULL,
                                     pb_pyproc_version(p->py), pb_pyproc_binary(p->py)) < 0)
             s->oom = 1;
     } else if (rc == PB_PYATTACH_UNSUPPORTED) {
         p->state = UNSUPPORTED;
-        if (registered(s, p, base_name(exe)) < 0 ||
+        if (registered(s, p, pb_path_base(exe, bn, sizeof bn)) < 0 ||
             pb_samples_process_info(s->prof, p->prof_idx, "unsupported", p->why.msg, NULL, NULL) < 0)
             s->oom = 1;
     } else if (rc == PB_PYATTACH_NOT_PYTHON &&
                now - p->image_since >= (p->pid == s->root ? ROOT_GRACE_S : CHILD_GRACE_S)) {
         p->state = NOT_PYTHON;
         if (p->pid == s->root &&
-            (registered(s, p, base_name(exe)) < 0 ||
+            (registered(s, p, pb_path_base(exe, bn, sizeof bn)) < 0 ||
              pb_samples_process_info(s->prof, p->prof_idx, "not-python", p->why.msg, NULL, NULL) < 0))
             s->oom = 1;
     }

@@ -15,8 +15,8 @@
 
 #include <sys/types.h>
 
-#include "error.h"
-#include "samples.h"
+#include "util/error.h"
+#include "sampler/samples.h"
 
 struct pb_targets;
 

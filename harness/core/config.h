@@ -1,0 +1,145 @@
+#ifndef PB_CONFIG_H
+#define PB_CONFIG_H
+
+/*
+ * config: a YAML file (and the files it includes) -> validated structs.
+ *
+ * The format is documented in docs/config.md. Loading is strict: unknown
+ * keys, wrong types, duplicate names, missing scripts, unknown placeholders
+ * and bad values are errors, every one of them collected with its
+ * file:line:column (1-based) rather than stopping at the first.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+/* A list of located errors. */
+struct pb_diags {
+    struct pb_error *items;
+    size_t n, cap;
+};
+
+/* Appends a located error. On out of memory the error is dropped; a
+ * config whose errors were all dropped could load, so callers treat an
+ * out-of-memory load as fatal anyway. */
+void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void pb_diags_release(struct pb_diags *d);
+
+struct pb_strv {            /* a NULL-terminated vector of owned strings */
+    char **v;
+    size_t n;
+};
+
+struct pb_loc {
+    const char *file;       /* points into pb_config.files; do not free */
+    int line, col;
+};
+
+struct pb_workload {
+    char *name;
+    char *script;           /* absolute path */
+    struct pb_strv args;
+    struct pb_strv hot;     /* qualified names of the hot functions */
+    struct pb_strv tags;
+    char *description;      /* may be NULL */
+    int runs, warmup;       /* -1: not set here */
+    double timeout;         /* < 0: not set here */
+    int selected;
+    struct pb_loc loc;
+    /* A workload with `sizes: [a, b, c]` and "{size}" in its args becomes
+     * one workload per size, named "<name>@<size>", each with base = the
+     * given name and size = its size; NULL and 0 otherwise. */
+    char *base;
+    double size;
+};
+
+struct pb_profiler {
+    char *name;
+    struct pb_strv command; /* argv template with {placeholders} */
+    struct pb_strv env;     /* "KEY=VALUE" templates */
+    struct pb_strv outputs; /* files expected in {outdir} */
+    char *package;          /* PyPI distribution for the version; NULL: stdlib */
+    char *description;      /* may be NULL */
+    char *configdir;        /* directory of the defining file, absolute */
+    int baseline;
+    int runs, warmup;       /* -1: not set here */
+    double timeout;         /* < 0: not set here */
+    int selected;
+    struct pb_loc loc;
+};
+
+struct pb_config {
+    char *path;             /* as given */
+    char *name;             /* `name:` or the file's base name without .yaml */
+    char *python;           /* absolute path, or a bare name looked up in PATH */
+    int runs, warmup;       /* with runs_auto, runs is min_runs */
+    int runs_auto;          /* `runs: auto`: add rounds until precise (adaptive.h) */
+    double precision;       /* auto: target half-width of the wall ratio's interval, relative */
+    int min_runs;           /* auto: measured runs before the first precision check */
+    int max_runs;           /* auto: most measured runs of a pair */
+    double budget;          /* auto: seconds of runs in all; <= 0: none */
+    double timeout;
+    int has_seed;
+    uint64_t seed;
+    struct pb_workload *workloads;
+    size_t nworkloads;
+    struct pb_profiler *profilers;
+    size_t nprofilers;
+    size_t baseline;        /* index of the baseline profiler */
+    struct pb_strv files;   /* every file read, the top-level first */
+};
+
+/* Loads and validates path and its includes. Returns a config the caller
+ * frees with pb_config_free, or NULL with every error appended to diags
+ * (at least one). When python_override is not NULL it replaces the
+ * config's `python:`. */
+struct pb_config *pb_config_load(const char *path, const char *python_override,
+                                 struct pb_diags *diags);
+
+void pb_config_free(struct pb_config *cfg);
+
+/* Replaces the selection (the config's `select:` included) with the named
+ * profilers / workloads when np / nw is not 0; the baseline stays selected.
+ * Returns 0, or -1 with err naming an unknown name. */
+int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t np,
+                     const char *const *workloads, size_t nw, struct pb_error *err);
+
+/* Effective per-pair settings: profiler's override, else the workload's,
+ * else the defaults. With `runs: auto`, pb_config_runs gives the first
+ * rounds' count (min_runs) of an adaptive pair. Cannot fail. */
+int pb_config_runs(const struct pb_config *cfg, const struct pb_workload *w,
+                   const struct pb_profiler *p);
+int pb_config_warmup(const struct pb_config *cfg, const struct pb_workload *w,
+                     const struct pb_profiler *p);
+double pb_config_timeout(const struct pb_config *cfg, const struct pb_workload *w,
+                         const struct pb_profiler *p);
+/* 1 when the pair's run count is decided adaptively (`runs: auto` and
+ * neither the profiler nor the workload fixes its runs). Cannot fail. */
+int pb_config_adaptive(const struct pb_config *cfg, const struct pb_workload *w,
+                       const struct pb_profiler *p);
+
+/* Values for placeholder expansion of one run. */
+struct pb_expand_ctx {
+    const char *python, *bindir, *script, *outdir, *workload, *profiler;
+    const char *configdir, *pbench;
+    const struct pb_strv *args, *hot;
+};
+
+/* Expands a profiler's command into a NULL-terminated argv the caller
+ * frees with pb_strv_release. Returns 0, or -1 with err filled. */
+int pb_config_expand_command(const struct pb_profiler *p, const struct pb_expand_ctx *ctx,
+                             struct pb_strv *out, struct pb_error *err);
+
+/* Expands one template string ({args} is not allowed here). Returns a
+ * malloc'd string, or NULL with err filled. */
+char *pb_config_expand_string(const char *tmpl, const struct pb_expand_ctx *ctx,
+                              struct pb_error *err);
+
+void pb_strv_release(struct pb_strv *sv);
+/* Appends a copy of s; returns 0, -1 on out of memory. */
+int pb_strv_push(struct pb_strv *sv, const char *s);
+
+#endif /* PB_CONFIG_H */

@@ -1,0 +1,154 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/plan.h"
+#include "util/rng.h"
+
+static int push(struct pb_plan *p, size_t *cap, int round, size_t w, size_t pr)
+{
+    if (p->n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        struct pb_plan_entry *ne = realloc(p->entries, ncap * sizeof *ne);
+        if (!ne)
+            return -1;
+        p->entries = ne;
+        *cap = ncap;
+    }
+    memset(&p->entries[p->n], 0, sizeof p->entries[p->n]);
+    p->entries[p->n].round = round;
+    p->entries[p->n].workload = w;
+    p->entries[p->n].profiler = pr;
+    p->n++;
+    return 0;
+}
+
+static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)
+{
+    const struct pb_workload *wl = &cfg->workloads[w];
+    int n = warm ? pb_config_warmup(cfg, wl, &cfg->profilers[p])
+                 : pb_config_runs(cfg, wl, &cfg->profilers[p]);
+
+    if (p != cfg->baseline)
+        return n;
+    for (size_t q = 0; q < cfg->nprofilers; q++) {
+        if (!cfg->profilers[q].selected)
+            continue;
+        int m = warm ? pb_config_warmup(cfg, wl, &cfg->profilers[q])
+                     : pb_config_runs(cfg, wl, &cfg->profilers[q]);
+        if (m > n)
+            n = m;
+    }
+    return n;
+}
+
+int pb_plan_pair_runs(const struct pb_config *cfg, size_t w, size_t p)
+{
+    return pair_count(cfg, w, p, 0);
+}
+
+int pb_plan_pair_warmup(const struct pb_config *cfg, size_t w, size_t p)
+{
+    return pair_count(cfg, w, p, 1);
+}
+
+void pb_plan_count(const struct pb_config *cfg, size_t *least, size_t *most)
+{
+    *least = *most = 0;
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        if (!cfg->workloads[w].selected)
+            continue;
+        for (size_t p = 0; p < cfg->nprofilers; p++) {
+            if (!cfg->profilers[p].selected)
+                continue;
+            size_t warm = (size_t)pb_plan_pair_warmup(cfg, w, p);
+            size_t runs = (size_t)pb_plan_pair_runs(cfg, w, p);
+            *least += warm + runs;
+            if (pb_config_adaptive(cfg, &cfg->workloads[w], &cfg->profilers[p]) && cfg->max_runs > (int)runs)
+                runs = (size_t)cfg->max_runs;
+            *most += warm + runs;
+        }
+    }
+}
+
+/* Measured rounds of (w, p) in the plan pb_plan_build makes: all of them,
+ * except under runs: auto, where an adaptive pair has only round 0 (the
+ * later rounds are decided one at a time, adaptive.h) and the baseline has
+ * as many as its workload's longest pair there. */
+static int first_runs(const struct pb_config *cfg, size_t w, size_t p)
+{
+    const struct pb_workload *wl = &cfg->workloads[w];
+    int n;
+
+    if (!cfg->runs_auto)
+        return pb_plan_pair_runs(cfg, w, p);
+    n = pb_config_adaptive(cfg, wl, &cfg->profilers[p]) ? 1 : pb_config_runs(cfg, wl, &cfg->profilers[p]);
+    if (p != cfg->baseline)
+        return n;
+    for (size_t q = 0; q < cfg->nprofilers; q++) {
+        if (q == p || !cfg->profilers[q].selected)
+            continue;
+        int m = first_runs(cfg, w, q);
+        if (m > n)
+            n = m;
+    }
+    return n;
+}
+
+int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *out,
+                  struct pb_error *err)
+{
+    struct pb_rng rng;
+    size_t cap = 0, npairs = 0;
+    int max_warm = 0, max_runs = 0;
+
+    memset(out, 0, sizeof *out);
+    out->seed = seed;
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        if (!cfg->workloads[w].selected)
+            continue;
+        for (size_t p = 0; p < cfg->nprofilers; p++) {
+            if (!cfg->profilers[p].selected)
+                continue;
+            int r = first_runs(cfg, w, p);
+            int wu = pb_plan_pair_warmup(cfg, w, p);
+            if (r > max_runs)
+                max_runs = r;
+            if (wu > max_warm)
+                max_warm = wu;
+            npairs++;
+        }
+    }
+    if (npairs == 0)
+        return pb_error_set(err, "nothing to run: no workload or no profiler is selected");
+
+    pb_rng_seed(&rng, seed);
+    for (int round = -max_warm; round < max_runs; round++) {
+        size_t start = out->n;
+        for (size_t w = 0; w < cfg->nworkloads; w++) {
+            if (!cfg->workloads[w].selected)
+                continue;
+            for (size_t p = 0; p < cfg->nprofilers; p++) {
+                const struct pb_profiler *pr = &cfg->profilers[p];
+                if (!pr->selected)
+                    continue;
+                int in = round < 0 ? -round <= pb_plan_pair_warmup(cfg, w, p)
+                                   : round < first_runs(cfg, w, p);
+                if (in && push(out, &cap, round, w, p) < 0) {
+                    pb_plan_release(out);
+                    return pb_error_set(err, "out of memory");
+                }
+            }
+        }
+        pb_rng_shuffle(&rng, out->entries + start, out->n - start, sizeof *out->entries);
+    }
+    for (size_t i = 0; i < out->n; i++)
+        out->entries[i].seq = i;
+    return 0;
+}
+
+void pb_plan_release(struct pb_plan *plan)
+{
+    free(plan->entries);
+    plan->entries = NULL;
+    plan->n = 0;
+}

@@ -1,0 +1,262 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/results.h"
+#include "util/fs.h"
+
+static const char *const status_names[PB_RUN_STATUS_COUNT] = {
+    "ok", "failed", "timeout", "spawn_error", "no_output", "output_limit", "skipped"
+};
+
+const char *pb_run_status_name(enum pb_run_status s)
+{
+    return (unsigned)s < PB_RUN_STATUS_COUNT ? status_names[s] : "unknown";
+}
+
+int pb_run_status_parse(const char *name)
+{
+    for (int i = 0; i < PB_RUN_STATUS_COUNT; i++)
+        if (!strcmp(status_names[i], name))
+            return i;
+    return -1;
+}
+
+int pb_results_open_log(const char *dir, struct pb_error *err)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    int fd;
+
+    snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+    fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        int e = errno;
+        pb_error_set(err, "cannot open '%s' for appending", path);
+        return pb_error_errno(err, e);
+    }
+    /* one writer per results directory: a second pbench (two --resume, or
+     * a resume while the run still goes) would record runs twice */
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return pb_error_set(err, "'%s' is in use by another pbench run", dir);
+        pb_error_set(err, "cannot lock '%s'", path);
+        return pb_error_errno(err, e);
+    }
+    /* a torn last line (a crash mid-write) would swallow the next record
+     * appended after it: cut the file back to its last complete line */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        off_t end = st.st_size;
+        char c;
+        while (end > 0 && pread(fd, &c, 1, end - 1) == 1 && c != '\n')
+            end--;
+        if (end != st.st_size && ftruncate(fd, end) < 0) {
+            int e = errno;
+            close(fd);
+            pb_error_set(err, "cannot repair the torn last line of '%s'", path);
+            return pb_error_errno(err, e);
+        }
+    }
+    return fd;
+}
+
+static json_t *record_json(const struct pb_run_record *r)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
+    json_object_set_new(o, "round", json_integer(r->round));
+    json_object_set_new(o, "warmup", json_boolean(r->round < 0));
+    json_object_set_new(o, "workload", json_string(r->workload));
+    json_object_set_new(o, "profiler", json_string(r->profiler));
+    json_object_set_new(o, "status", json_string(pb_run_status_name(r->status)));
+    json_object_set_new(o, "exit_code", json_integer(r->exit_code));
+    json_object_set_new(o, "signal", json_integer(r->signal));
+    json_object_set_new(o, "timed_out", json_boolean(r->timed_out));
+    json_object_set_new(o, "wall_s", json_real(r->wall_s));
+    json_object_set_new(o, "user_s", json_real(r->user_s));
+    json_object_set_new(o, "sys_s", json_real(r->sys_s));
+    json_object_set_new(o, "cpu_s", json_real(r->user_s + r->sys_s));
+    json_object_set_new(o, "maxrss_kb", json_integer(r->maxrss_kb));
+    json_object_set_new(o, "tree_peak_rss_kb", json_integer(r->tree_peak_rss_kb));
+    json_object_set_new(o, "outdir", json_string(r->outdir));
+    json_object_set_new(o, "started", json_string(r->started));
+    json_object_set_new(o, "env_pad", json_integer(r->env_pad));
+    if (r->error[0])
+        json_object_set_new(o, "error", json_string(r->error));
+    return o;
+}
+
+int pb_results_append(int fd, const struct pb_run_record *rec, struct pb_error *err)
+{
+    json_t *o = record_json(rec);
+    char *line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII);
+    size_t len, off = 0;
+    int rc = 0;
+
+    json_decref(o);
+    if (!line)
+        return pb_error_set(err, "out of memory");
+    len = strlen(line);
+    char *grown = realloc(line, len + 2);
+    if (!grown) {
+        free(line);
+        return pb_error_set(err, "out of memory");
+    }
+    line = grown;
+    line[len++] = '\n';
+    line[len] = '\0';
+    struct stat st;
+    off_t start = fstat(fd, &st) == 0 ? st.st_size : -1;
+    while (off < len) {
+        ssize_t w = write(fd, line + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            int e = errno;
+            pb_error_set(err, "cannot append to runs.jsonl");
+            rc = pb_error_errno(err, e);
+            /* leave no torn record behind for the next append to join */
+            if (off > 0 && start >= 0 && ftruncate(fd, start) < 0)
+                (void)0;    /* the reader skips a torn line anyway */
+            break;
+        }
+        off += (size_t)w;
+    }
+    if (rc == 0 && fdatasync(fd) < 0 && errno != EINVAL) {
+        int e = errno;
+        pb_error_set(err, "cannot flush runs.jsonl");
+        rc = pb_error_errno(err, e);
+    }
+    free(line);
+    return rc;
+}
+
+static void copy_str(json_t *o, const char *key, char *dst, size_t n)
+{
+    json_t *v = json_object_get(o, key);
+    snprintf(dst, n, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+static double num(json_t *o, const char *key)
+{
+    return json_number_value(json_object_get(o, key));
+}
+
+static int parse_record(json_t *o, struct pb_run_record *r)
+{
+    json_t *st = json_object_get(o, "status");
+    int s;
+
+    if (!json_is_object(o) || !json_is_string(st) || !json_is_string(json_object_get(o, "workload"))
+        || !json_is_string(json_object_get(o, "profiler")) || !json_is_integer(json_object_get(o, "round")))
+        return -1;
+    s = pb_run_status_parse(json_string_value(st));
+    if (s < 0)
+        return -1;
+    memset(r, 0, sizeof *r);
+    r->seq = (size_t)json_integer_value(json_object_get(o, "seq"));
+    r->round = (int)json_integer_value(json_object_get(o, "round"));
+    copy_str(o, "workload", r->workload, sizeof r->workload);
+    copy_str(o, "profiler", r->profiler, sizeof r->profiler);
+    r->status = (enum pb_run_status)s;
+    r->exit_code = (int)json_integer_value(json_object_get(o, "exit_code"));
+    r->signal = (int)json_integer_value(json_object_get(o, "signal"));
+    r->timed_out = json_is_true(json_object_get(o, "timed_out"));
+    r->wall_s = num(o, "wall_s");
+    r->user_s = num(o, "user_s");
+    r->sys_s = num(o, "sys_s");
+    r->maxrss_kb = (long)json_integer_value(json_object_get(o, "maxrss_kb"));
+    r->tree_peak_rss_kb = (long)json_integer_value(json_object_get(o, "tree_peak_rss_kb"));
+    copy_str(o, "outdir", r->outdir, sizeof r->outdir);
+    copy_str(o, "started", r->started, sizeof r->started);
+    copy_str(o, "error", r->error, sizeof r->error);
+    r->env_pad = (int)json_integer_value(json_object_get(o, "env_pad"));
+    return 0;
+}
+
+int pb_results_read(const char *dir, int missing_ok, struct pb_run_list *out,
+                    struct pb_error *err)
+{
+    char path[PATH_MAX];
+    FILE *f;
+    char *line = NULL;
+    size_t cap = 0, lineno = 0, alloc = 0;
+    ssize_t len;
+
+    memset(out, 0, sizeof *out);
+    snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+    f = fopen(path, "r");
+    if (!f) {
+        int e = errno;
+        if (e == ENOENT && missing_ok)
+            return 0;
+        pb_error_set(err, "cannot read '%s'", path);
+        return pb_error_errno(err, e);
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return pb_error_set(err, "'%s' is not a regular file", path);
+    }
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        json_error_t jerr;
+        json_t *o;
+        int torn = len == 0 || line[len - 1] != '\n';
+
+        lineno++;
+        if (len <= 1 && !torn)
+            continue;
+        o = json_loadb(line, (size_t)len, 0, &jerr);
+        if (!o || torn) {
+            if (!out->warning[0])
+                snprintf(out->warning, sizeof out->warning, "%s:%zu: ignored %s line (%s)", path,
+                         lineno, torn ? "a torn last" : "an unreadable", o ? "no newline" : jerr.text);
+            out->skipped_lines++;
+            json_decref(o);
+            continue;
+        }
+        if (out->n == alloc) {
+            alloc = alloc ? alloc * 2 : 256;
+            struct pb_run_record *ni = realloc(out->items, alloc * sizeof *ni);
+            if (!ni) {
+                json_decref(o);
+                fclose(f);
+                free(line);
+                pb_results_release(out);
+                return pb_error_set(err, "out of memory");
+            }
+            out->items = ni;
+        }
+        if (parse_record(o, &out->items[out->n]) == 0)
+            out->n++;
+        else {
+            if (!out->warning[0])
+                snprintf(out->warning, sizeof out->warning,
+                         "%s:%zu: ignored a line that is not a run record", path, lineno);
+            out->skipped_lines++;
+        }
+        json_decref(o);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+void pb_results_release(struct pb_run_list *list)
+{
+    free(list->items);
+    list->items = NULL;
+    list->n = 0;
+}
+

@@ -1,0 +1,164 @@
+#ifndef PB_SUMMARY_H
+#define PB_SUMMARY_H
+
+/*
+ * Reading a results directory's summary (docs/results-format.md) back into
+ * structs, for `plot` and `report`. Two levels:
+ *
+ *   pb_summary_load       one directory: summary.json, with meta.json
+ *   pb_summary_set_load   several directories merged into one view: every
+ *                         profiler once (taken from the latest run that has
+ *                         it), each ratio relative to its own run's baseline
+ *
+ * Absent or null numbers read as NAN, absent strings as NULL, so a reader
+ * can tell "not measured" from zero. Unknown keys are ignored (newer
+ * writers may add fields); missing required keys and wrong types are
+ * errors naming the file and the JSON path.
+ */
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+struct json_t;
+
+enum pb_pair_status {
+    PB_PAIR_OK,
+    PB_PAIR_PARTIAL,    /* some runs failed or timed out, some did not */
+    PB_PAIR_FAILED,
+    PB_PAIR_TIMEOUT,    /* every run timed out: wall ratio is a lower bound */
+    PB_PAIR_NOT_RUN,
+};
+
+/* The most warnings kept of a pair or a run (more are dropped). */
+#define PB_SUMMARY_MAX_WARNINGS 8
+
+/* A ratio to the baseline with its confidence interval. value is NAN when
+ * the summary had null (not computable). lo/hi equal value when absent. */
+struct pb_ratio {
+    double value, lo, hi;
+};
+
+/* One (workload, profiler) cell of the matrix. */
+struct pb_pair {
+    const char *workload;
+    const char *profiler;
+    enum pb_pair_status status;
+    int runs, failures, timeouts;
+    const char *failure_reason;     /* NULL when none */
+    double wall_median_s, cpu_median_s, tree_peak_rss_median_kb;
+    struct pb_ratio wall, cpu, mem;
+    double timeout_s;
+    int lower_bound;                /* timed out: the true ratio >= wall.value */
+    double precision;               /* half-width of wall's interval / wall.value;
+                                     * NAN when unknown (one run a side, bound) */
+    const char *adaptive;           /* runs: auto: why the pair stopped ("precise",
+                                     * "max_runs", "budget", "timeout", "failed");
+                                     * NULL for a fixed count */
+    const char *warnings[PB_SUMMARY_MAX_WARNINGS];  /* outliers, a slow first
+                                     * run, a wide interval (docs/results-format.md) */
+    size_t nwarnings;
+};
+
+/* One profiler over all workloads of a run: geometric means over the
+ * workloads where its pair is ok or partial. When wall_lower_bound is
+ * set, the wall mean also took in its timed-out workloads at their lower
+ * bound (timeout / baseline median), so the true mean is >= wall.value;
+ * cpu and mem leave them out (there are no figures for them). Failed
+ * workloads are in no mean. */
+struct pb_profiler_summary {
+    const char *name;
+    const char *version;            /* from meta "profilers"; NULL if unknown */
+    int workloads_ok, workloads_failed;     /* failed counts the timed out too */
+    struct pb_ratio wall, cpu, mem;
+    int wall_lower_bound;           /* "wall_geomean_lower_bound"; absent (older
+                                     * results, timeouts left out): 0 */
+};
+
+struct pb_meta {
+    const char *pbench_version, *config, *config_name, *config_sha256;
+    const char *started, *finished;         /* ISO 8601 UTC; finished may be NULL */
+    double elapsed_s;
+    long long seed;
+    int has_seed;
+    const char *hostname, *cpu_model, *kernel;
+    int cores;                              /* 0 when unknown */
+    double mem_total_kb;
+    double loadavg_start[3], loadavg_end[3];
+    const char *python_path, *python_version, *python_implementation;
+};
+
+struct pb_summary {
+    char *dir;                      /* as given */
+    struct pb_meta meta;
+    const char *baseline;
+    double confidence;              /* e.g. 0.95; NAN if absent */
+    double target_precision;        /* runs: auto's "precision"; NAN without runs: auto */
+    int max_runs;                   /* runs: auto's "max_runs"; 0 without */
+    const char *warnings[PB_SUMMARY_MAX_WARNINGS];  /* about the whole run (a
+                                     * busy machine, ASLR off) */
+    size_t nwarnings;
+    struct pb_pair *pairs;
+    size_t npairs;
+    struct pb_profiler_summary *profilers;
+    size_t nprofilers;
+    /* The parsed documents: every const char * above points into them. */
+    struct json_t *summary_json, *meta_json;
+};
+
+/* Loads dir/summary.json and dir/meta.json (falling back to the "meta"
+ * copy inside summary.json when meta.json is absent). Returns a new
+ * summary (caller frees with pb_summary_free), or NULL with err set:
+ * "DIR: no such results directory", "DIR/summary.json:L:C: invalid JSON:
+ * ...", "DIR/summary.json: pairs[3].status: unknown status 'x' ...". */
+struct pb_summary *pb_summary_load(const char *dir, struct pb_error *err);
+
+/* Frees s and everything it points to. s may be NULL. */
+void pb_summary_free(struct pb_summary *s);
+
+/* The pair for (workload, profiler) in s, or NULL. Cannot fail. */
+const struct pb_pair *pb_summary_pair(const struct pb_summary *s,
+                                      const char *workload, const char *profiler);
+
+/* "ok", "partial", "failed", "timeout", "not_run". Cannot fail. */
+const char *pb_pair_status_name(enum pb_pair_status st);
+
+/* 1 when r has a value (was not null). Cannot fail. */
+int pb_ratio_known(const struct pb_ratio *r);
+
+/* ---- several results directories as one view ---- */
+
+/* A profiler of the merged view, with the run it was taken from. */
+struct pb_merged_profiler {
+    const char *name;
+    size_t run;                             /* index into set->runs */
+    const struct pb_profiler_summary *sum;
+    const struct pb_pair **pairs;           /* [set->nworkloads]; NULL where the run has no such pair */
+    size_t *other_runs;                     /* older runs that also measured it (not used) */
+    size_t nother_runs;
+    int pairs_failed, pairs_timeout, pairs_partial, pairs_not_run;  /* counts over pairs */
+    int pairs_at_bound;     /* of pairs_timeout: in the wall mean at their lower
+                             * bound (sum->wall_lower_bound); the rest of the
+                             * timed-out pairs are left out of every mean */
+};
+
+struct pb_summary_set {
+    struct pb_summary **runs;               /* in the order given */
+    size_t nruns;
+    const char **workloads;                 /* union, in order of first appearance */
+    size_t nworkloads;
+    struct pb_merged_profiler *profilers;   /* baselines excluded; sorted by wall geomean, unknown last */
+    size_t nprofilers;
+};
+
+/* Loads every directory and merges them: a profiler present in several
+ * runs is taken from the latest (by meta "started"; on a tie, the later
+ * argument). Returns a new set (caller frees with pb_summary_set_free), or
+ * NULL with err set by the first directory that fails to load. */
+struct pb_summary_set *pb_summary_set_load(const char *const *dirs, size_t ndirs,
+                                           struct pb_error *err);
+
+/* Frees set and its summaries. set may be NULL. */
+void pb_summary_set_free(struct pb_summary_set *set);
+
+#endif /* PB_SUMMARY_H */
