@@ -1,0 +1,43 @@
+#ifndef PB_CLI_H
+#define PB_CLI_H
+
+/*
+ * cli: the command line. One file per subcommand (cli/<name>.c with its
+ * cmd_<name>): it parses its options, calls the library, prints, and maps
+ * failures to the exit codes below. Only this layer prints to the
+ * terminal or exits; main.c dispatches from the table in main.c.
+ */
+
+#include <stdio.h>
+
+#include "core/config.h"
+#include "util/error.h"
+
+enum pb_exit {
+    PB_EXIT_OK = 0,
+    PB_EXIT_FAIL = 1,       /* a run-time failure: results dir, disk, interpreter */
+    PB_EXIT_USAGE = 2,      /* bad command line or bad config */
+    PB_EXIT_SIGINT = 130,
+    PB_EXIT_SIGTERM = 143,
+};
+
+/* The subcommands; argv[0] is the subcommand's name. Each returns an
+ * exit code. */
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_summarize(int argc, char **argv);
+
+/* err as "file:line:col: msg" (or just msg); a static buffer, so one at a
+ * time. Cannot fail. */
+const char *pb_cli_errtext(const struct pb_error *e);
+
+/* Loads a config, printing every error as "file:line:col: msg" with the
+ * offending line and a caret beneath, then a count. Returns the config
+ * (caller frees with pb_config_free) or NULL. */
+struct pb_config *pb_cli_load_config(const char *path, const char *python);
+
+/* "N runs", or under runs: auto "N to M runs (runs: auto)", of cfg's
+ * selected pairs, into buf. Cannot fail. */
+void pb_cli_plan_size(const struct pb_config *cfg, char *buf, size_t size);
+
+#endif /* PB_CLI_H */

@@ -1,0 +1,69 @@
+/* Helpers every subcommand shares: error text, config diagnostics. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/plan.h"
+
+/* err as "file:line:col: msg" (or just msg); static buffer, one at a time */
+const char *pb_cli_errtext(const struct pb_error *e)
+{
+    static char buf[2048];
+    return pb_error_format(e, buf, sizeof buf);
+}
+
+/* ---- config diagnostics ---------------------------------------------------- */
+
+/* Prints "file:line:col: msg", the offending line and a caret under it. */
+static void print_diag(const struct pb_error *e)
+{
+    char buf[2048];
+
+    fprintf(stderr, "%s\n", pb_error_format(e, buf, sizeof buf));
+    if (e->line <= 0 || !e->file[0])
+        return;
+    FILE *f = fopen(e->file, "r");
+    if (!f)
+        return;
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (++n == e->line) {
+            line[strcspn(line, "\r\n")] = '\0';
+            fprintf(stderr, "  %5d | %s\n        | ", n, line);
+            for (int i = 1; i < e->col && line[i - 1]; i++)
+                fputc(line[i - 1] == '\t' ? '\t' : ' ', stderr);
+            fputs("^\n", stderr);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+struct pb_config *pb_cli_load_config(const char *path, const char *python)
+{
+    struct pb_diags d = { 0 };
+    struct pb_config *cfg = pb_config_load(path, python, &d);
+
+    for (size_t i = 0; i < d.n; i++)
+        print_diag(&d.items[i]);
+    if (!cfg)
+        fprintf(stderr, "pbench: %zu error%s in '%s'\n", d.n, d.n == 1 ? "" : "s", path);
+    pb_diags_release(&d);
+    return cfg;
+}
+
+/* "N runs", or under runs: auto "N to M runs (runs: auto)", of the
+ * selected pairs. */
+void pb_cli_plan_size(const struct pb_config *cfg, char *buf, size_t size)
+{
+    size_t least, most;
+
+    pb_plan_count(cfg, &least, &most);
+    if (least == most)
+        snprintf(buf, size, "%zu runs", least);
+    else
+        snprintf(buf, size, "%zu to %zu runs (runs: auto)", least, most);
+}
+
