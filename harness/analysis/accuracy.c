@@ -21,13 +21,11 @@
 #include "analysis/accuracy.h"
 #include "run/spawn.h"
 #include "store/results.h"
+#include "util/datadir.h"
 #include "util/fs.h"
 #include "util/jsonfile.h"
 #include "util/text.h"
 
-#ifndef PB_SOURCE_DIR
-#define PB_SOURCE_DIR "."
-#endif
 
 #define MAX_PARTS 8
 
@@ -1276,7 +1274,11 @@ int pb_accuracy_compute(const char *dir, const struct pb_accuracy_opts *opts, js
     if (opts && opts->adapter) {
         c.adapter = opts->adapter;
     } else {
-        snprintf(adapter, sizeof adapter, "%s/harness/adapters/adapt.py", PB_SOURCE_DIR);
+        char *path = pb_datadir_path("adapters/adapt.py", err);
+        if (!path)
+            return -1;
+        snprintf(adapter, sizeof adapter, "%s", path);
+        free(path);
         c.adapter = adapter;
     }
     if (access(c.adapter, R_OK) < 0) {

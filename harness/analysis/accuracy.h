@@ -37,8 +37,8 @@
 struct pb_accuracy_opts {
     const char *python;     /* runs the adapter; NULL: the results' own
                              * interpreter (config-resolved.json) */
-    const char *adapter;    /* adapt.py; NULL: harness/adapters/adapt.py of
-                             * the source tree pbench was built from */
+    const char *adapter;    /* adapt.py; NULL: adapters/adapt.py of the
+                             * data directory (util/datadir.h) */
     double timeout_s;       /* per adapter run; <= 0: 120 */
 };
 
