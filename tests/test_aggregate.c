@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "analysis/aggregate.h"
-#include "store/results.h"
+#include "store/records.h"
 #include "testutil.h"
 
 static char *dir;
@@ -32,7 +32,7 @@ static void add(int fd, int round, const char *w, const char *p, enum pb_run_sta
     r.maxrss_kb = rss;
     if (st != PB_RUN_OK)
         snprintf(r.error, sizeof r.error, st == PB_RUN_TIMEOUT ? "timed out after 10 s" : "exit code 1: boom");
-    ck_assert_int_eq(pb_results_append(fd, &r, &err), 0);
+    ck_assert_int_eq(pb_records_append(fd, &r, &err), 0);
 }
 
 static void setup(void)
@@ -53,7 +53,7 @@ static void setup(void)
         "  {\"workload\": \"b\", \"profiler\": \"broken\", \"runs\": 3, \"timeout_s\": 10},\n"
         "  {\"workload\": \"b\", \"profiler\": \"hang\", \"runs\": 3, \"timeout_s\": 10},\n"
         "  {\"workload\": \"b\", \"profiler\": \"warmhang\", \"runs\": 3, \"timeout_s\": 10}]}\n"));
-    int fd = pb_results_open_log(dir, &err);
+    int fd = pb_records_open_log(dir, &err);
     ck_assert_int_ge(fd, 0);
     /* a warm-up that must be ignored */
     add(fd, -1, "a", "plain", PB_RUN_OK, 100, 100, 1);
@@ -80,81 +80,69 @@ static void teardown(void)
     free(dir);
 }
 
-static json_t *pair(json_t *sum, const char *w, const char *p)
+static const struct pb_pair *pair(const struct pb_summary *sum, const char *w, const char *p)
 {
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(sum, "pairs"), i, x)
-        if (!strcmp(json_string_value(json_object_get(x, "workload")), w)
-            && !strcmp(json_string_value(json_object_get(x, "profiler")), p))
-            return x;
-    ck_abort_msg("no pair %s x %s", w, p);
-    return NULL;
+    const struct pb_pair *x = pb_summary_pair(sum, w, p);
+    ck_assert_msg(x != NULL, "no pair %s x %s", w, p);
+    return x;
 }
 
-static json_t *prof(json_t *sum, const char *p)
+static const struct pb_profiler_summary *prof(const struct pb_summary *sum, const char *p)
 {
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(sum, "profilers"), i, x)
-        if (!strcmp(json_string_value(json_object_get(x, "name")), p))
-            return x;
+    for (size_t i = 0; i < sum->nprofilers; i++)
+        if (!strcmp(sum->profilers[i].name, p))
+            return &sum->profilers[i];
     ck_abort_msg("no profiler %s", p);
     return NULL;
 }
 
-static double val(json_t *o, const char *key, const char *field)
-{
-    return json_number_value(json_object_get(json_object_get(o, key), field));
-}
-
 START_TEST(figures)
 {
-    json_t *sum;
+    struct pb_summary *sum;
     struct pb_error err;
     char warning[512];
 
     ck_assert_int_eq(pb_aggregate_dir(dir, &sum, warning, &err), 0);
     /* the baseline normalizes to exactly 1.0 */
-    ck_assert(val(pair(sum, "a", "plain"), "wall_ratio", "value") == 1.0);
-    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "a", "plain"), "status")), "ok");
-    ck_assert_int_eq(json_integer_value(json_object_get(pair(sum, "a", "plain"), "runs")), 3);
+    ck_assert(pair(sum, "a", "plain")->wall.value == 1.0);
+    ck_assert_str_eq(pb_pair_status_name(pair(sum, "a", "plain")->status), "ok");
+    ck_assert_int_eq(pair(sum, "a", "plain")->runs, 3);
     /* 2.02 / 1.01 = 2 */
-    json_t *ad = pair(sum, "a", "double");
-    ck_assert(fabs(val(ad, "wall_ratio", "value") - 2.0) < 1e-9);
-    ck_assert(val(ad, "wall_ratio", "lo") <= 2.0 && val(ad, "wall_ratio", "hi") >= 2.0);
-    ck_assert(fabs(val(ad, "cpu_ratio", "value") - 4.0) < 1e-9);
-    ck_assert(fabs(val(ad, "mem_ratio", "value") - 3.0) < 1e-9);
+    const struct pb_pair *ad = pair(sum, "a", "double");
+    ck_assert(fabs(ad->wall.value - 2.0) < 1e-9);
+    ck_assert(ad->wall.lo <= 2.0 && ad->wall.hi >= 2.0);
+    ck_assert(fabs(ad->cpu.value - 4.0) < 1e-9);
+    ck_assert(fabs(ad->mem.value - 3.0) < 1e-9);
     /* geometric mean of 2x and 8x is 4x */
-    ck_assert(fabs(val(prof(sum, "double"), "wall_geomean", "value") - 4.0) < 1e-9);
-    ck_assert_int_eq(json_integer_value(json_object_get(prof(sum, "double"), "workloads_ok")), 2);
+    ck_assert(fabs(prof(sum, "double")->wall.value - 4.0) < 1e-9);
+    ck_assert_int_eq(prof(sum, "double")->workloads_ok, 2);
     /* failures */
-    json_t *ab = pair(sum, "a", "broken");
-    ck_assert_str_eq(json_string_value(json_object_get(ab, "status")), "failed");
-    ck_assert_int_eq(json_integer_value(json_object_get(ab, "failures")), 3);
-    ck_assert_str_eq(json_string_value(json_object_get(ab, "failure_reason")), "exit code 1: boom");
-    ck_assert(json_is_null(json_object_get(ab, "wall_ratio")));
-    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "b", "broken"), "status")), "partial");
-    ck_assert_int_eq(json_integer_value(json_object_get(prof(sum, "broken"), "workloads_failed")), 1);
+    const struct pb_pair *ab = pair(sum, "a", "broken");
+    ck_assert_str_eq(pb_pair_status_name(ab->status), "failed");
+    ck_assert_int_eq(ab->failures, 3);
+    ck_assert_str_eq(ab->failure_reason, "exit code 1: boom");
+    ck_assert(!pb_ratio_known(&ab->wall));
+    ck_assert_str_eq(pb_pair_status_name(pair(sum, "b", "broken")->status), "partial");
+    ck_assert_int_eq(prof(sum, "broken")->workloads_failed, 1);
     /* a timeout is a lower bound: timeout / plain median = 10 / 1.01 */
-    json_t *ah = pair(sum, "a", "hang");
-    ck_assert_str_eq(json_string_value(json_object_get(ah, "status")), "timeout");
-    ck_assert(json_is_true(json_object_get(ah, "lower_bound")));
-    ck_assert(fabs(val(ah, "wall_ratio", "value") - 10.0 / 1.01) < 1e-9);
-    ck_assert_int_eq(json_integer_value(json_object_get(ah, "skipped")), 1);
+    const struct pb_pair *ah = pair(sum, "a", "hang");
+    ck_assert_str_eq(pb_pair_status_name(ah->status), "timeout");
+    ck_assert(ah->lower_bound);
+    ck_assert(fabs(ah->wall.value - 10.0 / 1.01) < 1e-9);
+    ck_assert_int_eq(ah->skipped, 1);
     /* its mean takes the lower bound in, and says so */
-    ck_assert(fabs(val(prof(sum, "hang"), "wall_geomean", "value") - 10.0 / 1.01) < 1e-9);
-    ck_assert(json_is_true(json_object_get(prof(sum, "hang"), "wall_geomean_lower_bound")));
-    ck_assert(json_is_false(json_object_get(prof(sum, "double"), "wall_geomean_lower_bound")));
-    ck_assert(json_is_null(json_object_get(prof(sum, "hang"), "cpu_geomean")));
+    ck_assert(fabs(prof(sum, "hang")->wall.value - 10.0 / 1.01) < 1e-9);
+    ck_assert(prof(sum, "hang")->wall_lower_bound);
+    ck_assert(!prof(sum, "double")->wall_lower_bound);
+    ck_assert(!pb_ratio_known(&prof(sum, "hang")->cpu));
     /* a warm-up timeout is a timeout too: 10 / 0.5 */
-    json_t *bw = pair(sum, "b", "warmhang");
-    ck_assert_str_eq(json_string_value(json_object_get(bw, "status")), "timeout");
-    ck_assert(json_is_true(json_object_get(bw, "lower_bound")));
-    ck_assert(fabs(val(bw, "wall_ratio", "value") - 20.0) < 1e-9);
+    const struct pb_pair *bw = pair(sum, "b", "warmhang");
+    ck_assert_str_eq(pb_pair_status_name(bw->status), "timeout");
+    ck_assert(bw->lower_bound);
+    ck_assert(fabs(bw->wall.value - 20.0) < 1e-9);
     /* never run */
-    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "b", "hang"), "status")), "not_run");
-    json_decref(sum);
+    ck_assert_str_eq(pb_pair_status_name(pair(sum, "b", "hang")->status), "not_run");
+    pb_summary_free(sum);
 
     /* files written; the CSV has a header and one line per pair */
     char path[4096];
@@ -177,10 +165,20 @@ START_TEST(figures)
 }
 END_TEST
 
+/* The summary.json just written, as text. */
+static char *summary_text(const char *d)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/summary.json", d);
+    char *text = tu_read_file(path);
+    ck_assert_ptr_nonnull(text);
+    return text;
+}
+
 START_TEST(noise_warnings)
 {
     struct pb_error err;
-    json_t *sum;
+    struct pb_summary *sum;
     char *d = tu_mkdtemp();
     free(tu_write_file(d, "meta.json",
         "{\"host\": {\"cores\": 2, \"loadavg_start\": [1.7, 1.0, 0.5], \"noise\": {\"aslr\": \"off\"}}}\n"));
@@ -188,7 +186,7 @@ START_TEST(noise_warnings)
         "{\"baseline\": \"plain\", \"seed\": 1, \"profilers\": [{\"name\": \"plain\"}, {\"name\": \"p\"}],\n"
         " \"pairs\": [{\"workload\": \"w\", \"profiler\": \"plain\", \"runs\": 6, \"timeout_s\": 10},\n"
         "             {\"workload\": \"w\", \"profiler\": \"p\", \"runs\": 6, \"timeout_s\": 10}]}\n"));
-    int fd = pb_results_open_log(d, &err);
+    int fd = pb_records_open_log(d, &err);
     double plain[6] = { 3.0, 1.0, 1.01, 0.99, 1.0, 1.02 };     /* a cold first run */
     double prof[6] = { 2.0, 2.01, 1.99, 2.0, 6.0, 2.02 };      /* one disturbed run */
     for (int r = 0; r < 6; r++) {
@@ -197,17 +195,17 @@ START_TEST(noise_warnings)
     }
     close(fd);
     ck_assert_int_eq(pb_aggregate_dir(d, &sum, NULL, &err), 0);
-    char *text = json_dumps(sum, 0);
+    char *text = summary_text(d);
     ck_assert_ptr_nonnull(strstr(text, "the first run was much slower than the rest (3.000 s"));
     ck_assert_ptr_nonnull(strstr(text, "1 of 6 runs are outliers"));
     ck_assert_ptr_nonnull(strstr(text, "the machine was busy when the run started (load average 1.70 on 2 cores)"));
     ck_assert_ptr_nonnull(strstr(text, "address-space randomization is not fully on"));
     free(text);
     /* the cold first run also widens the baseline's own interval */
-    json_t *pw = json_object_get(pair(sum, "w", "plain"), "warnings");
-    ck_assert_uint_eq(json_array_size(pw), 2);
-    ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(pw, 1)), "the interval is wide"));
-    json_decref(sum);
+    const struct pb_pair *pw = pair(sum, "w", "plain");
+    ck_assert_uint_eq(pw->nwarnings, 2);
+    ck_assert_ptr_nonnull(strstr(pw->warnings[1], "the interval is wide"));
+    pb_summary_free(sum);
     tu_rmtree(d);
     free(d);
 }
@@ -218,14 +216,13 @@ END_TEST
 START_TEST(no_outlier_warnings_from_few_runs)
 {
     struct pb_error err;
-    json_t *sum;
     char *d = tu_mkdtemp();
     free(tu_write_file(d, "meta.json", "{\"host\": {\"cores\": 2}}\n"));
     free(tu_write_file(d, "config-resolved.json",
         "{\"baseline\": \"plain\", \"seed\": 1, \"profilers\": [{\"name\": \"plain\"}, {\"name\": \"p\"}],\n"
         " \"pairs\": [{\"workload\": \"w\", \"profiler\": \"plain\", \"runs\": 4, \"timeout_s\": 10},\n"
         "             {\"workload\": \"w\", \"profiler\": \"p\", \"runs\": 4, \"timeout_s\": 10}]}\n"));
-    int fd = pb_results_open_log(d, &err);
+    int fd = pb_records_open_log(d, &err);
     double plain[4] = { 1.03, 1.0, 1.001, 0.999 };
     double prof[4] = { 2.0, 2.001, 1.999, 2.3 };
     for (int r = 0; r < 4; r++) {
@@ -233,11 +230,10 @@ START_TEST(no_outlier_warnings_from_few_runs)
         add(fd, r, "w", "p", PB_RUN_OK, prof[r], prof[r], 1000);
     }
     close(fd);
-    ck_assert_int_eq(pb_aggregate_dir(d, &sum, NULL, &err), 0);
-    char *text = json_dumps(sum, 0);
+    ck_assert_int_eq(pb_aggregate_dir(d, NULL, NULL, &err), 0);
+    char *text = summary_text(d);
     ck_assert_msg(!strstr(text, "much slower") && !strstr(text, "outliers"), "%s", text);
     free(text);
-    json_decref(sum);
     tu_rmtree(d);
     free(d);
 }
@@ -245,13 +241,14 @@ END_TEST
 
 START_TEST(reproducible)
 {
-    json_t *s1, *s2;
     struct pb_error err;
-    ck_assert_int_eq(pb_aggregate_dir(dir, &s1, NULL, &err), 0);
-    ck_assert_int_eq(pb_aggregate_dir(dir, &s2, NULL, &err), 0);
-    ck_assert(json_equal(s1, s2));
-    json_decref(s1);
-    json_decref(s2);
+    ck_assert_int_eq(pb_aggregate_dir(dir, NULL, NULL, &err), 0);
+    char *s1 = summary_text(dir);
+    ck_assert_int_eq(pb_aggregate_dir(dir, NULL, NULL, &err), 0);
+    char *s2 = summary_text(dir);
+    ck_assert_str_eq(s1, s2);
+    free(s1);
+    free(s2);
 }
 END_TEST
 

@@ -20,7 +20,7 @@
 
 #include "analysis/accuracy.h"
 #include "run/spawn.h"
-#include "store/results.h"
+#include "store/records.h"
 #include "util/datadir.h"
 #include "util/fs.h"
 #include "util/jsonfile.h"
@@ -362,7 +362,7 @@ int pb_accuracy_has_truths(const char *dir)
     const char *baseline = str(resolved, "baseline");
     int found = 0;
 
-    if (resolved && pb_results_read(dir, 1, &runs, &err) == 0)
+    if (resolved && pb_records_read(dir, 1, &runs, &err) == 0)
         for (size_t i = 0; i < runs.n && !found; i++) {
             const struct pb_run_record *r = &runs.items[i];
             if (strcmp(r->profiler, baseline) || r->status != PB_RUN_OK || r->round < 0)
@@ -371,7 +371,7 @@ int pb_accuracy_has_truths(const char *dir)
             found = t != NULL;
             json_decref(t);
         }
-    pb_results_release(&runs);
+    pb_records_release(&runs);
     json_decref(resolved);
     return found;
 }
@@ -386,7 +386,7 @@ static int load(struct ctx *c, struct pb_error *err)
     c->resolved = pb_json_read(c->dir, "config-resolved.json", err);
     if (!c->resolved)
         return -1;
-    if (pb_results_read(c->dir, 0, &c->runs, err) < 0)
+    if (pb_records_read(c->dir, 0, &c->runs, err) < 0)
         return -1;
     if (c->runs.warning[0])
         warn(c, "%s", c->runs.warning);
@@ -1301,7 +1301,7 @@ cleanup:
     json_decref(c.profilers);
     json_decref(c.warnings);
     json_decref(c.resolved);
-    pb_results_release(&c.runs);
+    pb_records_release(&c.runs);
     return rc;
 }
 

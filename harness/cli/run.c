@@ -2,15 +2,11 @@
  * an interrupted one (--resume), then its summary, accuracy and charts. */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <limits.h>
-#include <math.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,16 +17,15 @@
 #include "core/plan.h"
 #include "output/plot.h"
 #include "output/table.h"
-#include "run/adaptive.h"
 #include "run/guard.h"
+#include "run/matrix.h"
 #include "run/measure.h"
-#include "run/meta.h"
-#include "run/runner.h"
 #include "run/session.h"
-#include "store/results.h"
-#include "util/fs.h"
-#include "util/jsonfile.h"
+#include "store/records.h"
+#include "store/resolved.h"
 #include "util/text.h"
+
+#define MAX_SELECT 128
 
 static volatile sig_atomic_t stop_signal;
 
@@ -39,18 +34,12 @@ static void on_signal(int sig)
     stop_signal = sig;
 }
 
-/* ---- progress -------------------------------------------------------------- */
-
-struct progress {
-    int tty;
-    size_t offset;          /* runs counted by earlier runner calls (runs: auto rounds) */
-    size_t grand_total;
-};
-
+/* Progress on stderr: on a terminal one live line (and the problems);
+ * in a log, one line per run. */
 static void on_progress(const struct pb_runner_event *ev, void *ud)
 {
-    struct progress *pg = ud;
-    size_t i = pg->offset + ev->recorded + ev->index + 1;
+    int tty = *(const int *)ud;
+    size_t i = ev->number;
     char round[32], eta[32];
 
     if (ev->entry->round < 0)
@@ -58,9 +47,9 @@ static void on_progress(const struct pb_runner_event *ev, void *ud)
     else
         snprintf(round, sizeof round, "round %d", ev->entry->round + 1);
     if (ev->kind == PB_RUNNER_START) {
-        if (pg->tty) {
+        if (tty) {
             pb_fmt_duration_short(ev->eta_s, eta, sizeof eta);
-            fprintf(stderr, "\r\033[K[%zu/%zu] %s x %s (%s)  ETA %s", i, pg->grand_total,
+            fprintf(stderr, "\r\033[K[%zu/%zu] %s x %s (%s)  ETA %s", i, ev->total,
                     ev->workload->name, ev->profiler->name, round, eta);
             fflush(stderr);
         }
@@ -70,16 +59,16 @@ static void on_progress(const struct pb_runner_event *ev, void *ud)
     char ratio[48] = "";
     if (r->status == PB_RUN_OK && ev->baseline_wall_s > 0 && !ev->profiler->baseline)
         snprintf(ratio, sizeof ratio, " (%.2fx plain)", r->wall_s / ev->baseline_wall_s);
-    if (pg->tty) {
+    if (tty) {
         if (r->status == PB_RUN_OK)
             return;         /* the live line shows progress; only problems stay */
         fprintf(stderr, "\r\033[K");
     }
     if (r->status == PB_RUN_OK)
-        fprintf(stderr, "[%zu/%zu] %s x %s %s: ok %.3fs%s\n", i, pg->grand_total,
+        fprintf(stderr, "[%zu/%zu] %s x %s %s: ok %.3fs%s\n", i, ev->total,
                 ev->workload->name, ev->profiler->name, round, r->wall_s, ratio);
     else
-        fprintf(stderr, "[%zu/%zu] %s x %s %s: %s: %s\n", i, pg->grand_total,
+        fprintf(stderr, "[%zu/%zu] %s x %s %s: %s: %s\n", i, ev->total,
                 ev->workload->name, ev->profiler->name, round, pb_run_status_name(r->status),
                 r->error);
 }
@@ -100,55 +89,6 @@ static void usage_run(FILE *f)
           "      --plots DIR       where charts go (default: plots)\n", f);
 }
 
-/* `runs: auto`: after the first plan (warm-ups and round 0), one round at
- * a time of the pairs that have not stopped (adaptive.h), until none is left. The
- * records decide, so a resumed run takes the same rounds. Adds to *st;
- * returns like pb_runner_run. */
-static int run_adaptive(const struct pb_config *cfg, struct pb_runner_opts *ro,
-                        struct progress *pg, const struct pb_plan *first,
-                        struct pb_runner_stats *st, uint64_t seed, struct pb_error *err)
-{
-    size_t seq = first->n;
-    int rc = 0;
-
-    pg->offset += st->executed + st->skipped_done;
-    for (int round = 1; ; round++) {
-        struct pb_run_list recs;
-        struct pb_plan next;
-        struct pb_runner_stats rs;
-
-        if (pb_results_read(ro->dir, 1, &recs, err) < 0)
-            return -1;
-        if (pb_adaptive_next_round(cfg, &recs, round, seed, seq, &next, err) < 0) {
-            pb_results_release(&recs);
-            return -1;
-        }
-        if (next.n == 0) {
-            pb_results_release(&recs);
-            pb_plan_release(&next);
-            break;
-        }
-        pg->grand_total += next.n;
-        ro->plan = &next;
-        ro->done = &recs;
-        rc = pb_runner_run(ro, &rs, err);
-        st->executed += rs.executed;
-        st->ok += rs.ok;
-        st->failed += rs.failed;
-        st->skipped_done += rs.skipped_done;
-        st->interrupted = rs.interrupted;
-        pg->offset += rs.executed + rs.skipped_done;
-        seq += next.n;
-        ro->plan = NULL;
-        ro->done = NULL;
-        pb_plan_release(&next);
-        pb_results_release(&recs);
-        if (rc < 0 || st->interrupted)
-            break;
-    }
-    return rc;
-}
-
 static uint64_t random_seed(void)
 {
     struct timespec ts;
@@ -157,7 +97,18 @@ static uint64_t random_seed(void)
            % 1000000000ULL;
 }
 
-int cmd_run(int argc, char **argv)
+
+struct run_args {
+    const char *profs[MAX_SELECT], *wls[MAX_SELECT];
+    size_t np, nw;
+    const char *python, *base, *resume, *plots, *config;
+    int has_seed, no_plot, pin_cpu;
+    uint64_t seed;
+    long long max_output;
+};
+
+/* Parses argv into a. Returns -1 to go on, else the exit code to return. */
+static int parse_args(int argc, char **argv, struct run_args *a)
 {
     static const struct option longopts[] = {
         { "profiler", required_argument, NULL, 'p' },
@@ -173,31 +124,24 @@ int cmd_run(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    const char *profs[128], *wls[128];
-    size_t np = 0, nw = 0;
-    const char *python = NULL, *base = "results", *resume = NULL, *plots = "plots";
-    int has_seed = 0, no_plot = 0, c, rc = PB_EXIT_FAIL, pin_cpu = -1;
-    uint64_t seed = 0;
-    long long max_output = 2048LL << 20;
-    struct pb_config *cfg = NULL;
-    struct pb_plan plan = { 0 };
-    struct pb_error err;
-    json_t *resolved = NULL, *meta = NULL, *pyinfo = NULL, *summary = NULL, *stored = NULL;
-    struct pb_run_list done = { 0 };
-    char *dir = NULL;
-    char pbench_path[PATH_MAX];
+    int c;
 
+    memset(a, 0, sizeof *a);
+    a->base = "results";
+    a->plots = "plots";
+    a->pin_cpu = -1;
+    a->max_output = 2048LL << 20;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:w:o:h", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'p': if (np < 128) profs[np++] = optarg; break;
-        case 'w': if (nw < 128) wls[nw++] = optarg; break;
-        case 'P': python = optarg; break;
-        case 'o': base = optarg; break;
-        case 'r': resume = optarg; break;
-        case 'n': no_plot = 1; break;
-        case 'l': plots = optarg; break;
+        case 'p': if (a->np < MAX_SELECT) a->profs[a->np++] = optarg; break;
+        case 'w': if (a->nw < MAX_SELECT) a->wls[a->nw++] = optarg; break;
+        case 'P': a->python = optarg; break;
+        case 'o': a->base = optarg; break;
+        case 'r': a->resume = optarg; break;
+        case 'n': a->no_plot = 1; break;
+        case 'l': a->plots = optarg; break;
         case 'c': {
             long n = strtol(optarg, &end, 10);
             long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -206,40 +150,217 @@ int cmd_run(int argc, char **argv)
                         "at least 2 CPUs, not '%s'\n", ncpu - 1, optarg);
                 return PB_EXIT_USAGE;
             }
-            pin_cpu = (int)n;
+            a->pin_cpu = (int)n;
             break;
         }
         case 's':
             errno = 0;
-            seed = strtoull(optarg, &end, 10);
+            a->seed = strtoull(optarg, &end, 10);
             if (errno || *end || !*optarg || optarg[0] == '-') {
                 fprintf(stderr, "pbench run: --seed expects a non-negative whole number, not '%s'\n", optarg);
                 return PB_EXIT_USAGE;
             }
-            has_seed = 1;
+            a->has_seed = 1;
             break;
         case 'm':
             errno = 0;
-            max_output = strtoll(optarg, &end, 10);
-            if (errno || *end || max_output <= 0 || max_output > (1LL << 40)) {
+            a->max_output = strtoll(optarg, &end, 10);
+            if (errno || *end || a->max_output <= 0 || a->max_output > (1LL << 40)) {
                 fprintf(stderr, "pbench run: --max-output expects a number of megabytes, not '%s'\n", optarg);
                 return PB_EXIT_USAGE;
             }
-            max_output <<= 20;
+            a->max_output <<= 20;
             break;
         case 'h': usage_run(stdout); return PB_EXIT_OK;
         default: usage_run(stderr); return PB_EXIT_USAGE;
         }
     }
-    if ((resume && optind != argc) || (!resume && optind != argc - 1)) {
+    if ((a->resume && optind != argc) || (!a->resume && optind != argc - 1)) {
         usage_run(stderr);
         return PB_EXIT_USAGE;
     }
-    if (resume && (np || nw || has_seed)) {
+    if (a->resume && (a->np || a->nw || a->has_seed)) {
         fprintf(stderr, "pbench run: --resume finishes the run as it was planned: "
                 "--profiler, --workload and --seed cannot change it\n");
         return PB_EXIT_USAGE;
     }
+    a->config = a->resume ? NULL : argv[optind];
+    return -1;
+}
+
+/* A new run: the config, its selection, the plan and the session (the
+ * interpreter probed, the results directory made). Returns -1 to go on,
+ * else the exit code. */
+static int open_new(struct run_args *a, struct pb_config **cfg, struct pb_plan *plan,
+                    struct pb_session *s)
+{
+    struct pb_error err;
+
+    *cfg = pb_cli_load_config(a->config, a->python);
+    if (!*cfg)
+        return PB_EXIT_USAGE;
+    if (!a->has_seed)
+        a->seed = (*cfg)->has_seed ? (*cfg)->seed : random_seed();
+    if (pb_config_select(*cfg, a->profs, a->np, a->wls, a->nw, &err) < 0
+        || pb_plan_build(*cfg, a->seed, plan, &err) < 0) {
+        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+        return PB_EXIT_USAGE;
+    }
+    if (pb_session_start(s, *cfg, a->seed, a->base, &err) < 0) {
+        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+        return PB_EXIT_FAIL;
+    }
+    return -1;
+}
+
+/* An interrupted run: its stored inputs, the config they name (selected
+ * as stored), the plan and the session with its records. Returns -1 to go
+ * on, else the exit code. */
+static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_plan *plan,
+                       struct pb_session *s)
+{
+    struct pb_resolved stored;
+    struct pb_error err;
+    int changed = 0, rc = PB_EXIT_FAIL;
+
+    if (pb_resolved_load(a->resume, &stored, &err) < 0) {
+        fprintf(stderr, "pbench run: cannot resume '%s': %s\n", a->resume, pb_cli_errtext(&err));
+        return PB_EXIT_FAIL;
+    }
+    if (!stored.config_path) {
+        fprintf(stderr, "pbench run: cannot resume '%s': config-resolved.json names no config\n",
+                a->resume);
+        goto done;
+    }
+    *cfg = pb_cli_load_config(stored.config_path, a->python ? a->python : stored.python);
+    if (!*cfg) {
+        rc = PB_EXIT_USAGE;
+        goto done;
+    }
+    if (pb_config_select(*cfg, (const char *const *)stored.select_profilers.v, stored.select_profilers.n,
+                         (const char *const *)stored.select_workloads.v, stored.select_workloads.n,
+                         &err) < 0
+        || pb_plan_build(*cfg, stored.seed, plan, &err) < 0) {
+        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+        rc = PB_EXIT_USAGE;
+        goto done;
+    }
+    a->seed = stored.seed;
+    if (pb_session_resume(s, a->resume, *cfg, &stored, &changed, &err) < 0) {
+        if (changed)
+            fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+        else
+            fprintf(stderr, "pbench run: cannot resume: %s\n", pb_cli_errtext(&err));
+        rc = changed ? PB_EXIT_USAGE : PB_EXIT_FAIL;
+        goto done;
+    }
+    if (s->records.warning[0])
+        fprintf(stderr, "pbench: warning: %s\n", s->records.warning);
+    rc = -1;
+done:
+    pb_resolved_release(&stored);
+    return rc;
+}
+
+static void banner(const struct pb_config *cfg, const struct pb_session *s, int resumed)
+{
+    size_t nsel_p = 0, nsel_w = 0;
+    char runs[64];
+
+    for (size_t i = 0; i < cfg->nprofilers; i++)
+        nsel_p += cfg->profilers[i].selected;
+    for (size_t i = 0; i < cfg->nworkloads; i++)
+        nsel_w += cfg->workloads[i].selected;
+    pb_cli_plan_size(cfg, runs, sizeof runs);
+    fprintf(stderr, "pbench %s: %s: %zu workloads x %zu profilers, %s (seed %llu)%s\n",
+            PB_VERSION, cfg->path, nsel_w, nsel_p, runs, (unsigned long long)s->seed,
+            resumed ? ", resuming" : "");
+    fprintf(stderr, "results: %s\n", s->dir);
+}
+
+/* Runs the matrix with the signal handlers and the guard in place.
+ * Returns the matrix's rc. */
+static int measure(const struct run_args *a, struct pb_session *s, const struct pb_plan *plan,
+                   char *pbench_path, struct pb_matrix_stats *st, struct pb_error *err)
+{
+    struct sigaction sa;
+    int tty = isatty(STDERR_FILENO), rc;
+    struct pb_matrix_opts mo = {
+        .session = s, .first = plan, .pbench_path = pbench_path, .stop = &stop_signal,
+        .max_output_bytes = a->max_output, .pin_cpu = a->pin_cpu, .cb = on_progress, .ud = &tty,
+    };
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    if (a->pin_cpu >= 0 && pb_session_pin(s, a->pin_cpu, err) < 0)
+        fprintf(stderr, "pbench run: warning: %s\n", pb_cli_errtext(err));
+    /* from here on, a run never outlives pbench, even a SIGKILLed one */
+    if (pb_guard_start(err) < 0)
+        fprintf(stderr, "pbench run: warning: %s (a run's grandchildren could outlive pbench)\n",
+                pb_cli_errtext(err));
+    rc = pb_matrix_run(&mo, st, err);
+    pb_guard_stop();
+    if (tty)
+        fprintf(stderr, "\r\033[K");
+    return rc;
+}
+
+/* After the runs: the summary and its table, accuracy, charts. Returns
+ * 0, or -1 when the summary cannot be made (nothing else is done). */
+static int conclude(const struct run_args *a, struct pb_session *s,
+                     const struct pb_matrix_stats *st, int finished)
+{
+    struct pb_error err;
+    struct pb_summary *summary = NULL;
+    char warning[512], el[32];
+
+    if (pb_aggregate_dir(s->dir, &summary, warning, &err) < 0) {
+        fprintf(stderr, "pbench run: cannot summarize: %s\n", pb_cli_errtext(&err));
+        return -1;
+    }
+    if (warning[0])
+        fprintf(stderr, "pbench: warning: %s\n", warning);
+    pb_table_print_summary(stdout, summary);
+    pb_summary_free(summary);
+    printf("\n%zu runs (%zu ok, %zu not ok) in %s; results in %s\n", st->executed, st->ok,
+           st->failed, pb_fmt_duration_short(s->meta.elapsed_s, el, sizeof el), s->dir);
+    if (finished && pb_accuracy_has_truths(s->dir)) {
+        if (pb_accuracy_write(s->dir, NULL, NULL, &err) < 0)
+            fprintf(stderr, "pbench run: accuracy not computed: %s\n", pb_cli_errtext(&err));
+        else
+            printf("accuracy and capabilities in %s/accuracy.json (print them with: pbench accuracy %s)\n",
+                   s->dir, s->dir);
+    }
+    if (!a->no_plot && finished) {
+        struct pb_plot_opts po;
+        const char *dirs[1] = { s->dir };
+        pb_plot_opts_init(&po);
+        if (pb_plot_write(dirs, 1, a->plots, &po, &err) < 0)
+            fprintf(stderr, "pbench run: charts not written: %s\n", pb_cli_errtext(&err));
+        else
+            printf("charts in %s/ (regenerate with: pbench plot %s)\n", a->plots, s->dir);
+    }
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    struct pb_config *cfg = NULL;
+    struct pb_plan plan = { 0 };
+    struct pb_session s;
+    struct pb_matrix_stats st;
+    struct pb_error err;
+    char pbench_path[PATH_MAX];
+    int rc = parse_args(argc, argv, &a);
+
+    memset(&s, 0, sizeof s);
+    if (rc >= 0)
+        return rc;
     ssize_t plen = readlink("/proc/self/exe", pbench_path, sizeof pbench_path - 1);
     if (plen <= 0) {
         fprintf(stderr, "pbench run: cannot find its own binary (/proc/self/exe): %s\n",
@@ -247,231 +368,31 @@ int cmd_run(int argc, char **argv)
         return PB_EXIT_FAIL;
     }
     pbench_path[plen] = '\0';
-
-    if (resume) {
-        stored = pb_json_read(resume, "config-resolved.json", &err);
-        if (!stored) {
-            fprintf(stderr, "pbench run: cannot resume '%s': %s\n", resume, pb_cli_errtext(&err));
-            return PB_EXIT_FAIL;
-        }
-        const char *cpath = json_string_value(json_object_get(stored, "config_path"));
-        if (!cpath) {
-            fprintf(stderr, "pbench run: cannot resume '%s': config-resolved.json names no config\n", resume);
-            goto cleanup;
-        }
-        cfg = pb_cli_load_config(cpath, python ? python : json_string_value(json_object_get(stored, "python")));
-        if (!cfg) {
-            rc = PB_EXIT_USAGE;
-            goto cleanup;
-        }
-        json_t *sel = json_object_get(stored, "select");
-        size_t i;
-        json_t *v;
-        np = nw = 0;
-        json_array_foreach(json_object_get(sel, "profilers"), i, v)
-            if (np < 128) profs[np++] = json_string_value(v);
-        json_array_foreach(json_object_get(sel, "workloads"), i, v)
-            if (nw < 128) wls[nw++] = json_string_value(v);
-        seed = (uint64_t)json_integer_value(json_object_get(stored, "seed"));
-    } else {
-        cfg = pb_cli_load_config(argv[optind], python);
-        if (!cfg)
-            return PB_EXIT_USAGE;
-        if (!has_seed)
-            seed = cfg->has_seed ? cfg->seed : random_seed();
-    }
-    if (pb_config_select(cfg, profs, np, wls, nw, &err) < 0) {
-        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-        rc = PB_EXIT_USAGE;
+    rc = a.resume ? open_resume(&a, &cfg, &plan, &s) : open_new(&a, &cfg, &plan, &s);
+    if (rc >= 0)
         goto cleanup;
-    }
-    resolved = pb_session_resolved(cfg, seed);
-    if (resume) {
-        const char *h1 = json_string_value(json_object_get(stored, "hash"));
-        const char *h2 = json_string_value(json_object_get(resolved, "hash"));
-        if (!h1 || !h2 || strcmp(h1, h2)) {
-            fprintf(stderr, "pbench run: refusing to resume '%s': the config (%s) or the interpreter changed since the run started; start a new run instead\n",
-                    resume, cfg->path);
-            rc = PB_EXIT_USAGE;
-            goto cleanup;
-        }
-        dir = strdup(resume);
-        meta = pb_json_read(dir, "meta.json", &err);
-        if (!meta) {
-            fprintf(stderr, "pbench run: cannot resume: %s\n", pb_cli_errtext(&err));
-            goto cleanup;
-        }
-        if (pb_results_read(dir, 1, &done, &err) < 0) {
-            fprintf(stderr, "pbench run: cannot resume: %s\n", pb_cli_errtext(&err));
-            goto cleanup;
-        }
-        if (done.warning[0])
-            fprintf(stderr, "pbench: warning: %s\n", done.warning);
-    } else {
-        /* everything that can be checked before a results directory exists:
-         * the plan, and that the interpreter runs (its version, the
-         * profilers' versions) */
-        if (pb_plan_build(cfg, seed, &plan, &err) < 0) {
-            fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-            rc = PB_EXIT_USAGE;
-            goto cleanup;
-        }
-        char scratch[] = "/tmp/pbench-probe-XXXXXX";
-        if (!mkdtemp(scratch)) {
-            fprintf(stderr, "pbench run: cannot create a temporary directory: %s\n", strerror(errno));
-            goto cleanup;
-        }
-        pyinfo = pb_meta_python(cfg, scratch, &err);
-        rmdir(scratch);
-        if (!pyinfo) {
-            fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-            goto cleanup;
-        }
-        if (pb_session_create(cfg, resolved, base, &dir, &err) < 0) {
-            fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-            goto cleanup;
-        }
-        meta = json_object();
-        char now[32];
-        pb_now_iso(now, sizeof now);
-        json_object_set_new(meta, "pbench_version", json_string(PB_VERSION));
-        json_object_set_new(meta, "config", json_string(cfg->path));
-        json_object_set_new(meta, "config_name", json_string(cfg->name));
-        json_object_set(meta, "config_hash", json_object_get(resolved, "hash"));
-        json_object_set_new(meta, "started", json_string(now));
-        json_object_set_new(meta, "seed", json_integer((json_int_t)seed));
-        json_object_set_new(meta, "host", pb_meta_host());
-        json_object_update(meta, pyinfo);
-        if (pb_json_write(dir, "meta.json", meta, &err) < 0) {
-            fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-            goto cleanup;
-        }
-    }
-    if (!plan.entries && pb_plan_build(cfg, seed, &plan, &err) < 0) {
-        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-        rc = PB_EXIT_USAGE;
-        goto cleanup;
-    }
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-
-    size_t nsel_p = 0, nsel_w = 0;
-    for (size_t i = 0; i < cfg->nprofilers; i++)
-        nsel_p += cfg->profilers[i].selected;
-    for (size_t i = 0; i < cfg->nworkloads; i++)
-        nsel_w += cfg->workloads[i].selected;
-    char runs[64];
-    pb_cli_plan_size(cfg, runs, sizeof runs);
-    fprintf(stderr, "pbench %s: %s: %zu workloads x %zu profilers, %s (seed %llu)%s\n",
-            PB_VERSION, cfg->path, nsel_w, nsel_p, runs, (unsigned long long)seed,
-            resume ? ", resuming" : "");
-    fprintf(stderr, "results: %s\n", dir);
-
-    struct progress pg = { isatty(STDERR_FILENO), 0, plan.n };
-    struct pb_runner_opts ro = { cfg, &plan, dir, pbench_path, &stop_signal, max_output,
-                                 resume ? &done : NULL, pin_cpu, on_progress, &pg };
-    if (pin_cpu >= 0) {
-        /* pbench itself (its /proc sampling, its waits) stays off that CPU */
-        cpu_set_t others;
-        CPU_ZERO(&others);
-        for (long k = 0; k < sysconf(_SC_NPROCESSORS_ONLN) && k < CPU_SETSIZE; k++)
-            if (k != pin_cpu)
-                CPU_SET(k, &others);
-        if (sched_setaffinity(0, sizeof others, &others) < 0)
-            fprintf(stderr, "pbench run: warning: cannot keep pbench off CPU %d: %s\n", pin_cpu,
-                    strerror(errno));
-        json_object_set_new(meta, "pin_cpu", json_integer(pin_cpu));
-    }
-    struct pb_runner_stats st;
+    banner(cfg, &s, a.resume != NULL);
     double t0 = pb_measure_now();
-    /* from here on, a run never outlives pbench, even a SIGKILLed one */
-    if (pb_guard_start(&err) < 0)
-        fprintf(stderr, "pbench run: warning: %s (a run's grandchildren could outlive pbench)\n",
-                pb_cli_errtext(&err));
-    int runner_rc = pb_runner_run(&ro, &st, &err);
-    if (cfg->runs_auto && runner_rc == 0 && !st.interrupted)
-        runner_rc = run_adaptive(cfg, &ro, &pg, &plan, &st, seed, &err);
-    pb_guard_stop();
-    if (pg.tty)
-        fprintf(stderr, "\r\033[K");
-    if (runner_rc < 0)
+    int mrc = measure(&a, &s, &plan, pbench_path, &st, &err);
+    if (mrc < 0)
         fprintf(stderr, "pbench run: stopped: %s (every run recorded so far is kept in %s)\n",
-                pb_cli_errtext(&err), dir);
-
+                pb_cli_errtext(&err), s.dir);
     /* finish the metadata even when interrupted: it explains what is there */
-    {
-        char now[32];
-        double elapsed = pb_measure_now() - t0;
-        pb_now_iso(now, sizeof now);
-        json_object_set_new(meta, "finished", json_string(now));
-        json_t *prev = json_object_get(meta, "elapsed_s");
-        json_object_set_new(meta, "elapsed_s", json_real(elapsed + (json_is_number(prev) ? json_number_value(prev) : 0)));
-        json_object_set_new(json_object_get(meta, "host"), "loadavg_end", pb_meta_loadavg());
-        json_object_set_new(meta, "complete", json_boolean(runner_rc == 0 && !st.interrupted));
-        /* pbench's own CPU (this process, not its children): what measuring cost */
-        struct rusage self;
-        if (getrusage(RUSAGE_SELF, &self) == 0) {
-            double cpu = (double)self.ru_utime.tv_sec + self.ru_utime.tv_usec * 1e-6
-                       + (double)self.ru_stime.tv_sec + self.ru_stime.tv_usec * 1e-6;
-            json_t *prevc = json_object_get(meta, "harness_cpu_s");
-            json_object_set_new(meta, "harness_cpu_s",
-                                json_real(cpu + (json_is_number(prevc) ? json_number_value(prevc) : 0)));
-        }
-        if (pb_json_write(dir, "meta.json", meta, &err) < 0)
-            fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-    }
-    char warning[512];
-    if (pb_aggregate_dir(dir, &summary, warning, &err) < 0) {
-        fprintf(stderr, "pbench run: cannot summarize: %s\n", pb_cli_errtext(&err));
+    if (pb_session_finish(&s, pb_measure_now() - t0, mrc == 0 && !st.interrupted, &err) < 0)
+        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+    if (conclude(&a, &s, &st, mrc == 0 && !st.interrupted) < 0) {
+        rc = PB_EXIT_FAIL;
         goto cleanup;
-    }
-    if (warning[0])
-        fprintf(stderr, "pbench: warning: %s\n", warning);
-    pb_table_print_summary(stdout, summary);
-    {
-        char el[32];
-        pb_fmt_duration_short(json_number_value(json_object_get(meta, "elapsed_s")), el, sizeof el);
-        printf("\n%zu runs (%zu ok, %zu not ok) in %s; results in %s\n", st.executed, st.ok,
-               st.failed, el, dir);
-    }
-    if (!st.interrupted && runner_rc == 0 && pb_accuracy_has_truths(dir)) {
-        if (pb_accuracy_write(dir, NULL, NULL, &err) < 0)
-            fprintf(stderr, "pbench run: accuracy not computed: %s\n", pb_cli_errtext(&err));
-        else
-            printf("accuracy and capabilities in %s/accuracy.json (print them with: pbench accuracy %s)\n",
-                   dir, dir);
-    }
-    if (!no_plot && !st.interrupted && runner_rc == 0) {
-        struct pb_plot_opts po;
-        pb_plot_opts_init(&po);
-        const char *dirs[1] = { dir };
-        if (pb_plot_write(dirs, 1, plots, &po, &err) < 0)
-            fprintf(stderr, "pbench run: charts not written: %s\n", pb_cli_errtext(&err));
-        else
-            printf("charts in %s/ (regenerate with: pbench plot %s)\n", plots, dir);
     }
     if (st.interrupted) {
-        fprintf(stderr, "pbench run: interrupted; finish it with: pbench run --resume %s\n", dir);
+        fprintf(stderr, "pbench run: interrupted; finish it with: pbench run --resume %s\n", s.dir);
         rc = 128 + (stop_signal ? stop_signal : SIGINT);   /* 130 SIGINT, 143 SIGTERM, 129 SIGHUP */
     } else {
-        rc = runner_rc == 0 ? PB_EXIT_OK : PB_EXIT_FAIL;
+        rc = mrc == 0 ? PB_EXIT_OK : PB_EXIT_FAIL;
     }
-
 cleanup:
-    json_decref(summary);
-    json_decref(pyinfo);
-    json_decref(meta);
-    json_decref(resolved);
-    json_decref(stored);
-    pb_results_release(&done);
+    pb_session_release(&s);
     pb_plan_release(&plan);
     pb_config_free(cfg);
-    free(dir);
     return rc;
 }

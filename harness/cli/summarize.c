@@ -1,5 +1,4 @@
 /* pbench summarize: recompute a results directory's summary and print it. */
-#include <jansson.h>
 #include <stdio.h>
 
 #include "analysis/aggregate.h"
@@ -9,7 +8,7 @@
 int cmd_summarize(int argc, char **argv)
 {
     struct pb_error err;
-    json_t *summary = NULL;
+    struct pb_summary *summary = NULL;
     char warning[512];
 
     if (argc != 2) {
@@ -23,6 +22,6 @@ int cmd_summarize(int argc, char **argv)
     if (warning[0])
         fprintf(stderr, "pbench: warning: %s\n", warning);
     pb_table_print_summary(stdout, summary);
-    json_decref(summary);
+    pb_summary_free(summary);
     return PB_EXIT_OK;
 }

@@ -27,33 +27,6 @@
 
 /* ---- small vectors and diagnostics ------------------------------------ */
 
-int pb_strv_push(struct pb_strv *sv, const char *s)
-{
-    char **nv = realloc(sv->v, (sv->n + 2) * sizeof *nv);
-    char *copy;
-
-    if (!nv)
-        return -1;
-    sv->v = nv;
-    copy = strdup(s);
-    if (!copy) {
-        sv->v[sv->n] = NULL;
-        return -1;
-    }
-    sv->v[sv->n++] = copy;
-    sv->v[sv->n] = NULL;
-    return 0;
-}
-
-void pb_strv_release(struct pb_strv *sv)
-{
-    for (size_t i = 0; i < sv->n; i++)
-        free(sv->v[i]);
-    free(sv->v);
-    sv->v = NULL;
-    sv->n = 0;
-}
-
 void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
                   const char *fmt, ...)
 {

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
+#include "util/strv.h"
 
 /* A list of located errors. */
 struct pb_diags {
@@ -27,11 +28,6 @@ struct pb_diags {
 void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void pb_diags_release(struct pb_diags *d);
-
-struct pb_strv {            /* a NULL-terminated vector of owned strings */
-    char **v;
-    size_t n;
-};
 
 struct pb_loc {
     const char *file;       /* points into pb_config.files; do not free */
@@ -138,8 +134,5 @@ int pb_config_expand_command(const struct pb_profiler *p, const struct pb_expand
 char *pb_config_expand_string(const char *tmpl, const struct pb_expand_ctx *ctx,
                               struct pb_error *err);
 
-void pb_strv_release(struct pb_strv *sv);
-/* Appends a copy of s; returns 0, -1 on out of memory. */
-int pb_strv_push(struct pb_strv *sv, const char *s);
 
 #endif /* PB_CONFIG_H */

@@ -15,7 +15,7 @@
 #include "output/accuracy_plot.h"
 #include "output/gnuplot.h"
 #include "run/session.h"
-#include "store/results.h"
+#include "store/records.h"
 #include "util/fs.h"
 #include "util/jsonfile.h"
 #include "util/text.h"

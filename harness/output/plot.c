@@ -27,7 +27,7 @@
 #include "output/accuracy_plot.h"
 #include "output/gnuplot.h"
 #include "output/plot.h"
-#include "store/results.h"
+#include "store/records.h"
 #include "util/fs.h"
 #include "util/path.h"
 #include "util/text.h"

@@ -973,8 +973,8 @@ static void cell_pbench(FILE *f, const struct pb_summary *s)
 static void cell_config(FILE *f, const struct pb_summary *s)
 {
     pb_md_code(f, s->meta.config ? s->meta.config : "?");
-    if (s->meta.config_sha256)
-        fprintf(f, " (sha256 %.12s…)", s->meta.config_sha256);
+    if (s->meta.config_hash)
+        fprintf(f, " (config hash %s)", s->meta.config_hash);
 }
 
 static void cell_seed(FILE *f, const struct pb_summary *s)

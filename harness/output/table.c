@@ -1,5 +1,4 @@
 /* The end-of-run summary table. See table.h. */
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,201 +6,196 @@
 
 #include "output/table.h"
 
-static double ci_value(json_t *ci)
+#define MAX_WORKLOADS 256
+#define MAX_WARNINGS_SHOWN 15
+
+static int cmp_wall(const void *a, const void *b)
 {
-    return json_is_object(ci) ? json_number_value(json_object_get(ci, "value")) : NAN;
+    const struct pb_profiler_summary *x = *(const struct pb_profiler_summary *const *)a;
+    const struct pb_profiler_summary *y = *(const struct pb_profiler_summary *const *)b;
+
+    if (isnan(x->wall.value) != isnan(y->wall.value))
+        return isnan(x->wall.value) ? 1 : -1;
+    return x->wall.value < y->wall.value ? -1 : x->wall.value > y->wall.value;
 }
 
-struct prow {
-    const char *name;
-    double wall;
-    json_t *obj;
-};
-
-static int cmp_prow(const void *a, const void *b)
+static void fmt_ci(const struct pb_ratio *r, char *buf, size_t n)
 {
-    const struct prow *x = a, *y = b;
-    if (isnan(x->wall) != isnan(y->wall))
-        return isnan(x->wall) ? 1 : -1;
-    return x->wall < y->wall ? -1 : x->wall > y->wall;
-}
-
-static void fmt_ci(json_t *ci, char *buf, size_t n)
-{
-    if (!json_is_object(ci))
+    if (!pb_ratio_known(r))
         snprintf(buf, n, "-");
     else
-        snprintf(buf, n, "%.2fx [%.2f-%.2f]", ci_value(ci),
-                 json_number_value(json_object_get(ci, "lo")),
-                 json_number_value(json_object_get(ci, "hi")));
+        snprintf(buf, n, "%.2fx [%.2f-%.2f]", r->value, r->lo, r->hi);
 }
 
-void pb_table_print_summary(FILE *out, json_t *sum)
+static int is_baseline(const struct pb_summary *s, const char *profiler)
 {
-    json_t *profs = json_object_get(sum, "profilers");
-    json_t *pairs = json_object_get(sum, "pairs");
-    size_t np = json_array_size(profs), i;
-    struct prow *rows = calloc(np ? np : 1, sizeof *rows);
-    const char *workloads[256];
-    size_t nw = 0;
-    json_t *pr;
+    return s->baseline && !strcmp(profiler, s->baseline);
+}
 
-    json_array_foreach(pairs, i, pr) {
-        const char *w = json_string_value(json_object_get(pr, "workload"));
-        size_t k;
-        for (k = 0; k < nw; k++)
-            if (!strcmp(workloads[k], w))
-                break;
-        if (k == nw && nw < 256)
-            workloads[nw++] = w;
-    }
-    for (i = 0; i < np; i++) {
-        rows[i].obj = json_array_get(profs, i);
-        rows[i].name = json_string_value(json_object_get(rows[i].obj, "name"));
-        rows[i].wall = ci_value(json_object_get(rows[i].obj, "wall_geomean"));
-    }
-    qsort(rows, np, sizeof *rows, cmp_prow);
-
+static void overhead(FILE *out, const struct pb_profiler_summary *const *rows, size_t np)
+{
     fprintf(out, "\nOverhead: normalized time (profiled / plain), geometric mean over workloads, 95%% CI\n"
-           "('>=': a timed-out workload entered the mean at its lower bound)\n\n");
-    fprintf(out, "%-16s %-22s %-22s %-22s %s\n", "profiler", "wall", "cpu", "memory (tree RSS)", "workloads");
-    for (i = 0; i < np; i++) {
+                 "('>=': a timed-out workload entered the mean at its lower bound)\n\n");
+    fprintf(out, "%-16s %-22s %-22s %-22s %s\n", "profiler", "wall", "cpu", "memory (tree RSS)",
+            "workloads");
+    for (size_t i = 0; i < np; i++) {
         char a[64], b[64], c[64];
-        fmt_ci(json_object_get(rows[i].obj, "wall_geomean"), a, sizeof a);
-        if (json_is_true(json_object_get(rows[i].obj, "wall_geomean_lower_bound"))) {
+        fmt_ci(&rows[i]->wall, a, sizeof a);
+        if (rows[i]->wall_lower_bound) {
             char t[64];
             snprintf(t, sizeof t, ">=%s", a);
             snprintf(a, sizeof a, "%s", t);
         }
-        fmt_ci(json_object_get(rows[i].obj, "cpu_geomean"), b, sizeof b);
-        fmt_ci(json_object_get(rows[i].obj, "mem_geomean"), c, sizeof c);
-        fprintf(out, "%-16s %-22s %-22s %-22s %lld ok, %lld not\n", rows[i].name, a, b, c,
-               (long long)json_integer_value(json_object_get(rows[i].obj, "workloads_ok")),
-               (long long)json_integer_value(json_object_get(rows[i].obj, "workloads_failed")));
+        fmt_ci(&rows[i]->cpu, b, sizeof b);
+        fmt_ci(&rows[i]->mem, c, sizeof c);
+        fprintf(out, "%-16s %-22s %-22s %-22s %d ok, %d not\n", rows[i]->name, a, b, c,
+                rows[i]->workloads_ok, rows[i]->workloads_failed);
     }
+}
 
+static void matrix(FILE *out, const struct pb_summary *s, const struct pb_profiler_summary *const *rows,
+                   size_t np)
+{
+    const char *workloads[MAX_WORKLOADS];
+    size_t nw = 0;
+
+    for (size_t i = 0; i < s->npairs; i++) {
+        size_t k = 0;
+        while (k < nw && strcmp(workloads[k], s->pairs[i].workload))
+            k++;
+        if (k == nw && nw < MAX_WORKLOADS)
+            workloads[nw++] = s->pairs[i].workload;
+    }
     fprintf(out, "\nNormalized wall time per workload (median ratio; '>' = lower bound after a timeout)\n\n");
     fprintf(out, "%-16s", "profiler");
     for (size_t k = 0; k < nw; k++)
         fprintf(out, " %9.9s", workloads[k]);
     fprintf(out, "\n");
-    for (i = 0; i < np; i++) {
-        fprintf(out, "%-16s", rows[i].name);
+    for (size_t i = 0; i < np; i++) {
+        fprintf(out, "%-16s", rows[i]->name);
         for (size_t k = 0; k < nw; k++) {
-            size_t j;
-            json_t *cell = NULL;
+            const struct pb_pair *cell = pb_summary_pair(s, workloads[k], rows[i]->name);
             char buf[32] = "-";
-            json_array_foreach(pairs, j, pr)
-                if (!strcmp(json_string_value(json_object_get(pr, "workload")), workloads[k])
-                    && !strcmp(json_string_value(json_object_get(pr, "profiler")), rows[i].name))
-                    cell = pr;
-            if (cell) {
-                const char *st = json_string_value(json_object_get(cell, "status"));
-                double v = ci_value(json_object_get(cell, "wall_ratio"));
-                if (json_is_true(json_object_get(cell, "lower_bound")))
-                    snprintf(buf, sizeof buf, ">%.0fx", v);
-                else if (!isnan(v))
-                    snprintf(buf, sizeof buf, "%.2fx%s", v, strcmp(st, "partial") ? "" : "*");
-                else
-                    snprintf(buf, sizeof buf, "%s", st);
-            }
+            if (cell && cell->lower_bound)
+                snprintf(buf, sizeof buf, ">%.0fx", cell->wall.value);
+            else if (cell && pb_ratio_known(&cell->wall))
+                snprintf(buf, sizeof buf, "%.2fx%s", cell->wall.value,
+                         cell->status == PB_PAIR_PARTIAL ? "*" : "");
+            else if (cell)
+                snprintf(buf, sizeof buf, "%s", pb_pair_status_name(cell->status));
             fprintf(out, " %9s", buf);
         }
         fprintf(out, "\n");
     }
+}
 
-    /* workloads with sizes: the fixed start-up cost and the per-work slowdown */
-    json_t *sc = json_object_get(sum, "scaling");
-    if (json_array_size(sc)) {
-        json_t *e;
-        fprintf(out, "\nStart-up versus steady state (time = start-up + slope x size, fitted over the sizes)\n\n");
-        fprintf(out, "%-14s %-16s %-26s %-24s %s\n", "workload", "profiler", "start-up cost (s)",
-               "steady-state overhead", "R^2 (plain)");
-        json_array_foreach(sc, i, e) {
-            json_t *su = json_object_get(e, "startup_s"), *sr = json_object_get(e, "steady_ratio");
-            char a[64], b[64];
-            snprintf(a, sizeof a, "%+.3f [%+.3f, %+.3f]", ci_value(su),
-                     json_number_value(json_object_get(su, "lo")), json_number_value(json_object_get(su, "hi")));
-            fmt_ci(sr, b, sizeof b);
-            fprintf(out, "%-14s %-16s %-26s %-24s %.3f (%.3f)\n",
-                   json_string_value(json_object_get(e, "workload")),
-                   json_string_value(json_object_get(e, "profiler")), a, b,
-                   json_number_value(json_object_get(e, "r2")),
-                   json_number_value(json_object_get(e, "r2_baseline")));
-        }
+/* workloads with sizes: the fixed start-up cost and the per-work slowdown */
+static void scaling(FILE *out, const struct pb_summary *s)
+{
+    if (!s->nscaling)
+        return;
+    fprintf(out, "\nStart-up versus steady state (time = start-up + slope x size, fitted over the sizes)\n\n");
+    fprintf(out, "%-14s %-16s %-26s %-24s %s\n", "workload", "profiler", "start-up cost (s)",
+            "steady-state overhead", "R^2 (plain)");
+    for (size_t i = 0; i < s->nscaling; i++) {
+        const struct pb_scaling *e = &s->scaling[i];
+        char a[64], b[64];
+        snprintf(a, sizeof a, "%+.3f [%+.3f, %+.3f]", e->startup_s.value, e->startup_s.lo,
+                 e->startup_s.hi);
+        fmt_ci(&e->steady, b, sizeof b);
+        fprintf(out, "%-14s %-16s %-26s %-24s %.3f (%.3f)\n", e->workload, e->profiler, a, b, e->r2,
+                e->r2_baseline);
     }
+}
 
-    /* runs: auto: which pairs reached the target, and why the others stopped */
-    json_t *ad = json_object_get(sum, "adaptive");
-    if (json_is_object(ad)) {
-        size_t n = 0, reached = 0;
-        const char *base = json_string_value(json_object_get(sum, "baseline"));
-        /* the baseline's own pairs (plain x plain) are no ratio to report */
-        json_array_foreach(pairs, i, pr) {
-            const char *why = json_string_value(json_object_get(pr, "adaptive"));
-            if (!why || (base && !strcmp(json_string_value(json_object_get(pr, "profiler")), base)))
-                continue;
-            n++;
-            reached += !strcmp(why, "precise");
-        }
-        fprintf(out, "\nruns: auto: %zu of %zu pairs reached +/-%.1f%% (95%% interval of the wall ratio)\n",
-               reached, n, json_number_value(json_object_get(ad, "precision")) * 100);
-        json_array_foreach(pairs, i, pr) {
-            const char *why = json_string_value(json_object_get(pr, "adaptive"));
-            json_t *prec = json_object_get(pr, "precision");
-            if (!why || !strcmp(why, "precise")
-                || (base && !strcmp(json_string_value(json_object_get(pr, "profiler")), base)))
-                continue;
-            char pbuf[32] = "-";
-            if (json_is_number(prec))
-                snprintf(pbuf, sizeof pbuf, "+/-%.1f%%", json_number_value(prec) * 100);
-            fprintf(out, "  %s x %s: %s after %lld runs (%s)\n",
-                   json_string_value(json_object_get(pr, "workload")),
-                   json_string_value(json_object_get(pr, "profiler")), pbuf,
-                   (long long)json_integer_value(json_object_get(pr, "runs")),
-                   !strcmp(why, "timeout") ? "timed out: a lower bound"
-                   : !strcmp(why, "max_runs") ? "the matrix reached max_runs rounds"
-                   : !strcmp(why, "budget") ? "stopped by the time budget" : "no successful run");
-        }
+static const char *why_text(const char *why)
+{
+    return !strcmp(why, "timeout") ? "timed out: a lower bound"
+         : !strcmp(why, "max_runs") ? "the matrix reached max_runs rounds"
+         : !strcmp(why, "budget") ? "stopped by the time budget"
+         : !strcmp(why, "unfinished") ? "the run was interrupted" : "no successful run";
+}
+
+/* runs: auto: which pairs reached the target, and why the others stopped */
+static void precision(FILE *out, const struct pb_summary *s)
+{
+    size_t n = 0, reached = 0;
+
+    if (!s->has_adaptive)
+        return;
+    /* the baseline's own pairs (plain x plain) are no ratio to report */
+    for (size_t i = 0; i < s->npairs; i++) {
+        const struct pb_pair *p = &s->pairs[i];
+        if (!p->adaptive || is_baseline(s, p->profiler))
+            continue;
+        n++;
+        reached += !strcmp(p->adaptive, "precise");
     }
+    fprintf(out, "\nruns: auto: %zu of %zu pairs reached +/-%.1f%% (95%% interval of the wall ratio)\n",
+            reached, n, s->target_precision * 100);
+    for (size_t i = 0; i < s->npairs; i++) {
+        const struct pb_pair *p = &s->pairs[i];
+        char pbuf[32] = "-";
+        if (!p->adaptive || !strcmp(p->adaptive, "precise") || is_baseline(s, p->profiler))
+            continue;
+        if (!isnan(p->precision))
+            snprintf(pbuf, sizeof pbuf, "+/-%.1f%%", p->precision * 100);
+        fprintf(out, "  %s x %s: %s after %d runs (%s)\n", p->workload, p->profiler, pbuf, p->runs,
+                why_text(p->adaptive));
+    }
+}
 
-    /* what a user can act on: the machine, then pairs with noisy runs */
-    json_t *rw = json_object_get(sum, "warnings");
+/* what a user can act on: the machine, then pairs with noisy runs */
+static void warnings(FILE *out, const struct pb_summary *s)
+{
     size_t nwarn = 0, shown = 0;
-    json_array_foreach(pairs, i, pr)
-        nwarn += json_array_size(json_object_get(pr, "warnings"));
-    if (json_array_size(rw) || nwarn) {
-        fprintf(out, "\nWarnings:\n");
-        json_t *v;
-        size_t k;
-        json_array_foreach(rw, k, v)
-            fprintf(out, "  %s\n", json_string_value(v));
-        json_array_foreach(pairs, i, pr) {
-            json_array_foreach(json_object_get(pr, "warnings"), k, v) {
-                if (shown++ < 15)
-                    fprintf(out, "  %s x %s: %s\n", json_string_value(json_object_get(pr, "workload")),
-                           json_string_value(json_object_get(pr, "profiler")), json_string_value(v));
-            }
-        }
-        if (shown > 15)
-            fprintf(out, "  (%zu more in summary.json)\n", shown - 15);
-    }
 
+    for (size_t i = 0; i < s->npairs; i++)
+        nwarn += s->pairs[i].nwarnings;
+    if (!s->nwarnings && !nwarn)
+        return;
+    fprintf(out, "\nWarnings:\n");
+    for (size_t k = 0; k < s->nwarnings; k++)
+        fprintf(out, "  %s\n", s->warnings[k]);
+    for (size_t i = 0; i < s->npairs; i++)
+        for (size_t k = 0; k < s->pairs[i].nwarnings; k++)
+            if (shown++ < MAX_WARNINGS_SHOWN)
+                fprintf(out, "  %s x %s: %s\n", s->pairs[i].workload, s->pairs[i].profiler,
+                        s->pairs[i].warnings[k]);
+    if (shown > MAX_WARNINGS_SHOWN)
+        fprintf(out, "  (%zu more in summary.json)\n", shown - MAX_WARNINGS_SHOWN);
+}
+
+static void problems(FILE *out, const struct pb_summary *s)
+{
     int header = 0;
-    json_array_foreach(pairs, i, pr) {
-        const char *st = json_string_value(json_object_get(pr, "status"));
-        if (!strcmp(st, "ok"))
+
+    for (size_t i = 0; i < s->npairs; i++) {
+        const struct pb_pair *p = &s->pairs[i];
+        if (p->status == PB_PAIR_OK)
             continue;
         if (!header++)
             fprintf(out, "\nPairs with problems (* above = some runs failed):\n");
-        json_t *reason = json_object_get(pr, "failure_reason");
-        fprintf(out, "  %s x %s: %s (%lld ok, %lld failed, %lld timed out)%s%s\n",
-               json_string_value(json_object_get(pr, "workload")),
-               json_string_value(json_object_get(pr, "profiler")), st,
-               (long long)json_integer_value(json_object_get(pr, "runs")),
-               (long long)json_integer_value(json_object_get(pr, "failures")),
-               (long long)json_integer_value(json_object_get(pr, "timeouts")),
-               json_is_string(reason) ? ": " : "", json_is_string(reason) ? json_string_value(reason) : "");
+        fprintf(out, "  %s x %s: %s (%d ok, %d failed, %d timed out)%s%s\n", p->workload, p->profiler,
+                pb_pair_status_name(p->status), p->runs, p->failures, p->timeouts,
+                p->failure_reason ? ": " : "", p->failure_reason ? p->failure_reason : "");
     }
+}
+
+void pb_table_print_summary(FILE *out, const struct pb_summary *s)
+{
+    const struct pb_profiler_summary **rows = calloc(s->nprofilers + 1, sizeof *rows);
+
+    if (!rows)
+        return;
+    for (size_t i = 0; i < s->nprofilers; i++)
+        rows[i] = &s->profilers[i];
+    qsort(rows, s->nprofilers, sizeof *rows, cmp_wall);
+    overhead(out, rows, s->nprofilers);
+    matrix(out, s, rows, s->nprofilers);
+    scaling(out, s);
+    precision(out, s);
+    warnings(out, s);
+    problems(out, s);
     free(rows);
 }

@@ -2,15 +2,17 @@
 #define PB_TABLE_H
 
 /*
- * table: the end-of-run summary as terminal text: the profilers sorted by
- * overhead, the per-workload matrix, start-up versus steady state, the
- * adaptive precision reached, warnings and the pairs with problems.
+ * table: a summary as terminal text (the end of `pbench run` and
+ * `pbench summarize`): the profilers sorted by overhead, the per-workload
+ * matrix, start-up versus steady state, the precision runs: auto reached,
+ * warnings and the pairs with problems.
  */
 
-#include <jansson.h>
 #include <stdio.h>
 
-/* Prints summary (as built by pb_aggregate_dir) to out. Cannot fail. */
-void pb_table_print_summary(FILE *out, json_t *sum);
+#include "store/summary.h"
+
+/* Prints s to out. Cannot fail (a table too wide is cut). */
+void pb_table_print_summary(FILE *out, const struct pb_summary *s);
 
 #endif /* PB_TABLE_H */

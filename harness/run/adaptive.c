@@ -1,100 +1,46 @@
-#include <math.h>
+/* runs: auto, one round at a time. See adaptive.h. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "run/adaptive.h"
-#include "analysis/stats.h"
+#include "util/rng.h"
 
-#define RESAMPLES 1000
-
-static const char *const names[] = {
-    "more", "precise", "max_runs", "budget", "timeout", "failed", "fixed"
-};
-
-const char *pb_adaptive_state_name(enum pb_adaptive_state s)
+void pb_adaptive_rules(const struct pb_config *cfg, size_t w, size_t p, struct pb_pair_rules *r)
 {
-    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+    r->adaptive = pb_config_adaptive(cfg, &cfg->workloads[w], &cfg->profilers[p]);
+    r->precision = cfg->precision;
+    r->min_runs = cfg->min_runs;
+    r->max_runs = cfg->max_runs;
+    r->budget = cfg->budget;
 }
 
-/* Ok measured walls of (w, p) in rounds before `round`; counts timeouts
- * and failures. Returns the number of ok walls written into out (at most
- * cap). */
-static size_t walls(const struct pb_run_list *runs, const char *w, const char *p, int round,
-                    double *out, size_t cap, size_t *timeouts, size_t *failures)
+/* 1 when pair (w, p) runs in `round`; -1 when out of memory. */
+static int needs_more(const struct pb_config *cfg, const struct pb_run_list *runs, size_t w,
+                      size_t p, int round, uint64_t seed, struct pb_error *err)
 {
-    size_t n = 0;
+    const struct pb_workload *wl = &cfg->workloads[w];
+    const struct pb_profiler *pr = &cfg->profilers[p];
+    struct pb_pair_rules rules;
+    struct pb_pair_state st;
+    int more;
 
-    *timeouts = *failures = 0;
-    for (size_t i = 0; i < runs->n; i++) {
-        const struct pb_run_record *r = &runs->items[i];
-        if (r->round < 0 || r->round >= round || strcmp(r->workload, w) || strcmp(r->profiler, p))
-            continue;
-        if (r->status == PB_RUN_OK) {
-            if (n < cap)
-                out[n++] = r->wall_s > 0 ? r->wall_s : 1e-9;
-        } else if (r->status == PB_RUN_TIMEOUT || r->status == PB_RUN_SKIPPED) {
-            (*timeouts)++;
-        } else {
-            (*failures)++;
-        }
-    }
-    return n;
+    pb_adaptive_rules(cfg, w, p, &rules);
+    if (!rules.adaptive)
+        return 0;
+    if (pb_pair_state_compute(runs, wl->name, pr->name, cfg->profilers[cfg->baseline].name,
+                              pb_config_timeout(cfg, wl, pr), seed, round, &st, err) < 0)
+        return -1;
+    more = pb_pair_decide(&st, &rules, round) == PB_WHY_MORE;
+    pb_pair_state_release(&st);
+    return more;
 }
 
-enum pb_adaptive_state pb_adaptive_pair(const struct pb_config *cfg, const struct pb_run_list *runs,
-                                        size_t wi, size_t pi, int round, uint64_t seed,
-                                        double *halfwidth)
+static void add(struct pb_plan *out, int round, size_t w, size_t p)
 {
-    const struct pb_workload *w = &cfg->workloads[wi];
-    const struct pb_profiler *p = &cfg->profilers[pi];
-    const struct pb_profiler *base = &cfg->profilers[cfg->baseline];
-    size_t cap = (size_t)cfg->max_runs + 8, nt, nf, bt, bf;
-    double *num = malloc(cap * sizeof *num), *den = malloc(cap * sizeof *den);
-    enum pb_adaptive_state st;
-
-    *halfwidth = NAN;
-    if (!num || !den) {
-        st = PB_ADAPT_FAILED;
-        goto out;
-    }
-    if (!pb_config_adaptive(cfg, w, p)) {
-        st = PB_ADAPT_FIXED;
-        goto out;
-    }
-    size_t nn = walls(runs, w->name, p->name, round, num, cap, &nt, &nf);
-    size_t nd = walls(runs, w->name, base->name, round, den, cap, &bt, &bf);
-    if (nn >= 2 && nd >= 2) {
-        struct pb_ci ci;
-        if (pb_stats_ratio_ci(num, nn, den, nd, 0.95, RESAMPLES, seed ^ (wi * 1000003u + pi),
-                              &ci, NULL) == 0 && ci.value > 0)
-            *halfwidth = (ci.hi - ci.lo) / 2 / ci.value;
-    }
-    if (nt) {
-        st = PB_ADAPT_TIMEOUT;
-    } else if (nn == 0 && nf >= 2) {
-        st = PB_ADAPT_FAILED;
-    } else if (round < cfg->min_runs) {
-        st = PB_ADAPT_MORE;             /* too few runs to judge the interval */
-    } else if (!isnan(*halfwidth) && *halfwidth <= cfg->precision) {
-        st = PB_ADAPT_PRECISE;
-    } else if (nn + nf >= (size_t)cfg->max_runs) {
-        st = PB_ADAPT_MAX_RUNS;
-    } else {
-        st = PB_ADAPT_MORE;
-    }
-out:
-    free(num);
-    free(den);
-    return st;
-}
-
-static double recorded_seconds(const struct pb_run_list *runs, int round)
-{
-    double s = 0;
-    for (size_t i = 0; i < runs->n; i++)
-        if (runs->items[i].round < round)
-            s += runs->items[i].wall_s;
-    return s;
+    out->entries[out->n].round = round;
+    out->entries[out->n].workload = w;
+    out->entries[out->n].profiler = p;
+    out->n++;
 }
 
 int pb_adaptive_next_round(const struct pb_config *cfg, const struct pb_run_list *runs,
@@ -108,34 +54,31 @@ int pb_adaptive_next_round(const struct pb_config *cfg, const struct pb_run_list
     out->seed = seed;
     if (!cfg->runs_auto || round >= cfg->max_runs)
         return 0;
-    if (cfg->budget > 0 && recorded_seconds(runs, round) >= cfg->budget)
+    if (cfg->budget > 0 && pb_pair_spent(runs, round) >= cfg->budget)
         return 0;
     out->entries = calloc(cap, sizeof *out->entries);
     if (!out->entries)
         return pb_error_set(err, "out of memory");
-    for (size_t wi = 0; wi < cfg->nworkloads; wi++) {
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
         int need = 0;
-        if (!cfg->workloads[wi].selected)
+        if (!cfg->workloads[w].selected)
             continue;
-        for (size_t pi = 0; pi < cfg->nprofilers; pi++) {
-            double hw;
-            if (!cfg->profilers[pi].selected || pi == cfg->baseline)
+        for (size_t p = 0; p < cfg->nprofilers; p++) {
+            if (!cfg->profilers[p].selected || p == cfg->baseline)
                 continue;
-            if (pb_adaptive_pair(cfg, runs, wi, pi, round, seed, &hw) != PB_ADAPT_MORE)
-                continue;
-            need = 1;
-            out->entries[out->n].round = round;
-            out->entries[out->n].workload = wi;
-            out->entries[out->n].profiler = pi;
-            out->n++;
+            int more = needs_more(cfg, runs, w, p, round, seed, err);
+            if (more < 0) {
+                pb_plan_release(out);
+                return -1;
+            }
+            if (more) {
+                need = 1;
+                add(out, round, w, p);
+            }
         }
         /* the baseline runs while any of its workload's pairs does */
-        if (need && pb_config_adaptive(cfg, &cfg->workloads[wi], &cfg->profilers[cfg->baseline])) {
-            out->entries[out->n].round = round;
-            out->entries[out->n].workload = wi;
-            out->entries[out->n].profiler = cfg->baseline;
-            out->n++;
-        }
+        if (need && pb_config_adaptive(cfg, &cfg->workloads[w], &cfg->profilers[cfg->baseline]))
+            add(out, round, w, cfg->baseline);
     }
     pb_rng_seed(&rng, seed ^ (0xa5a5a5a5ULL + (uint64_t)round));
     pb_rng_shuffle(&rng, out->entries, out->n, sizeof *out->entries);

@@ -1,15 +1,17 @@
+/* Executing a plan into a results directory. See runner.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <sys/stat.h>
-
+#include "analysis/pairstate.h"
 #include "run/measure.h"
 #include "run/runner.h"
 #include "run/spawn.h"
@@ -137,18 +139,6 @@ static void last_line(const char *path, char *out, size_t n)
     snprintf(out, n, "%s", buf + start);
 }
 
-static int already_done(const struct pb_run_list *done, const struct pb_plan_entry *e,
-                        const char *w, const char *p)
-{
-    if (!done)
-        return 0;
-    for (size_t i = 0; i < done->n; i++)
-        if (done->items[i].round == e->round && !strcmp(done->items[i].workload, w)
-            && !strcmp(done->items[i].profiler, p))
-            return 1;
-    return 0;
-}
-
 /* What a finished run's result means. */
 static void classify(const struct pb_spawn_result *res, const struct pb_profiler *p,
                      const char *argv0, const char *absout, double timeout,
@@ -210,210 +200,349 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     }
 }
 
+/* ---- one run --------------------------------------------------------------- */
+
+/* What a run is started with. */
+struct launch {
+    struct pb_strv argv, env;       /* env: the profiler's additions and the pad */
+    char **envp;                    /* environ with env added (borrows the strings) */
+    char absout[PATH_MAX];
+};
+
+static void launch_release(struct launch *l)
+{
+    free(l->envp);
+    pb_strv_release(&l->argv);
+    pb_strv_release(&l->env);
+}
+
+/* The run's argv and environment from the profiler's templates, its
+ * output directory made and emptied, rec's argv/env/env_pad set. Returns
+ * 0; 1 when a template cannot be expanded (rec says why: a spawn error);
+ * -1 with err filled when the results directory cannot take the run. */
+static int prepare(const struct pb_runner_opts *o, const char *bindir,
+                   const struct pb_plan_entry *e, struct pb_run_record *rec, struct launch *l,
+                   struct pb_error *err)
+{
+    const struct pb_workload *w = &o->cfg->workloads[e->workload];
+    const struct pb_profiler *p = &o->cfg->profilers[e->profiler];
+    struct pb_expand_ctx ctx = { o->cfg->python, bindir, w->script, l->absout, w->name, p->name,
+                                 p->configdir, o->pbench_path, &w->args, &w->hot };
+    struct pb_error xerr;
+
+    snprintf(l->absout, sizeof l->absout, "%s/%s", o->dir, rec->outdir);
+    if (pb_mkdirs(l->absout, err) < 0)
+        return -1;
+    clear_dir(l->absout);
+    if (pb_config_expand_command(p, &ctx, &l->argv, &xerr) < 0) {
+        rec->status = PB_RUN_SPAWN_ERROR;
+        snprintf(rec->error, sizeof rec->error, "%s", xerr.msg);
+        return 1;
+    }
+    for (size_t k = 0; k < p->env.n; k++) {
+        char *s = pb_config_expand_string(p->env.v[k], &ctx, &xerr);
+        if (!s) {
+            rec->status = PB_RUN_SPAWN_ERROR;
+            snprintf(rec->error, sizeof rec->error, "%s", xerr.msg);
+            return 1;
+        }
+        int bad = pb_strv_push(&l->env, s);
+        free(s);
+        if (bad)
+            return pb_error_set(err, "out of memory");
+    }
+    if (pb_run_record_set_argv(rec, l->argv.v) < 0 || pb_run_record_set_env(rec, l->env.v) < 0)
+        return pb_error_set(err, "out of memory");
+    rec->env_pad = env_pad_len(o->plan->seed, e->seq);
+    char *pad = malloc((size_t)rec->env_pad + sizeof "PBENCH_ENV_PAD=");
+    if (!pad)
+        return pb_error_set(err, "out of memory");
+    memcpy(pad, "PBENCH_ENV_PAD=", sizeof "PBENCH_ENV_PAD=" - 1);
+    memset(pad + sizeof "PBENCH_ENV_PAD=" - 1, 'x', (size_t)rec->env_pad);
+    pad[sizeof "PBENCH_ENV_PAD=" - 1 + rec->env_pad] = '\0';
+    int bad = pb_strv_push(&l->env, pad);
+    free(pad);
+    if (bad || !(l->envp = make_env(&l->env)))
+        return pb_error_set(err, "out of memory");
+    return 0;
+}
+
+static int spawn_exec(const struct pb_spawn_opts *so, struct pb_spawn_result *res,
+                      struct pb_error *err, void *ud)
+{
+    (void)ud;
+    return pb_spawn_run(so, res, err);
+}
+
+/* Starts the prepared run and waits for it; fills rec. Returns 0; 1 when
+ * the run was interrupted (*o->stop: not a measurement); 2 when it could
+ * not be started (rec says why). */
+static int execute(const struct pb_runner_opts *o, const struct pb_profiler *p, double timeout,
+                   struct launch *l, struct pb_run_record *rec)
+{
+    char outpath[PATH_MAX + 16], errpath[PATH_MAX + 16];
+    struct pb_spawn_opts so;
+    struct pb_spawn_result res;
+    struct pb_error serr;
+    pb_runner_exec exec = o->exec ? o->exec : spawn_exec;
+
+    snprintf(outpath, sizeof outpath, "%s/stdout.txt", l->absout);
+    snprintf(errpath, sizeof errpath, "%s/stderr.txt", l->absout);
+    memset(&so, 0, sizeof so);
+    so.argv = l->argv.v;
+    so.envp = l->envp;
+    so.stdout_path = outpath;
+    so.stderr_path = errpath;
+    so.timeout_s = timeout;
+    so.sample_tree = 1;
+    so.stop = o->stop;
+    so.max_output_bytes = o->max_output_bytes;
+    so.output_dir = l->absout;
+    so.cpu = o->pin_cpu >= 0 ? o->pin_cpu + 1 : 0;
+    if (exec(&so, &res, &serr, o->exec_ud) < 0) {
+        /* fork, pidfd or an output file failed for this run: the run is
+         * not measured, the matrix goes on */
+        rec->status = PB_RUN_SPAWN_ERROR;
+        snprintf(rec->error, sizeof rec->error, "%s", serr.msg);
+        return 2;
+    }
+    if (res.interrupted)
+        return 1;
+    classify(&res, p, l->argv.v[0], l->absout, timeout, rec);
+    return 0;
+}
+
+/* ---- the plan ---------------------------------------------------------------- */
+
+/* One call's running state: per pair the last ok wall (the ETA), per
+ * workload the baseline's walls so far (the live ratio). */
+struct loop {
+    const struct pb_runner_opts *o;
+    int fd;
+    char *bindir;
+    unsigned char *timed_out;       /* per pair, for the ETA only (the decision
+                                     * to skip a pair is pb_pair_count's) */
+    double *last_wall, *base_sum;
+    size_t *base_n;
+    double t0, done_time;
+    size_t done_count;
+};
+
+static int recorded(const struct pb_run_list *done, const struct pb_plan_entry *e, const char *w,
+                    const char *p)
+{
+    for (size_t i = 0; i < done->n; i++)
+        if (done->items[i].round == e->round && !strcmp(done->items[i].workload, w)
+            && !strcmp(done->items[i].profiler, p))
+            return 1;
+    return 0;
+}
+
+/* The time left: each remaining run costs its pair's last duration, or
+ * the mean so far; pairs that timed out cost nothing. < 0: unknown yet. */
+static double eta(const struct loop *lp, size_t from)
+{
+    const struct pb_config *cfg = lp->o->cfg;
+    const struct pb_plan *plan = lp->o->plan;
+    double mean, left = 0;
+
+    if (!lp->done_count)
+        return -1;
+    mean = lp->done_time / (double)lp->done_count;
+    for (size_t k = from; k < plan->n; k++) {
+        const struct pb_plan_entry *f = &plan->entries[k];
+        size_t pair = f->workload * cfg->nprofilers + f->profiler;
+        if (!lp->timed_out[pair])
+            left += lp->last_wall[pair] > 0 ? lp->last_wall[pair] : mean;
+    }
+    return left;
+}
+
+static void event(const struct loop *lp, enum pb_runner_event_kind kind, size_t number,
+                  const struct pb_plan_entry *e, const struct pb_run_record *rec, double eta_s)
+{
+    const struct pb_config *cfg = lp->o->cfg;
+    size_t bn = lp->base_n[e->workload];
+    struct pb_runner_event ev = {
+        kind, number, lp->o->total, e, &cfg->workloads[e->workload], &cfg->profilers[e->profiler],
+        rec, bn ? lp->base_sum[e->workload] / (double)bn : 0, pb_measure_now() - lp->t0, eta_s,
+    };
+
+    if (lp->o->cb)
+        lp->o->cb(&ev, lp->o->ud);
+}
+
+/* A fresh record for entry e. */
+static void record_init(const struct pb_config *cfg, const struct pb_plan_entry *e,
+                        struct pb_run_record *rec)
+{
+    const char *w = cfg->workloads[e->workload].name, *p = cfg->profilers[e->profiler].name;
+    char round_name[32];
+
+    memset(rec, 0, sizeof *rec);
+    rec->seq = e->seq;
+    rec->round = e->round;
+    snprintf(rec->workload, sizeof rec->workload, "%s", w);
+    snprintf(rec->profiler, sizeof rec->profiler, "%s", p);
+    pb_now_iso(rec->started, sizeof rec->started);
+    if (e->round < 0)
+        snprintf(round_name, sizeof round_name, "warmup%d", -e->round);
+    else
+        snprintf(round_name, sizeof round_name, "%d", e->round);
+    snprintf(rec->outdir, sizeof rec->outdir, "raw/%s/%s/%s", w, p, round_name);
+}
+
+/* Runs entry e into rec (or records it as skipped after a timeout).
+ * Returns 0, 1 when interrupted (nothing to record), -1 with err. */
+static int run_entry(struct loop *lp, const struct pb_plan_entry *e, struct pb_run_record *rec,
+                     struct pb_error *err)
+{
+    const struct pb_config *cfg = lp->o->cfg;
+    const struct pb_workload *w = &cfg->workloads[e->workload];
+    const struct pb_profiler *p = &cfg->profilers[e->profiler];
+    double timeout = pb_config_timeout(cfg, w, p);
+    struct pb_pair_counts c;
+    struct launch l;
+    int rc;
+
+    pb_pair_count(lp->o->records, w->name, p->name, PB_ALL_ROUNDS, &c);
+    if (pb_pair_timed_out(&c)) {
+        rec->status = PB_RUN_SKIPPED;
+        snprintf(rec->error, sizeof rec->error, "not run: this pair already timed out (%g s)", timeout);
+        return 0;
+    }
+    memset(&l, 0, sizeof l);
+    rc = prepare(lp->o, lp->bindir, e, rec, &l, err);
+    if (rc == 0)
+        rc = execute(lp->o, p, timeout, &l, rec);
+    launch_release(&l);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && rec->status != PB_RUN_SPAWN_ERROR)
+        return 1;           /* interrupted: a run cut short is no measurement */
+    if (rc != 0)
+        return 0;           /* not started: recorded as a spawn error */
+    if (rec->status == PB_RUN_TIMEOUT)
+        lp->timed_out[e->workload * cfg->nprofilers + e->profiler] = 1;
+    if (rec->status == PB_RUN_OK) {
+        lp->last_wall[e->workload * cfg->nprofilers + e->profiler] = rec->wall_s;
+        if (p->baseline && e->round >= 0) {
+            lp->base_sum[e->workload] += rec->wall_s;
+            lp->base_n[e->workload]++;
+        }
+    }
+    lp->done_time += rec->wall_s;
+    lp->done_count++;
+    return 0;
+}
+
+/* Appends rec to runs.jsonl and to the records. Returns 0 or -1. */
+static int keep(struct loop *lp, const struct pb_run_record *rec, struct pb_error *err)
+{
+    if (pb_records_append(lp->fd, rec, err) < 0)
+        return -1;
+    if (pb_records_push(lp->o->records, rec) < 0)
+        return pb_error_set(err, "out of memory");
+    return 0;
+}
+
+static int loop_init(struct loop *lp, const struct pb_runner_opts *o, struct pb_error *err)
+{
+    const struct pb_config *cfg = o->cfg;
+    size_t npairs = cfg->nworkloads * cfg->nprofilers;
+
+    memset(lp, 0, sizeof *lp);
+    lp->o = o;
+    lp->fd = -1;
+    lp->t0 = pb_measure_now();
+    lp->timed_out = calloc(npairs ? npairs : 1, 1);
+    lp->last_wall = calloc(npairs ? npairs : 1, sizeof *lp->last_wall);
+    lp->base_sum = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *lp->base_sum);
+    lp->base_n = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *lp->base_n);
+    lp->bindir = bindir_of(cfg->python);
+    if (!lp->timed_out || !lp->last_wall || !lp->base_sum || !lp->base_n || !lp->bindir)
+        return pb_error_set(err, "out of memory");
+    /* resumed: the last recorded durations and the timeouts feed the ETA */
+    for (size_t w = 0; w < cfg->nworkloads; w++)
+        for (size_t p = 0; p < cfg->nprofilers; p++) {
+            struct pb_pair_counts c;
+            pb_pair_count(o->records, cfg->workloads[w].name, cfg->profilers[p].name,
+                          PB_ALL_ROUNDS, &c);
+            lp->timed_out[w * cfg->nprofilers + p] = (unsigned char)pb_pair_timed_out(&c);
+        }
+    for (size_t i = 0; i < o->records->n; i++) {
+        const struct pb_run_record *r = &o->records->items[i];
+        for (size_t w = 0; r->status == PB_RUN_OK && w < cfg->nworkloads; w++)
+            for (size_t p = 0; p < cfg->nprofilers; p++)
+                if (!strcmp(cfg->workloads[w].name, r->workload)
+                    && !strcmp(cfg->profilers[p].name, r->profiler))
+                    lp->last_wall[w * cfg->nprofilers + p] = r->wall_s;
+    }
+    lp->fd = pb_records_open_log(o->dir, err);
+    return lp->fd < 0 ? -1 : 0;
+}
+
+static void loop_release(struct loop *lp)
+{
+    if (lp->fd >= 0)
+        close(lp->fd);
+    free(lp->timed_out);
+    free(lp->last_wall);
+    free(lp->base_sum);
+    free(lp->base_n);
+    free(lp->bindir);
+}
+
 int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
                   struct pb_error *err)
 {
     const struct pb_config *cfg = o->cfg;
-    size_t npairs = cfg->nworkloads * cfg->nprofilers;
-    unsigned char *timed_out = calloc(npairs ? npairs : 1, 1);
-    double *last_wall = calloc(npairs ? npairs : 1, sizeof *last_wall);
-    double *base_sum = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *base_sum);
-    size_t *base_n = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *base_n);
-    char *bindir = bindir_of(cfg->python);
-    int fd = -1, rc = -1;
-    size_t total = 0, index = 0;
-    double t0 = pb_measure_now(), done_time = 0;
-    size_t done_count = 0;
+    struct loop lp;
+    size_t index = 0;
+    int rc = -1;
 
     memset(st, 0, sizeof *st);
-    if (!timed_out || !last_wall || !base_sum || !base_n || !bindir) {
-        pb_error_set(err, "out of memory");
+    if (loop_init(&lp, o, err) < 0)
         goto cleanup;
-    }
-    fd = pb_results_open_log(o->dir, err);
-    if (fd < 0)
-        goto cleanup;
-
-    /* resumed: what was recorded stands, including timeouts */
-    for (size_t i = 0; o->done && i < o->done->n; i++) {
-        const struct pb_run_record *r = &o->done->items[i];
-        for (size_t wi = 0; wi < cfg->nworkloads; wi++)
-            for (size_t pi = 0; pi < cfg->nprofilers; pi++)
-                if (!strcmp(cfg->workloads[wi].name, r->workload)
-                    && !strcmp(cfg->profilers[pi].name, r->profiler)) {
-                    if (r->status == PB_RUN_TIMEOUT)
-                        timed_out[wi * cfg->nprofilers + pi] = 1;
-                    if (r->status == PB_RUN_OK)
-                        last_wall[wi * cfg->nprofilers + pi] = r->wall_s;
-                }
-    }
     for (size_t i = 0; i < o->plan->n; i++) {
         const struct pb_plan_entry *e = &o->plan->entries[i];
-        if (!already_done(o->done, e, cfg->workloads[e->workload].name, cfg->profilers[e->profiler].name))
-            total++;
-        else
+        if (recorded(o->records, e, cfg->workloads[e->workload].name, cfg->profilers[e->profiler].name))
             st->skipped_done++;
     }
-
+    size_t before = st->skipped_done;
     for (size_t i = 0; i < o->plan->n; i++) {
         const struct pb_plan_entry *e = &o->plan->entries[i];
-        const struct pb_workload *w = &cfg->workloads[e->workload];
-        const struct pb_profiler *p = &cfg->profilers[e->profiler];
-        size_t pair = e->workload * cfg->nprofilers + e->profiler;
         struct pb_run_record rec;
-        struct pb_spawn_result res;
-        struct pb_spawn_opts so;
-        struct pb_strv argv = { 0 }, env = { 0 };
-        char absout[PATH_MAX], outpath[PATH_MAX], errpath[PATH_MAX], round_name[32];
-        double timeout = pb_config_timeout(cfg, w, p);
-        char **envp = NULL;
+        size_t number = o->number_base + before + index + 1;
 
-        if (already_done(o->done, e, w->name, p->name))
+        if (recorded(o->records, e, cfg->workloads[e->workload].name, cfg->profilers[e->profiler].name))
             continue;
         if (o->stop && *o->stop) {
             st->interrupted = 1;
             break;
         }
-        memset(&rec, 0, sizeof rec);
-        rec.seq = e->seq;
-        rec.round = e->round;
-        snprintf(rec.workload, sizeof rec.workload, "%s", w->name);
-        snprintf(rec.profiler, sizeof rec.profiler, "%s", p->name);
-        pb_now_iso(rec.started, sizeof rec.started);
-        if (e->round < 0)
-            snprintf(round_name, sizeof round_name, "warmup%d", -e->round);
-        else
-            snprintf(round_name, sizeof round_name, "%d", e->round);
-        snprintf(rec.outdir, sizeof rec.outdir, "raw/%s/%s/%s", w->name, p->name, round_name);
-        snprintf(absout, sizeof absout, "%s/%s", o->dir, rec.outdir);
-
-        /* ETA: each remaining run costs its pair's last duration, or the mean so far */
-        double eta = -1;
-        if (done_count) {
-            double mean = done_time / (double)done_count;
-            eta = 0;
-            for (size_t k = i; k < o->plan->n; k++) {
-                const struct pb_plan_entry *f = &o->plan->entries[k];
-                size_t fp = f->workload * cfg->nprofilers + f->profiler;
-                if (timed_out[fp])
-                    continue;
-                eta += last_wall[fp] > 0 ? last_wall[fp] : mean;
-            }
-        }
-        if (o->cb) {
-            struct pb_runner_event ev = { PB_RUNNER_START, index, total, e, w, p, NULL, 0,
-                                          pb_measure_now() - t0, eta, st->skipped_done };
-            o->cb(&ev, o->ud);
-        }
-
-        if (timed_out[pair]) {
-            rec.status = PB_RUN_SKIPPED;
-            snprintf(rec.error, sizeof rec.error, "not run: this pair already timed out (%g s)", timeout);
-        } else {
-            struct pb_expand_ctx ctx = { cfg->python, bindir, w->script, absout, w->name, p->name,
-                                         p->configdir, o->pbench_path, &w->args, &w->hot };
-            struct pb_error xerr;
-            if (pb_mkdirs(absout, err) < 0)
-                goto cleanup;
-            clear_dir(absout);
-            if (pb_config_expand_command(p, &ctx, &argv, &xerr) < 0) {
-                rec.status = PB_RUN_SPAWN_ERROR;
-                snprintf(rec.error, sizeof rec.error, "%s", xerr.msg);
-                goto record;
-            }
-            for (size_t k = 0; k < p->env.n; k++) {
-                char *s = pb_config_expand_string(p->env.v[k], &ctx, &xerr);
-                if (!s) {
-                    rec.status = PB_RUN_SPAWN_ERROR;
-                    snprintf(rec.error, sizeof rec.error, "%s", xerr.msg);
-                    goto record;
-                }
-                pb_strv_push(&env, s);
-                free(s);
-            }
-            rec.env_pad = env_pad_len(o->plan->seed, e->seq);
-            {
-                char *pad = malloc((size_t)rec.env_pad + sizeof "PBENCH_ENV_PAD=");
-                if (pad) {
-                    memcpy(pad, "PBENCH_ENV_PAD=", sizeof "PBENCH_ENV_PAD=" - 1);
-                    memset(pad + sizeof "PBENCH_ENV_PAD=" - 1, 'x', (size_t)rec.env_pad);
-                    pad[sizeof "PBENCH_ENV_PAD=" - 1 + rec.env_pad] = '\0';
-                    pb_strv_push(&env, pad);
-                    free(pad);
-                }
-            }
-            envp = make_env(&env);
-            snprintf(outpath, sizeof outpath, "%s/stdout.txt", absout);
-            snprintf(errpath, sizeof errpath, "%s/stderr.txt", absout);
-            memset(&so, 0, sizeof so);
-            so.argv = argv.v;
-            so.envp = envp;
-            so.stdout_path = outpath;
-            so.stderr_path = errpath;
-            so.timeout_s = timeout;
-            so.sample_tree = 1;
-            so.stop = o->stop;
-            so.max_output_bytes = o->max_output_bytes;
-            so.output_dir = absout;
-            so.cpu = o->pin_cpu >= 0 ? o->pin_cpu + 1 : 0;
-            struct pb_error serr;
-            if (pb_spawn_run(&so, &res, &serr) < 0) {
-                /* fork, pidfd or an output file failed for this run: the
-                 * run is not measured, the matrix goes on */
-                rec.status = PB_RUN_SPAWN_ERROR;
-                snprintf(rec.error, sizeof rec.error, "%s", serr.msg);
-                goto record;
-            }
-            classify(&res, p, argv.v[0], absout, timeout, &rec);
-            if (res.interrupted) {
-                /* a run cut short by Ctrl-C is no measurement: not recorded */
+        record_init(cfg, e, &rec);
+        event(&lp, PB_RUNNER_START, number, e, NULL, eta(&lp, i));
+        int r = run_entry(&lp, e, &rec, err);
+        if (r != 0 || keep(&lp, &rec, err) < 0) {
+            pb_run_record_release(&rec);
+            if (r > 0) {
                 st->interrupted = 1;
-                free(envp);
-                pb_strv_release(&argv);
-                pb_strv_release(&env);
                 break;
             }
-            if (rec.status == PB_RUN_TIMEOUT)
-                timed_out[pair] = 1;
-            if (rec.status == PB_RUN_OK) {
-                last_wall[pair] = rec.wall_s;
-                if (p->baseline && e->round >= 0) {
-                    base_sum[e->workload] += rec.wall_s;
-                    base_n[e->workload]++;
-                }
-            }
-            done_time += rec.wall_s;
-            done_count++;
-        }
-    record:
-        free(envp);
-        pb_strv_release(&argv);
-        pb_strv_release(&env);
-        if (pb_results_append(fd, &rec, err) < 0)
             goto cleanup;
+        }
         st->executed++;
         if (rec.status == PB_RUN_OK)
             st->ok++;
         else
             st->failed++;
-        if (o->cb) {
-            size_t bn = base_n[e->workload];
-            struct pb_runner_event ev = { PB_RUNNER_DONE, index, total, e, w, p, &rec,
-                                          bn ? base_sum[e->workload] / (double)bn : 0,
-                                          pb_measure_now() - t0, -1, st->skipped_done };
-            o->cb(&ev, o->ud);
-        }
+        event(&lp, PB_RUNNER_DONE, number, e, &rec, -1);
+        pb_run_record_release(&rec);
         index++;
     }
     rc = 0;
-
 cleanup:
-    if (fd >= 0)
-        close(fd);
-    free(timed_out);
-    free(last_wall);
-    free(base_sum);
-    free(base_n);
-    free(bindir);
+    loop_release(&lp);
     return rc;
 }

@@ -5,37 +5,47 @@
  * runner: executes a plan, one run at a time, into a results directory.
  *
  * For each plan entry it expands the profiler's command, creates the run's
- * own output directory, spawns it (pb_spawn_run: own process group,
- * timeout, tree RSS), classifies the outcome and appends the record to
- * runs.jsonl before the next run starts. A pair that timed out is not run
- * again in later rounds (its remaining runs are recorded as skipped), so
- * one hopeless profiler costs one timeout per workload, not one per round.
+ * own output directory, starts it through the executor (pb_spawn_run: own
+ * process group, timeout, tree RSS), classifies the outcome and appends
+ * the record to runs.jsonl, and to the caller's in-memory list, before the
+ * next run starts. A pair that timed out is not run again (its remaining
+ * runs are recorded as skipped), so one hopeless profiler costs one
+ * timeout per workload, not one per round. A run already in the records
+ * (same round, workload and profiler) is not run again: --resume.
  */
 
 #include <signal.h>
 #include <stddef.h>
 
 #include "core/config.h"
-#include "util/error.h"
 #include "core/plan.h"
-#include "store/results.h"
+#include "run/spawn.h"
+#include "store/records.h"
+#include "util/error.h"
 
 enum pb_runner_event_kind { PB_RUNNER_START, PB_RUNNER_DONE };
 
 struct pb_runner_event {
     enum pb_runner_event_kind kind;
-    size_t index, total;            /* index among the runs this call executes */
+    size_t number;                  /* this run's number in the whole matrix, 1-based,
+                                     * counting runs recorded before (resume) */
+    size_t total;                   /* the matrix's runs as planned so far */
     const struct pb_plan_entry *entry;
     const struct pb_workload *workload;
     const struct pb_profiler *profiler;
     const struct pb_run_record *record;   /* DONE only */
-    double baseline_wall_s;         /* DONE: mean of this workload's baseline runs so far, 0 if none */
-    double elapsed_s;               /* since the runner started */
-    double eta_s;                   /* estimate of the time left, < 0 if unknown */
-    size_t recorded;                /* runs of this plan already in opts->done (resume) */
+    double baseline_wall_s;         /* DONE: mean of this workload's baseline runs
+                                     * so far in this call, 0 if none */
+    double elapsed_s;               /* since this call started */
+    double eta_s;                   /* START: estimate of the time left, < 0 if unknown */
 };
 
 typedef void (*pb_runner_cb)(const struct pb_runner_event *ev, void *ud);
+
+/* How a run is started and waited for: pb_spawn_run's contract. A test
+ * passes a deterministic fake; NULL in the options means pb_spawn_run. */
+typedef int (*pb_runner_exec)(const struct pb_spawn_opts *opts, struct pb_spawn_result *res,
+                              struct pb_error *err, void *ud);
 
 struct pb_runner_opts {
     const struct pb_config *cfg;
@@ -44,10 +54,15 @@ struct pb_runner_opts {
     const char *pbench_path;        /* for {pbench} */
     volatile sig_atomic_t *stop;    /* set by a signal handler: stop after killing the current run */
     long long max_output_bytes;     /* per run; 0: no limit */
-    const struct pb_run_list *done; /* runs already recorded (resume); may be NULL */
+    struct pb_run_list *records;    /* every record of dir so far; each new one is
+                                     * appended here too. Must not be NULL. */
     int pin_cpu;                    /* >= 0: pin every run to this CPU; -1: none */
+    size_t number_base, total;      /* for the events: runs counted before this
+                                     * plan, and the matrix's total so far */
     pb_runner_cb cb;                /* progress; may be NULL */
     void *ud;
+    pb_runner_exec exec;            /* NULL: pb_spawn_run */
+    void *exec_ud;
 };
 
 struct pb_runner_stats {
@@ -55,7 +70,7 @@ struct pb_runner_stats {
     int interrupted;
 };
 
-/* Runs every plan entry not already in opts->done. A run that cannot be
+/* Runs every plan entry not already in opts->records. A run that cannot be
  * started (missing profiler, fork or pidfd failure) is recorded as
  * spawn_error and the plan goes on. Returns 0 when the plan is finished or
  * was interrupted (stats->interrupted), -1 with err filled when the

@@ -1,151 +1,51 @@
+/* A results directory from start to finish. See session.h. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "core/plan.h"
+#include "run/probe.h"
 #include "run/session.h"
-#include "store/results.h"
 #include "util/fs.h"
-#include "util/jsonfile.h"
-#include "util/rng.h"
-
-static json_t *strv_json(const struct pb_strv *sv)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < sv->n; i++)
-        json_array_append_new(a, json_string(sv->v[i]));
-    return a;
-}
-
-json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed)
-{
-    json_t *o = json_object(), *ws = json_array(), *ps = json_array(), *pairs = json_array();
-    json_t *selp = json_array(), *selw = json_array();
-    char *abs = realpath(cfg->path, NULL);
-    char *dump, hex[17];
-
-    json_object_set_new(o, "config_path", json_string(abs ? abs : cfg->path));
-    free(abs);
-    json_object_set_new(o, "name", json_string(cfg->name));
-    json_object_set_new(o, "python", json_string(cfg->python));
-    json_object_set_new(o, "seed", json_integer((json_int_t)seed));
-    json_object_set_new(o, "baseline", json_string(cfg->profilers[cfg->baseline].name));
-    json_object_set_new(o, "defaults", json_pack("{s:i,s:i,s:f}", "runs", cfg->runs,
-                                                 "warmup", cfg->warmup, "timeout", cfg->timeout));
-    if (cfg->runs_auto)
-        json_object_set_new(o, "adaptive", json_pack("{s:f,s:i,s:i,s:f}", "precision", cfg->precision,
-                            "min_runs", cfg->min_runs, "max_runs", cfg->max_runs,
-                            "budget", cfg->budget));
-    for (size_t i = 0; i < cfg->nworkloads; i++) {
-        const struct pb_workload *w = &cfg->workloads[i];
-        if (!w->selected)
-            continue;
-        json_array_append_new(selw, json_string(w->name));
-        json_t *wo = json_object();
-        json_object_set_new(wo, "name", json_string(w->name));
-        json_object_set_new(wo, "script", json_string(w->script));
-        json_object_set_new(wo, "args", strv_json(&w->args));
-        json_object_set_new(wo, "hot", strv_json(&w->hot));
-        json_object_set_new(wo, "tags", strv_json(&w->tags));
-        if (w->description)
-            json_object_set_new(wo, "description", json_string(w->description));
-        if (w->base) {
-            json_object_set_new(wo, "base", json_string(w->base));
-            json_object_set_new(wo, "size", json_real(w->size));
-        }
-        json_array_append_new(ws, wo);
-    }
-    for (size_t i = 0; i < cfg->nprofilers; i++) {
-        const struct pb_profiler *p = &cfg->profilers[i];
-        if (!p->selected)
-            continue;
-        json_array_append_new(selp, json_string(p->name));
-        json_t *po = json_object();
-        json_object_set_new(po, "name", json_string(p->name));
-        json_object_set_new(po, "command", strv_json(&p->command));
-        json_object_set_new(po, "env", strv_json(&p->env));
-        json_object_set_new(po, "outputs", strv_json(&p->outputs));
-        json_object_set_new(po, "package", p->package ? json_string(p->package) : json_null());
-        json_object_set_new(po, "baseline", json_boolean(p->baseline));
-        json_object_set_new(po, "configdir", json_string(p->configdir));
-        if (p->description)
-            json_object_set_new(po, "description", json_string(p->description));
-        json_array_append_new(ps, po);
-    }
-    for (size_t i = 0; i < cfg->nworkloads; i++) {
-        const struct pb_workload *w = &cfg->workloads[i];
-        if (!w->selected)
-            continue;
-        for (size_t k = 0; k < cfg->nprofilers; k++) {
-            const struct pb_profiler *p = &cfg->profilers[k];
-            if (!p->selected)
-                continue;
-            json_array_append_new(pairs, json_pack("{s:s,s:s,s:i,s:i,s:f,s:b}", "workload", w->name,
-                "profiler", p->name, "runs", pb_plan_pair_runs(cfg, i, k),
-                "warmup", pb_plan_pair_warmup(cfg, i, k), "timeout_s", pb_config_timeout(cfg, w, p),
-                "adaptive", pb_config_adaptive(cfg, w, p)));
-        }
-    }
-    json_object_set_new(o, "select", json_pack("{s:o,s:o}", "profilers", selp, "workloads", selw));
-    json_object_set_new(o, "workloads", ws);
-    json_object_set_new(o, "profilers", ps);
-    json_object_set_new(o, "pairs", pairs);
-    dump = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!dump) {
-        json_decref(o);
-        return NULL;
-    }
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)pb_hash_str(PB_HASH_INIT, dump));
-    free(dump);
-    json_object_set_new(o, "hash", json_string(hex));
-    return o;
-}
 
 static int copy_file(const char *from, const char *dir, const char *name, struct pb_error *err)
 {
-    FILE *f = fopen(from, "rb");
-    char *buf = NULL;
     size_t len = 0;
-    int rc;
+    int errnum = 0, rc;
+    char *buf = pb_read_file(from, (size_t)1 << 24, &len, &errnum);
 
-    if (!f) {
-        int e = errno;
+    if (!buf) {
         pb_error_set(err, "cannot read '%s'", from);
-        return pb_error_errno(err, e);
+        return pb_error_errno(err, errnum);
     }
-    FILE *m = open_memstream(&buf, &len);
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, got, m);
-    fclose(f);
-    fclose(m);
     rc = pb_write_file(dir, name, buf, len, err);
     free(buf);
     return rc;
 }
 
-int pb_session_create(const struct pb_config *cfg, const json_t *resolved, const char *base,
-                      char **dir, struct pb_error *err)
+/* base/<name>-<stamp>[-N], made; its path into s->dir. */
+static int make_dir(struct pb_session *s, const char *base, struct pb_error *err)
 {
     char stamp[32], path[PATH_MAX];
     time_t t = time(NULL);
     struct tm tm;
 
-    *dir = NULL;
     if (pb_mkdirs(base, err) < 0)
         return -1;
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
     for (int n = 1;; n++) {
         if (n == 1)
-            snprintf(path, sizeof path, "%s/%s-%s", base, cfg->name, stamp);
+            snprintf(path, sizeof path, "%s/%s-%s", base, s->cfg->name, stamp);
         else
-            snprintf(path, sizeof path, "%s/%s-%s-%d", base, cfg->name, stamp, n);
+            snprintf(path, sizeof path, "%s/%s-%s-%d", base, s->cfg->name, stamp, n);
         if (mkdir(path, 0777) == 0)
             break;
         if (errno != EEXIST || n > 1000) {
@@ -154,9 +54,123 @@ int pb_session_create(const struct pb_config *cfg, const json_t *resolved, const
             return pb_error_errno(err, e);
         }
     }
-    if (copy_file(cfg->path, path, "config.yaml", err) < 0
-        || pb_json_write(path, "config-resolved.json", resolved, err) < 0)
+    s->dir = strdup(path);
+    return s->dir ? 0 : pb_error_set(err, "out of memory");
+}
+
+/* The facts known when a run starts. */
+static int start_meta(struct pb_session *s, struct pb_error *err)
+{
+    char now[32], scratch[] = "/tmp/pbench-probe-XXXXXX";
+    int rc;
+
+    pb_meta_init(&s->meta);
+    if (!mkdtemp(scratch)) {
+        int e = errno;
+        pb_error_set(err, "cannot create a temporary directory");
+        return pb_error_errno(err, e);
+    }
+    rc = pb_probe_python(s->cfg, scratch, &s->meta, err);
+    rmdir(scratch);
+    if (rc < 0)
         return -1;
-    *dir = strdup(path);
+    pb_now_iso(now, sizeof now);
+    if (pb_meta_set(&s->meta.pbench_version, PB_VERSION) < 0
+        || pb_meta_set(&s->meta.config, s->cfg->path) < 0
+        || pb_meta_set(&s->meta.config_name, s->cfg->name) < 0
+        || pb_meta_set(&s->meta.config_hash, s->resolved.hash) < 0
+        || pb_meta_set(&s->meta.started, now) < 0 || pb_probe_host(&s->meta) < 0)
+        return pb_error_set(err, "out of memory");
+    s->meta.has_seed = 1;
+    s->meta.seed = s->seed;
     return 0;
+}
+
+int pb_session_start(struct pb_session *s, const struct pb_config *cfg, uint64_t seed,
+                     const char *base, struct pb_error *err)
+{
+    memset(s, 0, sizeof *s);
+    pb_meta_init(&s->meta);
+    s->cfg = cfg;
+    s->seed = seed;
+    /* everything that can be checked before a results directory exists:
+     * the resolved inputs, and that the interpreter runs */
+    if (pb_resolved_from_config(cfg, seed, &s->resolved, err) < 0 || start_meta(s, err) < 0
+        || make_dir(s, base, err) < 0)
+        return -1;
+    if (copy_file(cfg->path, s->dir, "config.yaml", err) < 0
+        || pb_resolved_save(s->dir, &s->resolved, err) < 0 || pb_meta_save(s->dir, &s->meta, err) < 0)
+        return -1;
+    return 0;
+}
+
+int pb_session_resume(struct pb_session *s, const char *dir, const struct pb_config *cfg,
+                      const struct pb_resolved *stored, int *changed, struct pb_error *err)
+{
+    memset(s, 0, sizeof *s);
+    pb_meta_init(&s->meta);
+    *changed = 0;
+    s->cfg = cfg;
+    s->seed = stored->seed;
+    s->resumed = 1;
+    if (!(s->dir = strdup(dir)))
+        return pb_error_set(err, "out of memory");
+    if (pb_resolved_from_config(cfg, stored->seed, &s->resolved, err) < 0)
+        return -1;
+    if (!stored->hash[0] || strcmp(stored->hash, s->resolved.hash)) {
+        *changed = 1;
+        return pb_error_set(err, "refusing to resume '%s': the config (%s) or the interpreter "
+                            "changed since the run started; start a new run instead", dir, cfg->path);
+    }
+    if (pb_meta_load(dir, &s->meta, err) < 0 || pb_records_read(dir, 1, &s->records, err) < 0)
+        return -1;
+    return 0;
+}
+
+int pb_session_pin(struct pb_session *s, int cpu, struct pb_error *err)
+{
+    cpu_set_t others;
+
+    s->meta.pin_cpu = cpu;
+    /* pbench itself (its /proc sampling, its waits) stays off that CPU */
+    CPU_ZERO(&others);
+    for (long k = 0; k < sysconf(_SC_NPROCESSORS_ONLN) && k < CPU_SETSIZE; k++)
+        if (k != cpu)
+            CPU_SET(k, &others);
+    if (sched_setaffinity(0, sizeof others, &others) < 0) {
+        int e = errno;
+        pb_error_set(err, "cannot keep pbench off CPU %d", cpu);
+        return pb_error_errno(err, e);
+    }
+    return 0;
+}
+
+int pb_session_finish(struct pb_session *s, double elapsed, int complete, struct pb_error *err)
+{
+    char now[32];
+    struct rusage self;
+
+    pb_now_iso(now, sizeof now);
+    if (pb_meta_set(&s->meta.finished, now) < 0)
+        return pb_error_set(err, "out of memory");
+    s->meta.elapsed_s = elapsed + (isnan(s->meta.elapsed_s) ? 0 : s->meta.elapsed_s);
+    pb_probe_loadavg(s->meta.loadavg_end);
+    s->meta.has_complete = 1;
+    s->meta.complete = complete;
+    /* pbench's own CPU (this process, not its children): what measuring cost */
+    if (getrusage(RUSAGE_SELF, &self) == 0) {
+        double cpu = (double)self.ru_utime.tv_sec + self.ru_utime.tv_usec * 1e-6
+                   + (double)self.ru_stime.tv_sec + self.ru_stime.tv_usec * 1e-6;
+        s->meta.harness_cpu_s = cpu + (isnan(s->meta.harness_cpu_s) ? 0 : s->meta.harness_cpu_s);
+    }
+    return pb_meta_save(s->dir, &s->meta, err);
+}
+
+void pb_session_release(struct pb_session *s)
+{
+    free(s->dir);
+    pb_resolved_release(&s->resolved);
+    pb_meta_release(&s->meta);
+    pb_records_release(&s->records);
+    memset(s, 0, sizeof *s);
 }

@@ -2,28 +2,64 @@
 #define PB_SESSION_H
 
 /*
- * session: the results directory of one `pbench run`: creating it, the
- * stored copy of the config, the resolved plan inputs
- * (config-resolved.json) with a hash that --resume compares, and
- * meta.json.
+ * session: the results directory of one `pbench run`, from start to
+ * finish. Starting one probes the interpreter (before anything is
+ * created, so a broken interpreter leaves no directory), then creates
+ * base/<name>-<UTC timestamp>[-N]/ with config.yaml (a byte copy of the
+ * config), config-resolved.json and meta.json. Resuming one reloads those
+ * and the records, refusing a config whose resolved hash changed.
+ * Finishing one stamps meta.json with the end time, the elapsed seconds
+ * (summed over resumes), the load, pbench's own CPU and whether every
+ * planned run is recorded.
  */
 
-#include <jansson.h>
 #include <stdint.h>
 
 #include "core/config.h"
+#include "store/meta.h"
+#include "store/records.h"
+#include "store/resolved.h"
 #include "util/error.h"
 
-/* The resolved inputs of cfg's selected pairs, with "hash" set over the
- * rest. Returns a new object; NULL only when out of memory. */
-json_t *pb_session_resolved(const struct pb_config *cfg, uint64_t seed);
+struct pb_session {
+    char *dir;                      /* the results directory */
+    const struct pb_config *cfg;    /* borrowed: the caller's loaded, selected config */
+    uint64_t seed;
+    struct pb_resolved resolved;
+    struct pb_meta meta;
+    struct pb_run_list records;     /* every record so far (resume: those on disk) */
+    int resumed;
+};
 
-/* Creates base/<cfg->name>-<UTC timestamp>[-N]/ with config.yaml (a byte
- * copy of the config file) and config-resolved.json. Returns 0 and a
- * malloc'd path in *dir, or -1 with err filled (nothing half-made is left
- * but an empty directory). */
-int pb_session_create(const struct pb_config *cfg, const json_t *resolved, const char *base,
-                      char **dir, struct pb_error *err);
+/* Starts a new results directory under base for cfg (its selection made)
+ * with seed; scratch_dir is where the interpreter probe may write. The
+ * session borrows cfg. Returns 0, or -1 with err filled: the interpreter
+ * does not run, base or the directory cannot be made, a file cannot be
+ * written (then nothing is left but an empty directory). Release with
+ * pb_session_release. */
+int pb_session_start(struct pb_session *s, const struct pb_config *cfg, uint64_t seed,
+                     const char *base, struct pb_error *err);
 
+/* Reopens dir to finish it with cfg, which the caller loaded from
+ * stored->config_path and selected as stored->select_*: refuses (-1,
+ * *changed = 1) when cfg resolves to another hash than stored (the config
+ * or the interpreter changed since), else loads meta.json and runs.jsonl
+ * (a torn line is skipped: s->records.warning says so). Returns 0 or -1
+ * with err. */
+int pb_session_resume(struct pb_session *s, const char *dir, const struct pb_config *cfg,
+                      const struct pb_resolved *stored, int *changed, struct pb_error *err);
+
+/* Keeps pbench itself off CPU cpu (the runs are pinned to it) and records
+ * it in the meta. Returns 0, or -1 with err when the affinity cannot be
+ * set (the runs are still pinned; only pbench shares their CPU). */
+int pb_session_pin(struct pb_session *s, int cpu, struct pb_error *err);
+
+/* Stamps meta.json at the end of a run (interrupted or not): finished,
+ * elapsed_s += elapsed, loadavg_end, complete, harness_cpu_s (pbench's own
+ * CPU so far, added to earlier sessions'). Returns 0 or -1 with err. */
+int pb_session_finish(struct pb_session *s, double elapsed, int complete, struct pb_error *err);
+
+/* Frees what s holds (not cfg). s may be zeroed or half made. */
+void pb_session_release(struct pb_session *s);
 
 #endif /* PB_SESSION_H */

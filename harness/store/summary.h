@@ -2,25 +2,34 @@
 #define PB_SUMMARY_H
 
 /*
- * Reading a results directory's summary (docs/results-format.md) back into
- * structs, for `plot` and `report`. Two levels:
+ * summary: a results directory's summary.json and summary.csv
+ * (docs/results-format.md), the one module that knows their keys. The
+ * aggregation builds a struct pb_summary and saves it here; the terminal
+ * table, plot and report load it from here. Two levels of reading:
  *
  *   pb_summary_load       one directory: summary.json, with meta.json
  *   pb_summary_set_load   several directories merged into one view: every
  *                         profiler once (taken from the latest run that has
  *                         it), each ratio relative to its own run's baseline
  *
- * Absent or null numbers read as NAN, absent strings as NULL, so a reader
- * can tell "not measured" from zero. Unknown keys are ignored (newer
- * writers may add fields); missing required keys and wrong types are
- * errors naming the file and the JSON path.
+ * Format "pbench-summary/2"; a file without "format" reads as
+ * pbench-summary/1 (the same keys, as pbench wrote them before the format
+ * was versioned); another format is refused. Absent or null numbers read
+ * as NAN, absent strings as NULL, so a reader can tell "not measured"
+ * from zero. Unknown keys are ignored; missing required keys and wrong
+ * types are errors naming the file and the JSON path.
+ *
+ * Every string of a summary lives in its pool (pb_summary_intern) and is
+ * freed with it.
  */
+
+#define PB_SUMMARY_FORMAT "pbench-summary/2"
 
 #include <stddef.h>
 
+#include "store/meta.h"
 #include "util/error.h"
-
-struct json_t;
+#include "util/strv.h"
 
 enum pb_pair_status {
     PB_PAIR_OK,
@@ -44,7 +53,8 @@ struct pb_pair {
     const char *workload;
     const char *profiler;
     enum pb_pair_status status;
-    int runs, failures, timeouts;
+    int runs, failures, timeouts;   /* measured runs ok, failed, timed out */
+    int planned, skipped;           /* runs planned; not run after a timeout */
     const char *failure_reason;     /* NULL when none */
     double wall_median_s, cpu_median_s, tree_peak_rss_median_kb;
     struct pb_ratio wall, cpu, mem;
@@ -53,8 +63,8 @@ struct pb_pair {
     double precision;               /* half-width of wall's interval / wall.value;
                                      * NAN when unknown (one run a side, bound) */
     const char *adaptive;           /* runs: auto: why the pair stopped ("precise",
-                                     * "max_runs", "budget", "timeout", "failed");
-                                     * NULL for a fixed count */
+                                     * "max_runs", "budget", "timeout", "failed",
+                                     * "unfinished"); NULL for a fixed count */
     const char *warnings[PB_SUMMARY_MAX_WARNINGS];  /* outliers, a slow first
                                      * run, a wide interval (docs/results-format.md) */
     size_t nwarnings;
@@ -75,26 +85,28 @@ struct pb_profiler_summary {
                                      * results, timeouts left out): 0 */
 };
 
-struct pb_meta {
-    const char *pbench_version, *config, *config_name, *config_sha256;
-    const char *started, *finished;         /* ISO 8601 UTC; finished may be NULL */
-    double elapsed_s;
-    long long seed;
-    int has_seed;
-    const char *hostname, *cpu_model, *kernel;
-    int cores;                              /* 0 when unknown */
-    double mem_total_kb;
-    double loadavg_start[3], loadavg_end[3];
-    const char *python_path, *python_version, *python_implementation;
+/* Start-up versus steady state of one sized workload x profiler: time =
+ * start-up + slope x size fitted over the sizes for the profiler and the
+ * baseline. */
+struct pb_scaling {
+    const char *workload, *profiler;
+    double sizes[16];
+    size_t nsizes;
+    struct pb_ratio startup_s;      /* intercept difference, seconds (may be <= 0) */
+    struct pb_ratio steady;         /* ratio of the slopes */
+    double r2, r2_baseline;
+    double baseline_startup_s, baseline_slope_s;
 };
 
 struct pb_summary {
     char *dir;                      /* as given */
-    struct pb_meta meta;
+    struct pb_meta meta;            /* meta.json (or summary.json's copy) */
     const char *baseline;
     double confidence;              /* e.g. 0.95; NAN if absent */
-    double target_precision;        /* runs: auto's "precision"; NAN without runs: auto */
-    int max_runs;                   /* runs: auto's "max_runs"; 0 without */
+    int has_adaptive;               /* runs: auto, with these settings: */
+    double target_precision;        /* "precision"; NAN without runs: auto */
+    int min_runs, max_runs;         /* 0 without */
+    double budget;                  /* seconds; <= 0 none */
     const char *warnings[PB_SUMMARY_MAX_WARNINGS];  /* about the whole run (a
                                      * busy machine, ASLR off) */
     size_t nwarnings;
@@ -102,9 +114,22 @@ struct pb_summary {
     size_t npairs;
     struct pb_profiler_summary *profilers;
     size_t nprofilers;
-    /* The parsed documents: every const char * above points into them. */
-    struct json_t *summary_json, *meta_json;
+    struct pb_scaling *scaling;     /* workloads with sizes: only */
+    size_t nscaling;
+    struct pb_strv pool;            /* owns every const char * above */
 };
+
+/* A new, empty summary of dir (every number NAN or 0). Returns NULL when
+ * out of memory. Free with pb_summary_free. */
+struct pb_summary *pb_summary_new(const char *dir);
+
+/* A copy of str kept in s's pool, alive as long as s; NULL for NULL or
+ * when out of memory. */
+const char *pb_summary_intern(struct pb_summary *s, const char *str);
+
+/* Writes s as dir/summary.json (with a copy of s->meta) and
+ * dir/summary.csv, each atomically. Returns 0 or -1 with err. */
+int pb_summary_save(const char *dir, const struct pb_summary *s, struct pb_error *err);
 
 /* Loads dir/summary.json and dir/meta.json (falling back to the "meta"
  * copy inside summary.json when meta.json is absent). Returns a new

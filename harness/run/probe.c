@@ -5,18 +5,16 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "run/meta.h"
+#include <jansson.h>
+#include <math.h>
+
+#include "run/probe.h"
 #include "run/spawn.h"
 
-json_t *pb_meta_loadavg(void)
+void pb_probe_loadavg(double l[3])
 {
-    double l[3];
-    json_t *a = json_array();
-
-    if (getloadavg(l, 3) == 3)
-        for (int i = 0; i < 3; i++)
-            json_array_append_new(a, json_real(l[i]));
-    return a;
+    if (getloadavg(l, 3) != 3)
+        l[0] = l[1] = l[2] = NAN;
 }
 
 static char *cpu_model(void)
@@ -78,53 +76,49 @@ static char *read_line(const char *path)
 
 /* Facts that explain noise, where this machine lets us read them: the
  * frequency governor, turbo/boost, and address-space randomization. */
-static json_t *noise_facts(void)
+static int noise_facts(struct pb_meta *m)
 {
-    json_t *n = json_object();
     char *gov = read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
     char *no_turbo = read_line("/sys/devices/system/cpu/intel_pstate/no_turbo");
     char *boost = read_line("/sys/devices/system/cpu/cpufreq/boost");
     char *aslr = read_line("/proc/sys/kernel/randomize_va_space");
+    const char *turbo = no_turbo ? (!strcmp(no_turbo, "1") ? "off" : "on")
+                      : boost ? (!strcmp(boost, "1") ? "on" : "off") : "unknown";
+    int rc = pb_meta_set(&m->cpu_governor, gov ? gov : "unknown (no cpufreq)")
+           | pb_meta_set(&m->turbo, turbo)
+           | (aslr ? pb_meta_set(&m->aslr, !strcmp(aslr, "0") ? "off" : !strcmp(aslr, "1") ? "partial" : "on") : 0);
 
-    json_object_set_new(n, "cpu_governor", gov ? json_string(gov) : json_string("unknown (no cpufreq)"));
-    if (no_turbo)
-        json_object_set_new(n, "turbo", json_string(!strcmp(no_turbo, "1") ? "off" : "on"));
-    else if (boost)
-        json_object_set_new(n, "turbo", json_string(!strcmp(boost, "1") ? "on" : "off"));
-    else
-        json_object_set_new(n, "turbo", json_string("unknown"));
-    if (aslr)
-        json_object_set_new(n, "aslr", json_string(!strcmp(aslr, "0") ? "off" : !strcmp(aslr, "1") ? "partial" : "on"));
     free(gov);
     free(no_turbo);
     free(boost);
     free(aslr);
-    return n;
+    return rc ? -1 : 0;
 }
 
-json_t *pb_meta_host(void)
+int pb_probe_host(struct pb_meta *m)
 {
-    json_t *h = json_object();
     struct utsname u;
     char host[256];
     char *model = cpu_model();
+    int rc = 0;
 
     if (gethostname(host, sizeof host) == 0) {
         host[sizeof host - 1] = '\0';
-        json_object_set_new(h, "hostname", json_string(host));
+        rc |= pb_meta_set(&m->hostname, host);
     }
-    json_object_set_new(h, "cpu_model", json_string(model ? model : "unknown"));
+    rc |= pb_meta_set(&m->cpu_model, model ? model : "unknown");
     free(model);
-    json_object_set_new(h, "cores", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+    m->cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (uname(&u) == 0) {
         char k[600];
         snprintf(k, sizeof k, "%s %s %s", u.sysname, u.release, u.machine);
-        json_object_set_new(h, "kernel", json_string(k));
+        rc |= pb_meta_set(&m->kernel, k);
     }
-    json_object_set_new(h, "mem_total_kb", json_integer(mem_total_kb()));
-    json_object_set_new(h, "loadavg_start", pb_meta_loadavg());
-    json_object_set_new(h, "noise", noise_facts());
-    return h;
+    long kb = mem_total_kb();
+    m->mem_total_kb = kb > 0 ? (double)kb : NAN;
+    pb_probe_loadavg(m->loadavg_start);
+    rc |= noise_facts(m);
+    return rc ? -1 : 0;
 }
 
 /* Printed as JSON on stdout by the interpreter under test. */
@@ -144,13 +138,15 @@ static const char probe[] =
     "        out['packages'][name] = None\n"
     "print(json.dumps(out))\n";
 
-json_t *pb_meta_python(const struct pb_config *cfg, const char *scratch_dir, struct pb_error *err)
+int pb_probe_python(const struct pb_config *cfg, const char *scratch_dir, struct pb_meta *m,
+                    struct pb_error *err)
 {
     struct pb_strv argv = { 0 };
     struct pb_spawn_opts opts;
     struct pb_spawn_result res;
     char outpath[PATH_MAX], errpath[PATH_MAX];
-    json_t *probe_out = NULL, *ret = NULL, *profs;
+    json_t *probe_out = NULL;
+    int rc = -1;
     json_error_t jerr;
 
     pb_strv_push(&argv, cfg->python);
@@ -186,17 +182,14 @@ json_t *pb_meta_python(const struct pb_config *cfg, const char *scratch_dir, str
                      jerr.text);
         goto cleanup;
     }
-    ret = json_object();
-    json_t *py = json_object();
-    json_object_set_new(py, "path", json_string(cfg->python));
-    json_object_set(py, "executable", json_object_get(probe_out, "executable"));
-    json_object_set(py, "version", json_object_get(probe_out, "version"));
-    json_object_set(py, "implementation", json_object_get(probe_out, "implementation"));
-    json_object_set(py, "prefix", json_object_get(probe_out, "prefix"));
-    json_object_set_new(ret, "python", py);
-    profs = json_object();
     const char *pyver = json_string_value(json_object_get(probe_out, "version"));
     json_t *pkgs = json_object_get(probe_out, "packages");
+    int bad = pb_meta_set(&m->python_path, cfg->python)
+            | pb_meta_set(&m->python_executable, json_string_value(json_object_get(probe_out, "executable")))
+            | pb_meta_set(&m->python_version, pyver)
+            | pb_meta_set(&m->python_implementation,
+                          json_string_value(json_object_get(probe_out, "implementation")))
+            | pb_meta_set(&m->python_prefix, json_string_value(json_object_get(probe_out, "prefix")));
     for (size_t i = 0; i < cfg->nprofilers; i++) {
         const struct pb_profiler *p = &cfg->profilers[i];
         char v[256];
@@ -213,14 +206,14 @@ json_t *pb_meta_python(const struct pb_config *cfg, const char *scratch_dir, str
         } else {
             snprintf(v, sizeof v, "Python %s (standard library)", pyver ? pyver : "?");
         }
-        json_object_set_new(profs, p->name, json_pack("{s:s}", "version", v));
+        bad |= pb_meta_set_profiler(m, p->name, v);
     }
-    json_object_set_new(ret, "profilers", profs);
+    rc = bad ? pb_error_set(err, "out of memory") : 0;
 
 cleanup:
     unlink(outpath);
     unlink(errpath);
     json_decref(probe_out);
     pb_strv_release(&argv);
-    return ret;
+    return rc;
 }

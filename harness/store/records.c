@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/results.h"
+#include "store/records.h"
 #include "util/fs.h"
 
 static const char *const status_names[PB_RUN_STATUS_COUNT] = {
@@ -30,7 +30,7 @@ int pb_run_status_parse(const char *name)
     return -1;
 }
 
-int pb_results_open_log(const char *dir, struct pb_error *err)
+int pb_records_open_log(const char *dir, struct pb_error *err)
 {
     char path[PATH_MAX];
     struct stat st;
@@ -70,10 +70,121 @@ int pb_results_open_log(const char *dir, struct pb_error *err)
     return fd;
 }
 
+static const char *const formats[] = { "pbench-run/1", PB_RECORDS_FORMAT };
+
+static void free_vec(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* A copy of the NULL-terminated v, or NULL (v NULL, or out of memory:
+ * *oom set). */
+static char **dup_vec(char *const *v, int *oom)
+{
+    size_t n = 0;
+    char **out;
+
+    if (!v)
+        return NULL;
+    while (v[n])
+        n++;
+    out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++)
+        if (!(out[i] = strdup(v[i]))) {
+            free_vec(out);
+            out = NULL;
+        }
+    if (!out)
+        *oom = 1;
+    return out;
+}
+
+void pb_run_record_release(struct pb_run_record *rec)
+{
+    free_vec(rec->argv);
+    free_vec(rec->env);
+    rec->argv = rec->env = NULL;
+}
+
+int pb_run_record_set_argv(struct pb_run_record *rec, char *const *v)
+{
+    int oom = 0;
+    char **copy = dup_vec(v, &oom);
+
+    if (oom)
+        return -1;
+    free_vec(rec->argv);
+    rec->argv = copy;
+    return 0;
+}
+
+int pb_run_record_set_env(struct pb_run_record *rec, char *const *v)
+{
+    int oom = 0;
+    char **copy = dup_vec(v, &oom);
+
+    if (oom)
+        return -1;
+    free_vec(rec->env);
+    rec->env = copy;
+    return 0;
+}
+
+int pb_run_record_copy(struct pb_run_record *dst, const struct pb_run_record *src)
+{
+    int oom = 0;
+
+    *dst = *src;
+    dst->argv = dup_vec(src->argv, &oom);
+    dst->env = dup_vec(src->env, &oom);
+    if (oom) {
+        pb_run_record_release(dst);
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *vec_json(char *const *v)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; v && v[i]; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+/* The strings of a JSON array as a NULL-terminated vector (non-strings
+ * skipped); NULL when absent. */
+static char **json_vec(json_t *a, int *oom)
+{
+    size_t n = json_array_size(a), k = 0;
+    char **out;
+
+    if (!json_is_array(a))
+        return NULL;
+    out = calloc(n + 1, sizeof *out);
+    if (!out) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_string_value(json_array_get(a, i));
+        if (s && !(out[k++] = strdup(s))) {
+            free_vec(out);
+            *oom = 1;
+            return NULL;
+        }
+    }
+    return out;
+}
+
 static json_t *record_json(const struct pb_run_record *r)
 {
     json_t *o = json_object();
 
+    json_object_set_new(o, "format", json_string(PB_RECORDS_FORMAT));
     json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
     json_object_set_new(o, "round", json_integer(r->round));
     json_object_set_new(o, "warmup", json_boolean(r->round < 0));
@@ -92,12 +203,16 @@ static json_t *record_json(const struct pb_run_record *r)
     json_object_set_new(o, "outdir", json_string(r->outdir));
     json_object_set_new(o, "started", json_string(r->started));
     json_object_set_new(o, "env_pad", json_integer(r->env_pad));
+    if (r->argv)
+        json_object_set_new(o, "argv", vec_json(r->argv));
+    if (r->env)
+        json_object_set_new(o, "env", vec_json(r->env));
     if (r->error[0])
         json_object_set_new(o, "error", json_string(r->error));
     return o;
 }
 
-int pb_results_append(int fd, const struct pb_run_record *rec, struct pb_error *err)
+int pb_records_append(int fd, const struct pb_run_record *rec, struct pb_error *err)
 {
     json_t *o = record_json(rec);
     char *line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII);
@@ -153,11 +268,17 @@ static double num(json_t *o, const char *key)
     return json_number_value(json_object_get(o, key));
 }
 
+/* Fills *r from o. Returns 0; -1 when o is not a run record; -2 when its
+ * format is unknown; -3 when out of memory. */
 static int parse_record(json_t *o, struct pb_run_record *r)
 {
-    json_t *st = json_object_get(o, "status");
-    int s;
+    json_t *st = json_object_get(o, "status"), *fmt = json_object_get(o, "format");
+    int s, known = !fmt, oom = 0;
 
+    for (size_t i = 0; fmt && i < sizeof formats / sizeof formats[0]; i++)
+        known |= json_is_string(fmt) && !strcmp(json_string_value(fmt), formats[i]);
+    if (!known)
+        return -2;
     if (!json_is_object(o) || !json_is_string(st) || !json_is_string(json_object_get(o, "workload"))
         || !json_is_string(json_object_get(o, "profiler")) || !json_is_integer(json_object_get(o, "round")))
         return -1;
@@ -182,16 +303,22 @@ static int parse_record(json_t *o, struct pb_run_record *r)
     copy_str(o, "started", r->started, sizeof r->started);
     copy_str(o, "error", r->error, sizeof r->error);
     r->env_pad = (int)json_integer_value(json_object_get(o, "env_pad"));
+    r->argv = json_vec(json_object_get(o, "argv"), &oom);
+    r->env = json_vec(json_object_get(o, "env"), &oom);
+    if (oom) {
+        pb_run_record_release(r);
+        return -3;
+    }
     return 0;
 }
 
-int pb_results_read(const char *dir, int missing_ok, struct pb_run_list *out,
+int pb_records_read(const char *dir, int missing_ok, struct pb_run_list *out,
                     struct pb_error *err)
 {
     char path[PATH_MAX];
     FILE *f;
     char *line = NULL;
-    size_t cap = 0, lineno = 0, alloc = 0;
+    size_t cap = 0, lineno = 0;
     ssize_t len;
 
     memset(out, 0, sizeof *out);
@@ -226,21 +353,36 @@ int pb_results_read(const char *dir, int missing_ok, struct pb_run_list *out,
             json_decref(o);
             continue;
         }
-        if (out->n == alloc) {
-            alloc = alloc ? alloc * 2 : 256;
+        if (out->n == out->cap) {
+            size_t alloc = out->cap ? out->cap * 2 : 256;
             struct pb_run_record *ni = realloc(out->items, alloc * sizeof *ni);
             if (!ni) {
                 json_decref(o);
                 fclose(f);
                 free(line);
-                pb_results_release(out);
+                pb_records_release(out);
                 return pb_error_set(err, "out of memory");
             }
             out->items = ni;
+            out->cap = alloc;
         }
-        if (parse_record(o, &out->items[out->n]) == 0)
+        int prc = parse_record(o, &out->items[out->n]);
+        if (prc == 0) {
             out->n++;
-        else {
+        } else if (prc == -2 || prc == -3) {
+            json_t *fmt = json_object_get(o, "format");
+            if (prc == -3)
+                pb_error_set(err, "out of memory");
+            else
+                pb_error_at(err, path, (int)lineno, 0, "format '%s' is not one this pbench reads "
+                            "(pbench-run/1, %s)", json_is_string(fmt) ? json_string_value(fmt) : "?",
+                            PB_RECORDS_FORMAT);
+            json_decref(o);
+            fclose(f);
+            free(line);
+            pb_records_release(out);
+            return -1;
+        } else {
             if (!out->warning[0])
                 snprintf(out->warning, sizeof out->warning,
                          "%s:%zu: ignored a line that is not a run record", path, lineno);
@@ -253,10 +395,28 @@ int pb_results_read(const char *dir, int missing_ok, struct pb_run_list *out,
     return 0;
 }
 
-void pb_results_release(struct pb_run_list *list)
+int pb_records_push(struct pb_run_list *list, const struct pb_run_record *rec)
 {
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 64;
+        struct pb_run_record *ni = realloc(list->items, cap * sizeof *ni);
+        if (!ni)
+            return -1;
+        list->items = ni;
+        list->cap = cap;
+    }
+    if (pb_run_record_copy(&list->items[list->n], rec) < 0)
+        return -1;
+    list->n++;
+    return 0;
+}
+
+void pb_records_release(struct pb_run_list *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        pb_run_record_release(&list->items[i]);
     free(list->items);
     list->items = NULL;
-    list->n = 0;
+    list->n = list->cap = 0;
 }
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/results.h"
+#include "store/records.h"
 #include "util/fs.h"
 #include "testutil.h"
 
@@ -54,15 +54,15 @@ START_TEST(round_trip)
 {
     struct pb_error err;
     struct pb_run_list list;
-    int fd = pb_results_open_log(dir, &err);
+    int fd = pb_records_open_log(dir, &err);
     ck_assert_int_ge(fd, 0);
     struct pb_run_record a = sample(0, -1, "julia", "plain", PB_RUN_OK);
     struct pb_run_record b = sample(1, 0, "julia", "cProfile", PB_RUN_FAILED);
-    ck_assert_int_eq(pb_results_append(fd, &a, &err), 0);
-    ck_assert_int_eq(pb_results_append(fd, &b, &err), 0);
+    ck_assert_int_eq(pb_records_append(fd, &a, &err), 0);
+    ck_assert_int_eq(pb_records_append(fd, &b, &err), 0);
     close(fd);
 
-    ck_assert_int_eq(pb_results_read(dir, 0, &list, &err), 0);
+    ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), 0);
     ck_assert_uint_eq(list.n, 2);
     ck_assert_uint_eq(list.skipped_lines, 0);
     ck_assert_int_eq(list.items[0].round, -1);
@@ -74,7 +74,7 @@ START_TEST(round_trip)
     ck_assert_int_eq(list.items[1].signal, 11);
     ck_assert_str_eq(list.items[1].error, b.error);
     ck_assert_str_eq(list.items[1].outdir, "raw/julia/cProfile/0");
-    pb_results_release(&list);
+    pb_records_release(&list);
 
     /* every record is exactly one line */
     char path[4096];
@@ -93,17 +93,17 @@ START_TEST(torn_last_line_is_skipped_with_warning)
 {
     struct pb_error err;
     struct pb_run_list list;
-    int fd = pb_results_open_log(dir, &err);
+    int fd = pb_records_open_log(dir, &err);
     struct pb_run_record a = sample(0, 0, "w", "plain", PB_RUN_OK);
-    pb_results_append(fd, &a, &err);
-    pb_results_append(fd, &a, &err);
+    pb_records_append(fd, &a, &err);
+    pb_records_append(fd, &a, &err);
     ck_assert_int_eq(write(fd, "{\"seq\": 2, \"round\": 0, \"work", 29), 29);
     close(fd);
-    ck_assert_int_eq(pb_results_read(dir, 0, &list, &err), 0);
+    ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), 0);
     ck_assert_uint_eq(list.n, 2);
     ck_assert_uint_eq(list.skipped_lines, 1);
     ck_assert_ptr_nonnull(strstr(list.warning, "runs.jsonl:3: ignored a torn last line"));
-    pb_results_release(&list);
+    pb_records_release(&list);
 }
 END_TEST
 
@@ -111,24 +111,24 @@ START_TEST(reopening_repairs_a_torn_line_and_locks)
 {
     struct pb_error err;
     struct pb_run_list list;
-    int fd = pb_results_open_log(dir, &err);
+    int fd = pb_records_open_log(dir, &err);
     struct pb_run_record a = sample(0, 0, "w", "plain", PB_RUN_OK);
-    pb_results_append(fd, &a, &err);
+    pb_records_append(fd, &a, &err);
     ck_assert_int_eq(write(fd, "{\"seq\": 1, \"rou", 16), 16);   /* a crash mid-write */
     close(fd);
-    fd = pb_results_open_log(dir, &err);
+    fd = pb_records_open_log(dir, &err);
     ck_assert_int_ge(fd, 0);
     /* a second writer is refused while the first holds the log */
-    ck_assert_int_eq(pb_results_open_log(dir, &err), -1);
+    ck_assert_int_eq(pb_records_open_log(dir, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "in use by another pbench run"));
     a.seq = 2;
-    ck_assert_int_eq(pb_results_append(fd, &a, &err), 0);
+    ck_assert_int_eq(pb_records_append(fd, &a, &err), 0);
     close(fd);
-    ck_assert_int_eq(pb_results_read(dir, 0, &list, &err), 0);
+    ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), 0);
     ck_assert_uint_eq(list.n, 2);               /* the new record was not swallowed */
     ck_assert_uint_eq(list.skipped_lines, 0);
     ck_assert_uint_eq(list.items[1].seq, 2);
-    pb_results_release(&list);
+    pb_records_release(&list);
 }
 END_TEST
 
@@ -137,10 +137,10 @@ START_TEST(garbage_lines_are_skipped)
     struct pb_error err;
     struct pb_run_list list;
     free(tu_write_file(dir, "runs.jsonl", "not json\n{\"a\": 1}\n\n"));
-    ck_assert_int_eq(pb_results_read(dir, 0, &list, &err), 0);
+    ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), 0);
     ck_assert_uint_eq(list.n, 0);
     ck_assert_uint_eq(list.skipped_lines, 2);
-    pb_results_release(&list);
+    pb_records_release(&list);
 }
 END_TEST
 
@@ -148,9 +148,9 @@ START_TEST(missing_log)
 {
     struct pb_error err;
     struct pb_run_list list;
-    ck_assert_int_eq(pb_results_read(dir, 1, &list, &err), 0);
+    ck_assert_int_eq(pb_records_read(dir, 1, &list, &err), 0);
     ck_assert_uint_eq(list.n, 0);
-    ck_assert_int_eq(pb_results_read(dir, 0, &list, &err), -1);
+    ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "runs.jsonl"));
     ck_assert_ptr_nonnull(strstr(err.msg, "No such file"));
 }
@@ -189,7 +189,7 @@ START_TEST(write_file_and_mkdirs)
 }
 END_TEST
 
-Suite *results_suite(void)
+Suite *records_suite(void)
 {
     Suite *s = suite_create("results");
     TCase *core = tcase_create("core");

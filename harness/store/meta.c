@@ -1,0 +1,296 @@
+/* meta.json. See meta.h. */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/jread.h"
+#include "store/meta.h"
+#include "util/jsonfile.h"
+#include "util/path.h"
+
+#define FILE_NAME "meta.json"
+
+static const char *const formats[] = { "pbench-meta/1", PB_META_FORMAT, NULL };
+
+void pb_meta_init(struct pb_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->elapsed_s = m->harness_cpu_s = m->mem_total_kb = NAN;
+    m->pin_cpu = -1;
+    for (int i = 0; i < 3; i++)
+        m->loadavg_start[i] = m->loadavg_end[i] = NAN;
+}
+
+void pb_meta_release(struct pb_meta *m)
+{
+    char **strings[] = {
+        &m->pbench_version, &m->config, &m->config_name, &m->config_hash, &m->started,
+        &m->finished, &m->hostname, &m->cpu_model, &m->kernel, &m->cpu_governor, &m->turbo,
+        &m->aslr, &m->python_path, &m->python_executable, &m->python_version,
+        &m->python_implementation, &m->python_prefix,
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        free(*strings[i]);
+    for (size_t i = 0; i < m->nprofilers; i++) {
+        free(m->profilers[i].name);
+        free(m->profilers[i].version);
+    }
+    free(m->profilers);
+    pb_meta_init(m);
+}
+
+int pb_meta_set(char **field, const char *value)
+{
+    char *copy = NULL;
+
+    if (value && !(copy = strdup(value)))
+        return -1;
+    free(*field);
+    *field = copy;
+    return 0;
+}
+
+int pb_meta_set_profiler(struct pb_meta *m, const char *name, const char *version)
+{
+    for (size_t i = 0; i < m->nprofilers; i++)
+        if (!strcmp(m->profilers[i].name, name))
+            return pb_meta_set(&m->profilers[i].version, version);
+    struct pb_meta_profiler *np = realloc(m->profilers, (m->nprofilers + 1) * sizeof *np);
+    if (!np)
+        return -1;
+    m->profilers = np;
+    np = &m->profilers[m->nprofilers];
+    np->name = strdup(name);
+    np->version = version ? strdup(version) : NULL;
+    if (!np->name || (version && !np->version)) {
+        free(np->name);
+        free(np->version);
+        return -1;
+    }
+    m->nprofilers++;
+    return 0;
+}
+
+const char *pb_meta_profiler_version(const struct pb_meta *m, const char *name)
+{
+    for (size_t i = 0; i < m->nprofilers; i++)
+        if (!strcmp(m->profilers[i].name, name))
+            return m->profilers[i].version;
+    return NULL;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static void put_str(json_t *o, const char *key, const char *v)
+{
+    if (v)
+        json_object_set_new(o, key, json_string(v));
+}
+
+static void put_num(json_t *o, const char *key, double v)
+{
+    if (!isnan(v))
+        json_object_set_new(o, key, json_real(v));
+}
+
+static void put_triple(json_t *o, const char *key, const double v[3])
+{
+    if (!isnan(v[0]))
+        json_object_set_new(o, key, json_pack("[f,f,f]", v[0], v[1], v[2]));
+}
+
+static json_t *host_json(const struct pb_meta *m)
+{
+    json_t *h = json_object(), *noise = json_object();
+
+    put_str(h, "hostname", m->hostname);
+    put_str(h, "cpu_model", m->cpu_model);
+    if (m->cores > 0)
+        json_object_set_new(h, "cores", json_integer(m->cores));
+    put_str(h, "kernel", m->kernel);
+    if (!isnan(m->mem_total_kb))
+        json_object_set_new(h, "mem_total_kb", json_integer((json_int_t)m->mem_total_kb));
+    put_triple(h, "loadavg_start", m->loadavg_start);
+    put_str(noise, "cpu_governor", m->cpu_governor);
+    put_str(noise, "turbo", m->turbo);
+    put_str(noise, "aslr", m->aslr);
+    json_object_set_new(h, "noise", noise);
+    put_triple(h, "loadavg_end", m->loadavg_end);
+    return h;
+}
+
+json_t *pb_meta_to_json(const struct pb_meta *m)
+{
+    json_t *o = json_object(), *py = json_object(), *profs = json_object();
+
+    json_object_set_new(o, "format", json_string(PB_META_FORMAT));
+    put_str(o, "pbench_version", m->pbench_version);
+    put_str(o, "config", m->config);
+    put_str(o, "config_name", m->config_name);
+    put_str(o, "config_hash", m->config_hash);
+    put_str(o, "started", m->started);
+    if (m->has_seed)
+        json_object_set_new(o, "seed", json_integer((json_int_t)m->seed));
+    json_object_set_new(o, "host", host_json(m));
+    put_str(py, "path", m->python_path);
+    put_str(py, "executable", m->python_executable);
+    put_str(py, "version", m->python_version);
+    put_str(py, "implementation", m->python_implementation);
+    put_str(py, "prefix", m->python_prefix);
+    json_object_set_new(o, "python", py);
+    for (size_t i = 0; i < m->nprofilers; i++)
+        json_object_set_new(profs, m->profilers[i].name,
+                            m->profilers[i].version
+                            ? json_pack("{s:s}", "version", m->profilers[i].version) : json_object());
+    json_object_set_new(o, "profilers", profs);
+    if (m->pin_cpu >= 0)
+        json_object_set_new(o, "pin_cpu", json_integer(m->pin_cpu));
+    put_str(o, "finished", m->finished);
+    put_num(o, "elapsed_s", m->elapsed_s);
+    if (m->has_complete)
+        json_object_set_new(o, "complete", json_boolean(m->complete));
+    put_num(o, "harness_cpu_s", m->harness_cpu_s);
+    return o;
+}
+
+int pb_meta_save(const char *dir, const struct pb_meta *m, struct pb_error *err)
+{
+    json_t *o = pb_meta_to_json(m);
+    int rc;
+
+    if (!o)
+        return pb_error_set(err, "out of memory");
+    rc = pb_json_write(dir, FILE_NAME, o, err);
+    json_decref(o);
+    return rc;
+}
+
+/* ---- reading -------------------------------------------------------------- */
+
+static int get_triple(json_t *obj, const char *key, double out[3], const struct pb_jloc *at,
+                      struct pb_error *err)
+{
+    json_t *v = json_object_get(obj, key);
+
+    out[0] = out[1] = out[2] = NAN;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) != 3)
+        return pb_error_at(err, at->file, 0, 0, "%s%s%s: expected a list of three numbers",
+                           at->path, at->path[0] ? "." : "", key);
+    for (size_t i = 0; i < 3; i++) {
+        json_t *x = json_array_get(v, i);
+        if (!json_is_number(x))
+            return pb_error_at(err, at->file, 0, 0, "%s%s%s: expected a list of three numbers",
+                               at->path, at->path[0] ? "." : "", key);
+        out[i] = json_number_value(x);
+    }
+    return 0;
+}
+
+static int read_host(json_t *o, struct pb_meta *m, const struct pb_jloc *top, struct pb_error *err)
+{
+    json_t *host, *noise;
+    double cores;
+    struct pb_jloc at = pb_jloc_in(top, "host", 0), nat = pb_jloc_in(&at, "noise", 0);
+
+    if (pb_jread_obj(o, "host", 0, &host, top, err) < 0
+        || pb_jread_str(host, "hostname", 0, &m->hostname, &at, err) < 0
+        || pb_jread_str(host, "cpu_model", 0, &m->cpu_model, &at, err) < 0
+        || pb_jread_str(host, "kernel", 0, &m->kernel, &at, err) < 0
+        || pb_jread_num(host, "cores", 0, &cores, &at, err) < 0
+        || pb_jread_num(host, "mem_total_kb", 0, &m->mem_total_kb, &at, err) < 0
+        || get_triple(host, "loadavg_start", m->loadavg_start, &at, err) < 0
+        || get_triple(host, "loadavg_end", m->loadavg_end, &at, err) < 0
+        || pb_jread_obj(host, "noise", 0, &noise, &at, err) < 0
+        || pb_jread_str(noise, "cpu_governor", 0, &m->cpu_governor, &nat, err) < 0
+        || pb_jread_str(noise, "turbo", 0, &m->turbo, &nat, err) < 0
+        || pb_jread_str(noise, "aslr", 0, &m->aslr, &nat, err) < 0)
+        return -1;
+    m->cores = cores >= 1 && cores <= 1 << 20 ? (int)cores : 0;
+    return 0;
+}
+
+static int read_python(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
+                       struct pb_error *err)
+{
+    json_t *py, *profs, *v;
+    const char *name;
+    struct pb_jloc at = pb_jloc_in(top, "python", 0), pat = pb_jloc_in(top, "profilers", 0);
+
+    if (pb_jread_obj(o, "python", 0, &py, top, err) < 0
+        || pb_jread_str(py, "path", 0, &m->python_path, &at, err) < 0
+        || pb_jread_str(py, "executable", 0, &m->python_executable, &at, err) < 0
+        || pb_jread_str(py, "version", 0, &m->python_version, &at, err) < 0
+        || pb_jread_str(py, "implementation", 0, &m->python_implementation, &at, err) < 0
+        || pb_jread_str(py, "prefix", 0, &m->python_prefix, &at, err) < 0
+        || pb_jread_obj(o, "profilers", 0, &profs, top, err) < 0)
+        return -1;
+    json_object_foreach(profs, name, v) {
+        char *version = NULL;
+        struct pb_jloc in = pb_jloc_in(&pat, name, 0);
+        if (!json_is_object(v))
+            return pb_error_at(err, at.file, 0, 0, "%s: expected an object", in.path);
+        if (pb_jread_str(v, "version", 0, &version, &in, err) < 0)
+            return -1;
+        int rc = pb_meta_set_profiler(m, name, version);
+        free(version);
+        if (rc < 0)
+            return pb_error_set(err, "out of memory");
+    }
+    return 0;
+}
+
+int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb_meta *m,
+                      struct pb_error *err)
+{
+    struct pb_jloc at = { file, "" };
+    long long seed, pin;
+    size_t fmt;
+    json_t *seedv = json_object_get(o, "seed");
+
+    pb_meta_init(m);
+    snprintf(at.path, sizeof at.path, "%s", prefix);
+    if (!json_is_object(o))
+        return pb_error_at(err, file, 0, 0, "%s%sexpected an object", prefix, prefix[0] ? ": " : "");
+    if (pb_jread_format(o, formats, &fmt, &at, err) < 0
+        || pb_jread_str(o, "pbench_version", 0, &m->pbench_version, &at, err) < 0
+        || pb_jread_str(o, "config", 0, &m->config, &at, err) < 0
+        || pb_jread_str(o, "config_name", 0, &m->config_name, &at, err) < 0
+        || pb_jread_str(o, "config_hash", 0, &m->config_hash, &at, err) < 0
+        || pb_jread_str(o, "started", 0, &m->started, &at, err) < 0
+        || pb_jread_str(o, "finished", 0, &m->finished, &at, err) < 0
+        || pb_jread_num(o, "elapsed_s", 0, &m->elapsed_s, &at, err) < 0
+        || pb_jread_int(o, "seed", 0, 0, LLONG_MAX, &seed, &at, err) < 0
+        || pb_jread_bool(o, "complete", &m->complete, &at, err) < 0
+        || pb_jread_int(o, "pin_cpu", 0, -1, 1 << 20, &pin, &at, err) < 0
+        || pb_jread_num(o, "harness_cpu_s", 0, &m->harness_cpu_s, &at, err) < 0
+        || read_host(o, m, &at, err) < 0 || read_python(o, m, &at, err) < 0) {
+        pb_meta_release(m);
+        return -1;
+    }
+    m->has_seed = seedv && !json_is_null(seedv);
+    m->seed = (unsigned long long)seed;
+    m->has_complete = json_is_boolean(json_object_get(o, "complete"));
+    m->pin_cpu = json_is_integer(json_object_get(o, "pin_cpu")) ? (int)pin : -1;
+    return 0;
+}
+
+int pb_meta_load(const char *dir, struct pb_meta *m, struct pb_error *err)
+{
+    char *path = pb_path_join(dir, FILE_NAME);
+    json_t *root;
+    int rc = -1;
+
+    pb_meta_init(m);
+    if (!path)
+        return pb_error_set(err, "out of memory");
+    root = pb_jread_file(path, err);
+    if (root)
+        rc = pb_meta_from_json(root, path, "", m, err);
+    json_decref(root);
+    free(path);
+    return rc;
+}

@@ -1,0 +1,84 @@
+#ifndef PB_STORE_META_H
+#define PB_STORE_META_H
+
+/*
+ * meta: meta.json, the facts that explain a results directory's figures
+ * (docs/results-format.md): pbench, the config, when it ran, the machine
+ * and its noise settings, the interpreter and each profiler's version.
+ * Written when a run starts and again when it stops; summary.json embeds
+ * a copy. This module alone knows the keys. Format "pbench-meta/2"; a
+ * file without "format" reads as pbench-meta/1 (the same keys).
+ *
+ * Unknown values read as NULL strings, NAN numbers and 0 counts.
+ */
+
+#include <jansson.h>
+
+#include "util/error.h"
+
+#define PB_META_FORMAT "pbench-meta/2"
+
+struct pb_meta_profiler {
+    char *name;
+    char *version;          /* "pyinstrument 5.1.3", "Python 3.11.2 (standard library)" */
+};
+
+struct pb_meta {
+    char *pbench_version, *config, *config_name;
+    char *config_hash;      /* config-resolved.json's hash (--resume compares it) */
+    char *started, *finished;       /* ISO 8601 UTC; finished NULL while running */
+    double elapsed_s;               /* of runs, summed over resumes; NAN unknown */
+    int has_seed;
+    unsigned long long seed;
+    int has_complete, complete;     /* complete: every planned run is recorded */
+    int pin_cpu;                    /* --pin-cpu; -1 none */
+    double harness_cpu_s;           /* pbench's own CPU seconds; NAN unknown */
+    /* host */
+    char *hostname, *cpu_model, *kernel;
+    int cores;                      /* 0 when unknown */
+    double mem_total_kb;            /* NAN when unknown */
+    double loadavg_start[3], loadavg_end[3];    /* NAN when unknown */
+    char *cpu_governor, *turbo, *aslr;          /* the noise facts; NULL unknown */
+    /* python */
+    char *python_path, *python_executable, *python_version, *python_implementation,
+         *python_prefix;
+    struct pb_meta_profiler *profilers;
+    size_t nprofilers;
+};
+
+/* An empty meta: every number NAN or 0, pin_cpu -1, no strings. Cannot
+ * fail. */
+void pb_meta_init(struct pb_meta *m);
+
+/* Frees what m owns; m is empty afterwards (pb_meta_init). Cannot fail. */
+void pb_meta_release(struct pb_meta *m);
+
+/* Sets *field to a copy of value (NULL clears it). Returns 0, or -1 when
+ * out of memory (the field is then unchanged). */
+int pb_meta_set(char **field, const char *value);
+
+/* Adds (or replaces) profiler name's version. Returns 0 or -1 (out of
+ * memory). */
+int pb_meta_set_profiler(struct pb_meta *m, const char *name, const char *version);
+
+/* The version of profiler name, or NULL. Cannot fail. */
+const char *pb_meta_profiler_version(const struct pb_meta *m, const char *name);
+
+/* m as the JSON object of meta.json (with its "format"). Returns a new
+ * reference; NULL only when out of memory. */
+json_t *pb_meta_to_json(const struct pb_meta *m);
+
+/* Reads the meta object o (meta.json's root, or the copy in summary.json)
+ * into *m; file and prefix ("meta" inside summary.json, "" for meta.json)
+ * locate errors. Returns 0, or -1 with err (m then empty). */
+int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb_meta *m,
+                      struct pb_error *err);
+
+/* Writes m as dir/meta.json, atomically. Returns 0 or -1. */
+int pb_meta_save(const char *dir, const struct pb_meta *m, struct pb_error *err);
+
+/* Reads dir/meta.json. Returns 0, or -1 with err naming the file and the
+ * bad value. Release with pb_meta_release. */
+int pb_meta_load(const char *dir, struct pb_meta *m, struct pb_error *err);
+
+#endif /* PB_STORE_META_H */

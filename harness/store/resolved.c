@@ -1,0 +1,458 @@
+/* config-resolved.json: the resolved plan inputs. See resolved.h. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/plan.h"
+#include "store/jread.h"
+#include "store/resolved.h"
+#include "util/jsonfile.h"
+#include "util/path.h"
+#include "util/rng.h"
+
+#define FILE_NAME "config-resolved.json"
+
+static const char *const formats[] = { "pbench-resolved/1", PB_RESOLVED_FORMAT, NULL };
+
+/* ---- from a config ------------------------------------------------------ */
+
+static char *dup_or_null(const char *s, int *oom)
+{
+    char *d;
+
+    if (!s)
+        return NULL;
+    d = strdup(s);
+    if (!d)
+        *oom = 1;
+    return d;
+}
+
+static void copy_strv(struct pb_strv *dst, const struct pb_strv *src, int *oom)
+{
+    memset(dst, 0, sizeof *dst);
+    for (size_t i = 0; i < src->n; i++)
+        if (pb_strv_push(dst, src->v[i]) < 0)
+            *oom = 1;
+}
+
+static void from_workload(struct pb_resolved_workload *o, const struct pb_workload *w, int *oom)
+{
+    o->name = dup_or_null(w->name, oom);
+    o->script = dup_or_null(w->script, oom);
+    o->description = dup_or_null(w->description, oom);
+    o->base = dup_or_null(w->base, oom);
+    o->size = w->size;
+    copy_strv(&o->args, &w->args, oom);
+    copy_strv(&o->hot, &w->hot, oom);
+    copy_strv(&o->tags, &w->tags, oom);
+}
+
+static void from_profiler(struct pb_resolved_profiler *o, const struct pb_profiler *p, int *oom)
+{
+    o->name = dup_or_null(p->name, oom);
+    o->package = dup_or_null(p->package, oom);
+    o->configdir = dup_or_null(p->configdir, oom);
+    o->description = dup_or_null(p->description, oom);
+    o->baseline = p->baseline;
+    copy_strv(&o->command, &p->command, oom);
+    copy_strv(&o->env, &p->env, oom);
+    copy_strv(&o->outputs, &p->outputs, oom);
+}
+
+static json_t *to_json(const struct pb_resolved *r);
+
+/* FNV-1a over the compact, key-sorted JSON of everything but the hash
+ * and the format, so a file of an older format with the same content
+ * hashes the same. */
+static int compute_hash(struct pb_resolved *r)
+{
+    json_t *o = to_json(r);
+    char *dump;
+
+    if (!o)
+        return -1;
+    json_object_del(o, "format");
+    json_object_del(o, "hash");
+    dump = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(o);
+    if (!dump)
+        return -1;
+    snprintf(r->hash, sizeof r->hash, "%016llx", (unsigned long long)pb_hash_str(PB_HASH_INIT, dump));
+    free(dump);
+    return 0;
+}
+
+int pb_resolved_from_config(const struct pb_config *cfg, uint64_t seed, struct pb_resolved *out,
+                            struct pb_error *err)
+{
+    char *abs = realpath(cfg->path, NULL);
+    int oom = 0;
+    size_t nw = 0, np = 0;
+
+    memset(out, 0, sizeof *out);
+    out->config_path = dup_or_null(abs ? abs : cfg->path, &oom);
+    free(abs);
+    out->name = dup_or_null(cfg->name, &oom);
+    out->python = dup_or_null(cfg->python, &oom);
+    out->baseline = dup_or_null(cfg->profilers[cfg->baseline].name, &oom);
+    out->seed = seed;
+    out->runs = cfg->runs;
+    out->warmup = cfg->warmup;
+    out->timeout = cfg->timeout;
+    out->has_adaptive = cfg->runs_auto;
+    out->precision = cfg->precision;
+    out->min_runs = cfg->min_runs;
+    out->max_runs = cfg->max_runs;
+    out->budget = cfg->budget;
+    for (size_t i = 0; i < cfg->nworkloads; i++)
+        nw += cfg->workloads[i].selected;
+    for (size_t i = 0; i < cfg->nprofilers; i++)
+        np += cfg->profilers[i].selected;
+    out->workloads = calloc(nw ? nw : 1, sizeof *out->workloads);
+    out->profilers = calloc(np ? np : 1, sizeof *out->profilers);
+    out->pairs = calloc(nw * np > 0 ? nw * np : 1, sizeof *out->pairs);
+    if (!out->workloads || !out->profilers || !out->pairs)
+        goto oom;
+    for (size_t i = 0; i < cfg->nworkloads; i++) {
+        const struct pb_workload *w = &cfg->workloads[i];
+        if (!w->selected)
+            continue;
+        if (pb_strv_push(&out->select_workloads, w->name) < 0)
+            oom = 1;
+        from_workload(&out->workloads[out->nworkloads++], w, &oom);
+    }
+    for (size_t i = 0; i < cfg->nprofilers; i++) {
+        const struct pb_profiler *p = &cfg->profilers[i];
+        if (!p->selected)
+            continue;
+        if (pb_strv_push(&out->select_profilers, p->name) < 0)
+            oom = 1;
+        from_profiler(&out->profilers[out->nprofilers++], p, &oom);
+    }
+    for (size_t i = 0; i < cfg->nworkloads; i++) {
+        const struct pb_workload *w = &cfg->workloads[i];
+        for (size_t k = 0; w->selected && k < cfg->nprofilers; k++) {
+            const struct pb_profiler *p = &cfg->profilers[k];
+            if (!p->selected)
+                continue;
+            struct pb_resolved_pair *pr = &out->pairs[out->npairs++];
+            pr->workload = dup_or_null(w->name, &oom);
+            pr->profiler = dup_or_null(p->name, &oom);
+            pr->runs = pb_plan_pair_runs(cfg, i, k);
+            pr->warmup = pb_plan_pair_warmup(cfg, i, k);
+            pr->timeout_s = pb_config_timeout(cfg, w, p);
+            pr->adaptive = pb_config_adaptive(cfg, w, p);
+        }
+    }
+    if (!oom && compute_hash(out) == 0)
+        return 0;
+oom:
+    pb_resolved_release(out);
+    return pb_error_set(err, "out of memory");
+}
+
+/* ---- to and from JSON ----------------------------------------------------- */
+
+static json_t *strv_json(const struct pb_strv *sv)
+{
+    return pb_jwrite_strv(sv->v, sv->n);
+}
+
+static json_t *workload_json(const struct pb_resolved_workload *w)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "name", json_string(w->name));
+    json_object_set_new(o, "script", json_string(w->script));
+    json_object_set_new(o, "args", strv_json(&w->args));
+    json_object_set_new(o, "hot", strv_json(&w->hot));
+    json_object_set_new(o, "tags", strv_json(&w->tags));
+    if (w->description)
+        json_object_set_new(o, "description", json_string(w->description));
+    if (w->base) {
+        json_object_set_new(o, "base", json_string(w->base));
+        json_object_set_new(o, "size", json_real(w->size));
+    }
+    return o;
+}
+
+static json_t *profiler_json(const struct pb_resolved_profiler *p)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "name", json_string(p->name));
+    json_object_set_new(o, "command", strv_json(&p->command));
+    json_object_set_new(o, "env", strv_json(&p->env));
+    json_object_set_new(o, "outputs", strv_json(&p->outputs));
+    json_object_set_new(o, "package", p->package ? json_string(p->package) : json_null());
+    json_object_set_new(o, "baseline", json_boolean(p->baseline));
+    json_object_set_new(o, "configdir", json_string(p->configdir));
+    if (p->description)
+        json_object_set_new(o, "description", json_string(p->description));
+    return o;
+}
+
+static json_t *to_json(const struct pb_resolved *r)
+{
+    json_t *o = json_object(), *ws = json_array(), *ps = json_array(), *pairs = json_array();
+
+    json_object_set_new(o, "format", json_string(PB_RESOLVED_FORMAT));
+    json_object_set_new(o, "config_path", json_string(r->config_path));
+    json_object_set_new(o, "name", json_string(r->name));
+    json_object_set_new(o, "python", json_string(r->python));
+    json_object_set_new(o, "seed", json_integer((json_int_t)r->seed));
+    json_object_set_new(o, "baseline", json_string(r->baseline));
+    json_object_set_new(o, "defaults", json_pack("{s:i,s:i,s:f}", "runs", r->runs,
+                                                 "warmup", r->warmup, "timeout", r->timeout));
+    if (r->has_adaptive)
+        json_object_set_new(o, "adaptive", json_pack("{s:f,s:i,s:i,s:f}", "precision", r->precision,
+                            "min_runs", r->min_runs, "max_runs", r->max_runs, "budget", r->budget));
+    for (size_t i = 0; i < r->nworkloads; i++)
+        json_array_append_new(ws, workload_json(&r->workloads[i]));
+    for (size_t i = 0; i < r->nprofilers; i++)
+        json_array_append_new(ps, profiler_json(&r->profilers[i]));
+    for (size_t i = 0; i < r->npairs; i++) {
+        const struct pb_resolved_pair *p = &r->pairs[i];
+        json_array_append_new(pairs, json_pack("{s:s,s:s,s:i,s:i,s:f,s:b}", "workload", p->workload,
+            "profiler", p->profiler, "runs", p->runs, "warmup", p->warmup,
+            "timeout_s", p->timeout_s, "adaptive", p->adaptive));
+    }
+    json_object_set_new(o, "select", json_pack("{s:o,s:o}", "profilers", strv_json(&r->select_profilers),
+                                               "workloads", strv_json(&r->select_workloads)));
+    json_object_set_new(o, "workloads", ws);
+    json_object_set_new(o, "profilers", ps);
+    json_object_set_new(o, "pairs", pairs);
+    json_object_set_new(o, "hash", json_string(r->hash));
+    return o;
+}
+
+int pb_resolved_save(const char *dir, const struct pb_resolved *r, struct pb_error *err)
+{
+    json_t *o = to_json(r);
+    int rc;
+
+    if (!o)
+        return pb_error_set(err, "out of memory");
+    rc = pb_json_write(dir, FILE_NAME, o, err);
+    json_decref(o);
+    return rc;
+}
+
+static int load_workload(json_t *o, void *item, const struct pb_jloc *at,
+                         struct pb_error *err)
+{
+    struct pb_resolved_workload *w = item;
+    if (!json_is_object(o))
+        return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
+    if (pb_jread_str(o, "name", 1, &w->name, at, err) < 0
+        || pb_jread_str(o, "script", 1, &w->script, at, err) < 0
+        || pb_jread_str(o, "description", 0, &w->description, at, err) < 0
+        || pb_jread_str(o, "base", 0, &w->base, at, err) < 0
+        || pb_jread_num(o, "size", 0, &w->size, at, err) < 0
+        || pb_jread_strv(o, "args", &w->args, at, err) < 0
+        || pb_jread_strv(o, "hot", &w->hot, at, err) < 0
+        || pb_jread_strv(o, "tags", &w->tags, at, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_profiler(json_t *o, void *item, const struct pb_jloc *at,
+                         struct pb_error *err)
+{
+    struct pb_resolved_profiler *p = item;
+    if (!json_is_object(o))
+        return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
+    if (pb_jread_str(o, "name", 1, &p->name, at, err) < 0
+        || pb_jread_str(o, "package", 0, &p->package, at, err) < 0
+        || pb_jread_str(o, "configdir", 0, &p->configdir, at, err) < 0
+        || pb_jread_str(o, "description", 0, &p->description, at, err) < 0
+        || pb_jread_bool(o, "baseline", &p->baseline, at, err) < 0
+        || pb_jread_strv(o, "command", &p->command, at, err) < 0
+        || pb_jread_strv(o, "env", &p->env, at, err) < 0
+        || pb_jread_strv(o, "outputs", &p->outputs, at, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_pair(json_t *o, void *item, const struct pb_jloc *at,
+                     struct pb_error *err)
+{
+    struct pb_resolved_pair *p = item;
+    long long runs, warmup;
+
+    if (!json_is_object(o))
+        return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
+    if (pb_jread_str(o, "workload", 1, &p->workload, at, err) < 0
+        || pb_jread_str(o, "profiler", 1, &p->profiler, at, err) < 0
+        || pb_jread_int(o, "runs", 0, 0, INT_MAX, &runs, at, err) < 0
+        || pb_jread_int(o, "warmup", 0, 0, INT_MAX, &warmup, at, err) < 0
+        || pb_jread_num(o, "timeout_s", 0, &p->timeout_s, at, err) < 0
+        || pb_jread_bool(o, "adaptive", &p->adaptive, at, err) < 0)
+        return -1;
+    p->runs = (int)runs;
+    p->warmup = (int)warmup;
+    return 0;
+}
+
+/* Reads the list at key into a calloc'd array of n elements of size,
+ * each through load_one. */
+static int load_list(json_t *root, const char *key, int required, void **items, size_t *n,
+                     size_t size,
+                     int (*load_one)(json_t *, void *, const struct pb_jloc *, struct pb_error *),
+                     const struct pb_jloc *at, struct pb_error *err)
+{
+    json_t *a, *v;
+    size_t i;
+
+    if (pb_jread_arr(root, key, required, &a, at, err) < 0)
+        return -1;
+    *items = calloc(json_array_size(a) ? json_array_size(a) : 1, size);
+    if (!*items)
+        return pb_error_set(err, "out of memory");
+    struct pb_jloc list = pb_jloc_in(at, key, 0);
+    json_array_foreach(a, i, v) {
+        struct pb_jloc in = pb_jloc_in(&list, NULL, i);
+        (*n)++;
+        if (load_one(v, (char *)*items + i * size, &in, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int load_top(json_t *root, struct pb_resolved *r, const struct pb_jloc *at,
+                    struct pb_error *err)
+{
+    json_t *defaults, *adaptive, *sel;
+    long long seed, runs, warmup, minr, maxr;
+    char *hash = NULL;
+
+    if (pb_jread_str(root, "config_path", 0, &r->config_path, at, err) < 0
+        || pb_jread_str(root, "name", 0, &r->name, at, err) < 0
+        || pb_jread_str(root, "python", 0, &r->python, at, err) < 0
+        || pb_jread_str(root, "baseline", 1, &r->baseline, at, err) < 0
+        || pb_jread_int(root, "seed", 0, 0, LLONG_MAX, &seed, at, err) < 0
+        || pb_jread_str(root, "hash", 0, &hash, at, err) < 0
+        || pb_jread_obj(root, "defaults", 0, &defaults, at, err) < 0
+        || pb_jread_obj(root, "adaptive", 0, &adaptive, at, err) < 0
+        || pb_jread_obj(root, "select", 0, &sel, at, err) < 0)
+        return -1;
+    r->seed = (uint64_t)seed;
+    snprintf(r->hash, sizeof r->hash, "%s", hash ? hash : "");
+    free(hash);
+    struct pb_jloc d = pb_jloc_in(at, "defaults", 0), a = pb_jloc_in(at, "adaptive", 0);
+    struct pb_jloc s = pb_jloc_in(at, "select", 0);
+    if (pb_jread_int(defaults, "runs", 0, 0, INT_MAX, &runs, &d, err) < 0
+        || pb_jread_int(defaults, "warmup", 0, 0, INT_MAX, &warmup, &d, err) < 0
+        || pb_jread_num(defaults, "timeout", 0, &r->timeout, &d, err) < 0
+        || pb_jread_num(adaptive, "precision", adaptive != NULL, &r->precision, &a, err) < 0
+        || pb_jread_int(adaptive, "min_runs", 0, 0, INT_MAX, &minr, &a, err) < 0
+        || pb_jread_int(adaptive, "max_runs", 0, 0, INT_MAX, &maxr, &a, err) < 0
+        || pb_jread_num(adaptive, "budget", 0, &r->budget, &a, err) < 0
+        || pb_jread_strv(sel, "profilers", &r->select_profilers, &s, err) < 0
+        || pb_jread_strv(sel, "workloads", &r->select_workloads, &s, err) < 0)
+        return -1;
+    r->runs = (int)runs;
+    r->warmup = (int)warmup;
+    r->has_adaptive = adaptive != NULL;
+    r->min_runs = (int)minr;
+    r->max_runs = (int)maxr;
+    return 0;
+}
+
+int pb_resolved_load(const char *dir, struct pb_resolved *out, struct pb_error *err)
+{
+    char *path = pb_path_join(dir, FILE_NAME);
+    struct pb_jloc at = { path, "" };
+    json_t *root = NULL;
+    size_t fmt;
+    int rc = -1;
+
+    memset(out, 0, sizeof *out);
+    if (!path)
+        return pb_error_set(err, "out of memory");
+    root = pb_jread_file(path, err);
+    if (!root || pb_jread_format(root, formats, &fmt, &at, err) < 0 || load_top(root, out, &at, err) < 0
+        || load_list(root, "workloads", 0, (void **)&out->workloads, &out->nworkloads,
+                     sizeof *out->workloads, load_workload, &at, err) < 0
+        || load_list(root, "profilers", 1, (void **)&out->profilers, &out->nprofilers,
+                     sizeof *out->profilers, load_profiler, &at, err) < 0
+        || load_list(root, "pairs", 1, (void **)&out->pairs, &out->npairs,
+                     sizeof *out->pairs, load_pair, &at, err) < 0)
+        goto cleanup;
+    rc = 0;
+cleanup:
+    if (rc < 0)
+        pb_resolved_release(out);
+    json_decref(root);
+    free(path);
+    return rc;
+}
+
+/* ---- lifetime and lookups ------------------------------------------------- */
+
+void pb_resolved_release(struct pb_resolved *r)
+{
+    for (size_t i = 0; r->workloads && i < r->nworkloads; i++) {
+        struct pb_resolved_workload *w = &r->workloads[i];
+        free(w->name);
+        free(w->script);
+        free(w->description);
+        free(w->base);
+        pb_strv_release(&w->args);
+        pb_strv_release(&w->hot);
+        pb_strv_release(&w->tags);
+    }
+    for (size_t i = 0; r->profilers && i < r->nprofilers; i++) {
+        struct pb_resolved_profiler *p = &r->profilers[i];
+        free(p->name);
+        free(p->package);
+        free(p->configdir);
+        free(p->description);
+        pb_strv_release(&p->command);
+        pb_strv_release(&p->env);
+        pb_strv_release(&p->outputs);
+    }
+    for (size_t i = 0; r->pairs && i < r->npairs; i++) {
+        free(r->pairs[i].workload);
+        free(r->pairs[i].profiler);
+    }
+    free(r->workloads);
+    free(r->profilers);
+    free(r->pairs);
+    free(r->config_path);
+    free(r->name);
+    free(r->python);
+    free(r->baseline);
+    pb_strv_release(&r->select_profilers);
+    pb_strv_release(&r->select_workloads);
+    memset(r, 0, sizeof *r);
+}
+
+const struct pb_resolved_pair *pb_resolved_pair(const struct pb_resolved *r, const char *w,
+                                                const char *p)
+{
+    for (size_t i = 0; i < r->npairs; i++)
+        if (!strcmp(r->pairs[i].workload, w) && !strcmp(r->pairs[i].profiler, p))
+            return &r->pairs[i];
+    return NULL;
+}
+
+const struct pb_resolved_workload *pb_resolved_workload(const struct pb_resolved *r,
+                                                        const char *name)
+{
+    for (size_t i = 0; i < r->nworkloads; i++)
+        if (!strcmp(r->workloads[i].name, name))
+            return &r->workloads[i];
+    return NULL;
+}
+
+const struct pb_resolved_profiler *pb_resolved_profiler(const struct pb_resolved *r,
+                                                        const char *name)
+{
+    for (size_t i = 0; i < r->nprofilers; i++)
+        if (!strcmp(r->profilers[i].name, name))
+            return &r->profilers[i];
+    return NULL;
+}

@@ -1,0 +1,90 @@
+#ifndef PB_RESOLVED_H
+#define PB_RESOLVED_H
+
+/*
+ * resolved: config-resolved.json, the fully resolved inputs of a run's
+ * plan (docs/results-format.md): which workloads and profilers, their
+ * commands, each pair's planned runs and timeout, the seed. Written when
+ * a run starts; read by --resume (which refuses a changed config by its
+ * hash), by the aggregation and by accuracy. This module alone knows the
+ * file's keys. Format "pbench-resolved/2"; a file without "format" reads
+ * as pbench-resolved/1 (the same keys).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "util/error.h"
+#include "util/strv.h"
+
+#define PB_RESOLVED_FORMAT "pbench-resolved/2"
+
+struct pb_resolved_workload {
+    char *name, *script, *description;      /* description may be NULL */
+    struct pb_strv args, hot, tags;
+    char *base;             /* a workload with sizes: its given name; else NULL */
+    double size;            /* with base: its size */
+};
+
+struct pb_resolved_profiler {
+    char *name, *package, *configdir, *description;     /* package, description may be NULL */
+    struct pb_strv command, env, outputs;
+    int baseline;
+};
+
+struct pb_resolved_pair {
+    char *workload, *profiler;
+    int runs, warmup;       /* planned (runs: auto: the first rounds) */
+    double timeout_s;
+    int adaptive;           /* its run count is decided by runs: auto */
+};
+
+struct pb_resolved {
+    char *config_path;      /* absolute when it could be resolved; NULL when a
+                             * stored file lacks it (then it cannot resume) */
+    char *name, *python, *baseline;     /* name, python may be NULL likewise */
+    uint64_t seed;
+    int runs, warmup;       /* the defaults */
+    double timeout;
+    int has_adaptive;       /* runs: auto, with: */
+    double precision, budget;
+    int min_runs, max_runs;
+    struct pb_strv select_profilers, select_workloads;
+    struct pb_resolved_workload *workloads;
+    size_t nworkloads;
+    struct pb_resolved_profiler *profilers;
+    size_t nprofilers;
+    struct pb_resolved_pair *pairs;     /* every selected workload x profiler */
+    size_t npairs;
+    char hash[17];          /* 16 hex digits over everything above */
+};
+
+/* The resolved inputs of cfg's selected pairs with seed, hash computed.
+ * Returns 0, or -1 with err filled (out of memory). Release with
+ * pb_resolved_release. */
+int pb_resolved_from_config(const struct pb_config *cfg, uint64_t seed, struct pb_resolved *out,
+                            struct pb_error *err);
+
+/* Writes r as dir/config-resolved.json (atomically). Returns 0 or -1. */
+int pb_resolved_save(const char *dir, const struct pb_resolved *r, struct pb_error *err);
+
+/* Reads dir/config-resolved.json. Returns 0, or -1 with err naming the
+ * file and the bad value (missing 'baseline', pairs[2].runs: expected a
+ * whole number, an unknown format...). Release with pb_resolved_release. */
+int pb_resolved_load(const char *dir, struct pb_resolved *out, struct pb_error *err);
+
+/* Frees everything r owns; r may be reused. Cannot fail. */
+void pb_resolved_release(struct pb_resolved *r);
+
+/* The pair (w, p), or NULL. Cannot fail. */
+const struct pb_resolved_pair *pb_resolved_pair(const struct pb_resolved *r, const char *w,
+                                                const char *p);
+
+/* The workload / profiler named name, or NULL. Cannot fail. */
+const struct pb_resolved_workload *pb_resolved_workload(const struct pb_resolved *r,
+                                                        const char *name);
+const struct pb_resolved_profiler *pb_resolved_profiler(const struct pb_resolved *r,
+                                                        const char *name);
+
+#endif /* PB_RESOLVED_H */
