@@ -274,189 +274,182 @@ static void kill_group(pid_t pgid, int sig)
     kill(-pgid, sig);       /* ESRCH: already gone; nothing else can fail */
 }
 
-int pb_spawn_run(const struct pb_spawn_opts *o, struct pb_spawn_result *r,
-                 struct pb_error *err)
-{
+/* One run's state, from the files opened before fork to the reaping. */
+struct run {
+    const struct pb_spawn_opts *o;
+    struct pb_spawn_result *r;
     struct child_ctx c;
     struct pb_measure m;
-    struct sigaction chld;
-    struct timespec t0, t1;
-    struct rusage ru;
-    sigset_t all, old;
-    int pipefd[2] = { -1, -1 };
-    int pidfd = -1, ret = -1, status = 0, child_errno = 0, exec_errno, e, argc;
-    char *path = NULL;
-    char **sh_argv = NULL;
-    double start, now, due, deadline, kill_at, next_out, out_iv, grace;
-    pid_t pid = -1;
-    ssize_t n;
+    struct timespec t0;
+    int pipefd[2];
+    int pidfd;
+    char *path;
+    char **sh_argv;
+    pid_t pid;              /* > 0 while a child may be left to kill and reap */
+};
 
-    memset(r, 0, sizeof *r);
-    memset(&c, 0, sizeof c);
-    memset(&m, 0, sizeof m);
-    c.in_fd = c.out_fd = c.err_fd = c.cwd_fd = -1;
-    if (!o || !o->argv || !o->argv[0])
-        return pb_error_set(err, "no command to run");
-    /* With SIGCHLD ignored the kernel reaps children itself and wait4 has
-     * no rusage to give: refuse rather than report zeros. */
-    if (sigaction(SIGCHLD, NULL, &chld) == 0
-        && (chld.sa_handler == SIG_IGN || (chld.sa_flags & SA_NOCLDWAIT)))
-        return pb_error_set(err, "SIGCHLD is ignored: cannot wait for the command");
+static int fail_errno(struct pb_error *err, int e, const char *fmt, const char *what)
+{
+    pb_error_set(err, fmt, what);
+    return pb_error_errno(err, e);
+}
 
-    c.in_fd = open_high("/dev/null", O_RDONLY, 0);
-    if (c.in_fd < 0) {
-        e = errno;
-        pb_error_set(err, "cannot open '/dev/null'");
-        pb_error_errno(err, e);
-        goto cleanup;
-    }
-    c.out_fd = open_high(o->stdout_path ? o->stdout_path : "/dev/null",
-                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (c.out_fd < 0) {
-        e = errno;
-        pb_error_set(err, "cannot create '%s'", o->stdout_path ? o->stdout_path : "/dev/null");
-        pb_error_errno(err, e);
-        goto cleanup;
-    }
+/* stdin, stdout and stderr for the child, and its working directory. */
+static int open_files(struct run *u, struct pb_error *err)
+{
+    const struct pb_spawn_opts *o = u->o;
+    const char *out = o->stdout_path ? o->stdout_path : "/dev/null";
+    const char *errp = o->stderr_path ? o->stderr_path : "/dev/null";
+
+    u->c.in_fd = open_high("/dev/null", O_RDONLY, 0);
+    if (u->c.in_fd < 0)
+        return fail_errno(err, errno, "cannot open '%s'", "/dev/null");
+    u->c.out_fd = open_high(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (u->c.out_fd < 0)
+        return fail_errno(err, errno, "cannot create '%s'", out);
     if (o->stderr_path && o->stdout_path && strcmp(o->stderr_path, o->stdout_path) == 0)
-        c.err_fd = fcntl(c.out_fd, F_DUPFD_CLOEXEC, 3);     /* one offset, as 2>&1 */
+        u->c.err_fd = fcntl(u->c.out_fd, F_DUPFD_CLOEXEC, 3);     /* one offset, as 2>&1 */
     else
-        c.err_fd = open_high(o->stderr_path ? o->stderr_path : "/dev/null",
-                             O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (c.err_fd < 0) {
-        e = errno;
-        pb_error_set(err, "cannot create '%s'", o->stderr_path ? o->stderr_path : "/dev/null");
-        pb_error_errno(err, e);
-        goto cleanup;
-    }
+        u->c.err_fd = open_high(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (u->c.err_fd < 0)
+        return fail_errno(err, errno, "cannot create '%s'", errp);
     if (o->cwd) {
-        c.cwd_fd = open_high(o->cwd, O_RDONLY | O_DIRECTORY, 0);
-        if (c.cwd_fd < 0) {
-            e = errno;
-            pb_error_set(err, "cannot open working directory '%s'", o->cwd);
-            pb_error_errno(err, e);
-            goto cleanup;
-        }
+        u->c.cwd_fd = open_high(o->cwd, O_RDONLY | O_DIRECTORY, 0);
+        if (u->c.cwd_fd < 0)
+            return fail_errno(err, errno, "cannot open working directory '%s'", o->cwd);
     }
-    path = pb_path_search(o->argv[0], c.cwd_fd >= 0 ? c.cwd_fd : AT_FDCWD, &exec_errno);
-    if (!path && exec_errno) {          /* nothing to execute: no fork needed */
-        r->exec_failed = 1;
-        r->exec_errno = exec_errno;
-        r->exit_code = 127;
-        ret = 0;
-        goto cleanup;
+    return 0;
+}
+
+/* Everything the child needs, made before fork. Returns 0; 1 when there
+ * is nothing to execute (r says why, no fork needed); -1 with err. */
+static int prepare(struct run *u, struct pb_error *err)
+{
+    const struct pb_spawn_opts *o = u->o;
+    int exec_errno, argc;
+
+    if (open_files(u, err) < 0)
+        return -1;
+    u->path = pb_path_search(o->argv[0], u->c.cwd_fd >= 0 ? u->c.cwd_fd : AT_FDCWD, &exec_errno);
+    if (!u->path && exec_errno) {
+        u->r->exec_failed = 1;
+        u->r->exec_errno = exec_errno;
+        u->r->exit_code = 127;
+        return 1;
     }
     for (argc = 0; o->argv[argc]; argc++)
         ;
-    sh_argv = calloc((size_t)argc + 2, sizeof *sh_argv);
-    if (!path || !sh_argv) {
-        pb_error_set(err, "out of memory starting '%s'", o->argv[0]);
-        goto cleanup;
-    }
-    sh_argv[0] = "/bin/sh";
-    sh_argv[1] = path;
+    u->sh_argv = calloc((size_t)argc + 2, sizeof *u->sh_argv);
+    if (!u->path || !u->sh_argv)
+        return pb_error_set(err, "out of memory starting '%s'", o->argv[0]);
+    u->sh_argv[0] = "/bin/sh";
+    u->sh_argv[1] = u->path;
     for (int i = 1; i < argc; i++)
-        sh_argv[i + 1] = o->argv[i];
-    if (pipe2(pipefd, O_CLOEXEC) < 0) {
-        e = errno;
-        pb_error_set(err, "cannot create a pipe");
-        pb_error_errno(err, e);
-        goto cleanup;
+        u->sh_argv[i + 1] = o->argv[i];
+    if (pipe2(u->pipefd, O_CLOEXEC) == 0) {
+        u->pipefd[0] = move_high(u->pipefd[0]);
+        u->pipefd[1] = move_high(u->pipefd[1]);
     }
-    pipefd[0] = move_high(pipefd[0]);
-    pipefd[1] = move_high(pipefd[1]);
-    if (pipefd[0] < 0 || pipefd[1] < 0) {
-        e = errno;
+    if (u->pipefd[0] < 0 || u->pipefd[1] < 0) {
+        int e = errno;
         pb_error_set(err, "cannot create a pipe");
-        pb_error_errno(err, e);
-        goto cleanup;
+        return pb_error_errno(err, e);
     }
-    c.path = path;
-    c.argv = o->argv;
-    c.sh_argv = sh_argv;
-    c.envp = o->envp ? o->envp : environ;
-    c.errpipe = pipefd[1];
-    c.dfl.sa_handler = SIG_DFL;
-    sigemptyset(&c.dfl.sa_mask);
-    c.parent = getpid();
-    c.cpu = o->cpu > 0 ? o->cpu - 1 : -1;
+    u->c.path = u->path;
+    u->c.argv = o->argv;
+    u->c.sh_argv = u->sh_argv;
+    u->c.envp = o->envp ? o->envp : environ;
+    u->c.errpipe = u->pipefd[1];
+    u->c.dfl.sa_handler = SIG_DFL;
+    sigemptyset(&u->c.dfl.sa_mask);
+    u->c.parent = getpid();
+    u->c.cpu = o->cpu > 0 ? o->cpu - 1 : -1;
+    return 0;
+}
+
+/* Forks and execs; then learns from the pipe whether exec worked. Returns
+ * 0 (running, u->pid set); 1 when exec failed (r says why, child reaped);
+ * -1 with err. */
+static int start(struct run *u, struct pb_error *err)
+{
+    sigset_t all, old;
+    int child_errno = 0, status, e;
+    struct rusage ru;
+    struct timespec t1;
+    ssize_t n;
+    pid_t pid;
 
     /* Block every signal across fork so none of pbench's handlers runs in
      * the child before it has reset them. */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_MONOTONIC, &u->t0);
     pid = fork();
     if (pid == 0)
-        run_child(&c);
+        run_child(&u->c);
     e = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (pid < 0) {
-        pb_error_set(err, "cannot start '%s': fork", o->argv[0]);
-        pb_error_errno(err, e);
-        goto cleanup;
-    }
-    start = (double)t0.tv_sec + (double)t0.tv_nsec * 1e-9;
+    if (pid < 0)
+        return fail_errno(err, e, "cannot start '%s': fork", u->o->argv[0]);
+    u->pid = pid;
     setpgid(pid, pid);  /* also here, so a kill(-pid) below cannot miss; EACCES once it exec'd */
     pb_guard_watch(pid);    /* if pbench dies from here on, the guard kills the group */
-    close(pipefd[1]);
-    pipefd[1] = -1;
+    close(u->pipefd[1]);
+    u->pipefd[1] = -1;
     /* EOF: exec succeeded. An int: exec (or setup) failed with that errno. */
     do
-        n = read(pipefd[0], &child_errno, sizeof child_errno);
+        n = read(u->pipefd[0], &child_errno, sizeof child_errno);
     while (n < 0 && errno == EINTR);
-    if (n == (ssize_t)sizeof child_errno) {
-        reap(pid, &status, &ru);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        r->exec_failed = 1;
-        r->exec_errno = child_errno;
-        r->exit_code = 127;
-        r->wall_s = ts_diff(&t0, &t1);
-        pid = -1;
-        ret = 0;
-        goto cleanup;
-    }
+    if (n != (ssize_t)sizeof child_errno)
+        return 0;
+    reap(pid, &status, &ru);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    u->r->exec_failed = 1;
+    u->r->exec_errno = child_errno;
+    u->r->exit_code = 127;
+    u->r->wall_s = ts_diff(&u->t0, &t1);
+    u->pid = -1;
+    return 1;
+}
 
-    if (!o->no_pidfd) {
-        pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-        if (pidfd < 0 && errno != ENOSYS) {
-            e = errno;
-            pb_error_set(err, "cannot watch '%s' (pid %d): pidfd_open", o->argv[0], (int)pid);
-            pb_error_errno(err, e);
-            goto cleanup;               /* kills and reaps it */
-        }
-    }
+/* Watches the child until it exits: the timeout (SIGTERM to the group,
+ * SIGKILL after the grace), the stop flag, the output limit, the tree
+ * samples. Returns 0 when it has exited (not reaped), -1 with err. */
+static int watch(struct run *u, struct pb_error *err)
+{
+    const struct pb_spawn_opts *o = u->o;
+    struct pb_spawn_result *r = u->r;
+    double start = (double)u->t0.tv_sec + (double)u->t0.tv_nsec * 1e-9;
+    double grace = o->kill_grace_s > 0 ? o->kill_grace_s : DEFAULT_GRACE_S;
+    double deadline = o->timeout_s > 0 ? start + o->timeout_s : INFINITY;
+    double kill_at = INFINITY, out_iv = OUTPUT_FIRST_S;
+    double next_out = o->max_output_bytes > 0 ? start + out_iv : INFINITY;
 
-    grace = o->kill_grace_s > 0 ? o->kill_grace_s : DEFAULT_GRACE_S;
-    deadline = o->timeout_s > 0 ? start + o->timeout_s : INFINITY;
-    kill_at = INFINITY;
-    out_iv = OUTPUT_FIRST_S;
-    next_out = o->max_output_bytes > 0 ? start + out_iv : INFINITY;
     if (o->sample_tree)
-        pb_measure_init(&m, pid, pid, start, o->sample_max_interval_s);
+        pb_measure_init(&u->m, u->pid, u->pid, start, o->sample_max_interval_s);
     for (;;) {
-        int killed;
+        double now = pb_measure_now(), due;
+        int killed, n;
 
-        now = pb_measure_now();
         if (o->stop && *o->stop && !r->interrupted) {
             r->interrupted = 1;
-            kill_group(pid, SIGKILL);
+            kill_group(u->pid, SIGKILL);
         }
         killed = r->interrupted || r->output_limited;   /* SIGKILL sent already */
         if (now >= deadline && !killed) {
             r->timed_out = 1;
             deadline = INFINITY;
-            kill_group(pid, SIGTERM);
+            kill_group(u->pid, SIGTERM);
             kill_at = now + grace;
         }
         if (now >= kill_at) {
-            kill_group(pid, SIGKILL);
+            kill_group(u->pid, SIGKILL);
             kill_at = INFINITY;
         }
         if (now >= next_out && !killed) {
-            if (output_bytes(c.out_fd, c.err_fd, o->output_dir) > o->max_output_bytes) {
+            if (output_bytes(u->c.out_fd, u->c.err_fd, o->output_dir) > o->max_output_bytes) {
                 r->output_limited = 1;
-                kill_group(pid, SIGKILL);
+                kill_group(u->pid, SIGKILL);
                 next_out = INFINITY;
             } else {
                 out_iv = fmin(out_iv * 2, OUTPUT_MAX_INTERVAL_S);
@@ -464,39 +457,46 @@ int pb_spawn_run(const struct pb_spawn_opts *o, struct pb_spawn_result *r,
             }
         }
         if (o->sample_tree)
-            pb_measure_tick(&m, now, NULL); /* a failed sample is not the run's failure */
-
+            pb_measure_tick(&u->m, now, NULL); /* a failed sample is not the run's failure */
         due = fmin(fmin(deadline, kill_at), next_out);
         if (o->sample_tree)
-            due = fmin(due, pb_measure_next_due(&m));
+            due = fmin(due, pb_measure_next_due(&u->m));
         if (o->stop)
             due = fmin(due, now + STOP_POLL_S);
         now = pb_measure_now();
-        n = wait_exit(pidfd, pid, isinf(due) ? -1.0 : fmax(due - now, 0.0));
+        n = wait_exit(u->pidfd, u->pid, isinf(due) ? -1.0 : fmax(due - now, 0.0));
         if (n > 0)
-            break;
+            return 0;
         if (n < 0) {
-            e = errno;
-            pb_error_set(err, "cannot wait for '%s' (pid %d)", o->argv[0], (int)pid);
-            pb_error_errno(err, e);
-            goto cleanup;
+            int e = errno;
+            pb_error_set(err, "cannot wait for '%s' (pid %d)", o->argv[0], (int)u->pid);
+            return pb_error_errno(err, e);
         }
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+}
 
+/* The child has exited: kill what it left in its group, reap it, and
+ * fill the result. Returns 0, -1 with err. */
+static int finish(struct run *u, struct pb_error *err)
+{
+    struct pb_spawn_result *r = u->r;
+    struct timespec t1;
+    struct rusage ru;
+    int status = 0;
+    pid_t pid = u->pid;
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     /* The child is a zombie now and still holds its group id: kill what
      * it left behind in the group before reaping it. */
     kill_group(pid, SIGKILL);
+    u->pid = -1;
     if (reap(pid, &status, &ru) < 0) {
-        e = errno;
-        pb_error_set(err, "cannot reap '%s' (pid %d)", o->argv[0], (int)pid);
-        pb_error_errno(err, e);
-        pid = -1;
-        goto cleanup;
+        int e = errno;
+        pb_error_set(err, "cannot reap '%s' (pid %d)", u->o->argv[0], (int)pid);
+        return pb_error_errno(err, e);
     }
     drain_group(pid);
-
-    r->wall_s = ts_diff(&t0, &t1);
+    r->wall_s = ts_diff(&u->t0, &t1);
     if (WIFSIGNALED(status)) {
         r->term_signal = WTERMSIG(status);
         r->exit_code = 128 + r->term_signal;
@@ -506,38 +506,74 @@ int pb_spawn_run(const struct pb_spawn_opts *o, struct pb_spawn_result *r,
     r->user_s = tv_s(&ru.ru_utime);
     r->sys_s = tv_s(&ru.ru_stime);
     r->maxrss_kb = ru.ru_maxrss;
-    if (o->sample_tree) {
-        r->tree_peak_rss_kb = pb_measure_peak_kb(&m, r->maxrss_kb);
-        r->tree_max_procs = m.max_procs;
-        r->tree_samples = m.samples;
+    if (u->o->sample_tree) {
+        r->tree_peak_rss_kb = pb_measure_peak_kb(&u->m, r->maxrss_kb);
+        r->tree_max_procs = u->m.max_procs;
+        r->tree_samples = u->m.samples;
     } else {
         r->tree_peak_rss_kb = r->maxrss_kb;
     }
-    pid = -1;
-    ret = 0;
+    return 0;
+}
 
-cleanup:
-    if (pid > 0) {                      /* started, but we failed: leave nothing behind */
-        kill_group(pid, SIGKILL);
-        reap(pid, &status, &ru);
-        drain_group(pid);
+static void release(struct run *u)
+{
+    int status;
+    struct rusage ru;
+
+    if (u->pid > 0) {                   /* started, but we failed: leave nothing behind */
+        kill_group(u->pid, SIGKILL);
+        reap(u->pid, &status, &ru);
+        drain_group(u->pid);
     }
     pb_guard_watch(0);                  /* the group is gone: nothing to kill */
-    pb_measure_release(&m);
-    if (pidfd >= 0)
-        close(pidfd);
-    for (int i = 0; i < 2; i++)
-        if (pipefd[i] >= 0)
-            close(pipefd[i]);
-    if (c.in_fd >= 0)
-        close(c.in_fd);
-    if (c.out_fd >= 0)
-        close(c.out_fd);
-    if (c.err_fd >= 0)
-        close(c.err_fd);
-    if (c.cwd_fd >= 0)
-        close(c.cwd_fd);
-    free(sh_argv);
-    free(path);
-    return ret;
+    pb_measure_release(&u->m);
+    if (u->pidfd >= 0)
+        close(u->pidfd);
+    int fds[] = { u->pipefd[0], u->pipefd[1], u->c.in_fd, u->c.out_fd, u->c.err_fd, u->c.cwd_fd };
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(u->sh_argv);
+    free(u->path);
+}
+
+int pb_spawn_run(const struct pb_spawn_opts *o, struct pb_spawn_result *r,
+                 struct pb_error *err)
+{
+    struct sigaction chld;
+    struct run u;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    memset(&u, 0, sizeof u);
+    u.o = o;
+    u.r = r;
+    u.c.in_fd = u.c.out_fd = u.c.err_fd = u.c.cwd_fd = -1;
+    u.pipefd[0] = u.pipefd[1] = u.pidfd = -1;
+    u.pid = -1;
+    if (!o || !o->argv || !o->argv[0])
+        return pb_error_set(err, "no command to run");
+    /* With SIGCHLD ignored the kernel reaps children itself and wait4 has
+     * no rusage to give: refuse rather than report zeros. */
+    if (sigaction(SIGCHLD, NULL, &chld) == 0
+        && (chld.sa_handler == SIG_IGN || (chld.sa_flags & SA_NOCLDWAIT)))
+        return pb_error_set(err, "SIGCHLD is ignored: cannot wait for the command");
+    rc = prepare(&u, err);
+    if (rc == 0)
+        rc = start(&u, err);
+    if (rc == 0 && !o->no_pidfd) {
+        u.pidfd = (int)syscall(SYS_pidfd_open, u.pid, 0);
+        if (u.pidfd < 0 && errno != ENOSYS) {
+            int e = errno;
+            pb_error_set(err, "cannot watch '%s' (pid %d): pidfd_open", o->argv[0], (int)u.pid);
+            rc = pb_error_errno(err, e);        /* release kills and reaps it */
+        }
+    }
+    if (rc == 0)
+        rc = watch(&u, err);
+    if (rc == 0)
+        rc = finish(&u, err);
+    release(&u);
+    return rc < 0 ? -1 : 0;     /* 1: could not execute, which r says */
 }
