@@ -1,11 +1,9 @@
-/* The sampler's profile: distinct stacks with counts, and the outputs
- * derived from them; see samples.h. */
-#include <limits.h>
+/* The sampler's profile: distinct stacks with counts, built sample by
+ * sample and aggregated for the writers of samples_out.c; see samples.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "util/path.h"
 
 #include "sampler/samples_impl.h"
 
