@@ -325,11 +325,13 @@ START_TEST(report_precision_and_warnings)
 }
 END_TEST
 
-/* Results from before pbench kept each pair's precision: "?" cells, no
- * claim about a target, and no warnings section for a run without any. */
+/* Results from before pbench kept each pair's precision (results-v1: a
+ * results directory as pbench wrote it before its files carried a format
+ * version): "?" cells, no claim about a target, and no warnings section
+ * for a run without any. */
 START_TEST(report_precision_unknown)
 {
-    const char *dirs[] = { FIX "/results-small" };
+    const char *dirs[] = { FIX "/results-v1" };
     struct pb_error err;
     char *text;
 
