@@ -451,10 +451,12 @@ int cmd_run(int argc, char **argv)
         struct pb_plot_opts po;
         pb_plot_opts_init(&po);
         const char *dirs[1] = { dir };
-        if (pb_plot_write(dirs, 1, plots, &po, &err) < 0)
+        struct pb_summary_set *set = pb_summary_set_load(dirs, 1, &err);
+        if (!set || pb_plot_write_set(set, plots, &po, &err) < 0)
             fprintf(stderr, "pbench run: charts not written: %s\n", pb_cli_errtext(&err));
         else
             printf("charts in %s/ (regenerate with: pbench plot %s)\n", plots, dir);
+        pb_summary_set_free(set);
     }
     if (st.interrupted) {
         fprintf(stderr, "pbench run: interrupted; finish it with: pbench run --resume %s\n", dir);
