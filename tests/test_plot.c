@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/cli.h"
 #include "output/plot.h"
 #include "store/summary.h"
 #include "testutil.h"
@@ -37,6 +38,21 @@ static char *path_in(const char *dir, const char *name, const char *ext)
     k = (k + 1) % 32;
     memcpy(buf[k], tmpbuf, sizeof tmpbuf);
     return buf[k];
+}
+
+/* Loads dirs and draws their charts into out, as `pbench plot` does:
+ * pb_plot_write_set's result, or -1 when the set does not load. */
+static int plot(const char *const *dirs, size_t ndirs, const char *out,
+                const struct pb_plot_opts *opts, struct pb_error *err)
+{
+    struct pb_summary_set *set = pb_summary_set_load(dirs, ndirs, err);
+    int rc;
+
+    if (!set)
+        return -1;
+    rc = pb_plot_write_set(set, out, opts, err);
+    pb_summary_set_free(set);
+    return rc;
 }
 
 static int exists(const char *path)
@@ -124,7 +140,7 @@ START_TEST(plots_small_fixture)
     pb_plot_opts_init(&o);
     o.width = 900;
     o.height = 560;
-    ck_assert_msg(pb_plot_write(dirs, 1, tmp, &o, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, tmp, &o, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 900, 560);
 
     /* Timed-out pairs are shown as such, not dropped: memory_profiler's
@@ -173,7 +189,7 @@ START_TEST(default_size_and_out_dir_created)
     struct pb_error err;
     char *out = path_in(tmp, "a/b/plots", NULL);
 
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     check_charts(out, dirs, 1, 1200, 700);
 }
 END_TEST
@@ -200,10 +216,10 @@ START_TEST(scripts_rerun_cleanly)
     const char *failed[] = { FIX "/results-failed" };
     struct pb_error err;
 
-    ck_assert_msg(pb_plot_write(small, 1, path_in(tmp, "s", NULL), NULL, &err) == 0, "%s",
+    ck_assert_msg(plot(small, 1, path_in(tmp, "s", NULL), NULL, &err) == 0, "%s",
                   err.msg);
     rerun_scripts(path_in(tmp, "s", NULL));
-    ck_assert_msg(pb_plot_write(failed, 1, path_in(tmp, "f", NULL), NULL, &err) == 0, "%s",
+    ck_assert_msg(plot(failed, 1, path_in(tmp, "f", NULL), NULL, &err) == 0, "%s",
                   err.msg);
     rerun_scripts(path_in(tmp, "f", NULL));
 }
@@ -239,7 +255,7 @@ START_TEST(every_profiler_failed)
     ck_assert_int_eq(json_dump_file(s, path, 0), 0);
     json_decref(s);
 
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     check_charts(out, dirs, 1, 1200, 700);
     rerun_scripts(out);
     svg = tu_read_file(path_in(out, "overhead", "svg"));
@@ -254,7 +270,7 @@ START_TEST(plots_failed_pairs)
     struct pb_error err;
     char *svg;
 
-    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 1200, 700);
     svg = tu_read_file(path_in(tmp, "overhead", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, "failed on all 3 workloads"));   /* scalene_full */
@@ -285,7 +301,7 @@ START_TEST(plots_several_runs)
     struct pb_error err;
     char *svg;
 
-    ck_assert_msg(pb_plot_write(dirs, 2, tmp, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 2, tmp, NULL, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 2, 1200, 700);
     svg = tu_read_file(path_in(tmp, "overhead", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, "run 1: all, 2026-11-25 (results-small)"));
@@ -323,7 +339,7 @@ START_TEST(plots_summary_without_lower_bound_flag)
     ck_assert_int_eq(json_dump_file(s, path, 0), 0);
     json_decref(s);
 
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     svg = tu_read_file(path_in(out, "overhead", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, ">29.8×<"));
     ck_assert_ptr_nonnull(strstr(svg, ">2 timed out<"));
@@ -348,7 +364,7 @@ START_TEST(plots_accuracy_chart)
     char *gp;
     unsigned w, h;
 
-    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 1200, 700);
     ck_assert(exists(path_in(tmp, "accuracy", "png")));
     ck_assert(exists(path_in(tmp, "accuracy", "svg")));
@@ -374,7 +390,7 @@ START_TEST(plots_accuracy_of_several_runs)
     struct pb_summary_set *set;
     const char *out = path_in(tmp, "plots", NULL), *out2 = path_in(tmp, "plots2", NULL);
 
-    ck_assert_msg(pb_plot_write(dirs, 2, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 2, out, NULL, &err) == 0, "%s", err.msg);
     ck_assert(exists(path_in(out, "accuracy-results-accuracy/accuracy", "png")));
     ck_assert(exists(path_in(out, "accuracy-results-accuracy/accuracy", "gp")));
     ck_assert(!exists(path_in(out, "accuracy", "png")));
@@ -391,7 +407,7 @@ START_TEST(plots_accuracy_of_several_runs)
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s' && cp -r %s/results-accuracy '%s/' && "
              "cp -r %s/results-accuracy '%s/'", a, b, FIX, a, FIX, b);
     ck_assert_int_eq(tu_run(argv, NULL), 0);
-    ck_assert_msg(pb_plot_write(same, 2, out2, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(same, 2, out2, NULL, &err) == 0, "%s", err.msg);
     ck_assert(exists(path_in(out2, "accuracy-run1-results-accuracy/accuracy", "png")));
     ck_assert(exists(path_in(out2, "accuracy-run2-results-accuracy/accuracy", "png")));
 }
@@ -408,7 +424,7 @@ START_TEST(broken_accuracy_json_is_an_error)
     snprintf(cmd, sizeof cmd, "cp -r %s/results-accuracy '%s' && echo '{\"cpu\": [' > "
              "'%s/accuracy.json'", FIX, res, res);
     ck_assert_int_eq(tu_run(argv, NULL), 0);
-    ck_assert_int_eq(pb_plot_write(dirs, 1, path_in(tmp, "out", NULL), NULL, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, path_in(tmp, "out", NULL), NULL, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "accuracy.json"), "%s", buf);
 }
@@ -471,7 +487,7 @@ START_TEST(odd_names_do_not_break_gnuplot)
 
     ck_assert_int_eq(mkdir(res, 0777), 0);
     write_odd_results(res);
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     check_charts(out, dirs, 1, 1200, 700);
     gp = tu_read_file(path_in(out, "overhead", "gp"));
     ck_assert_ptr_nonnull(strstr(gp, "'it''s \"quoted\"'"));
@@ -488,7 +504,7 @@ START_TEST(missing_results_dir)
     struct pb_error err;
     char buf[4096];
 
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, NULL, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, NULL, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "/nonexistent/results-q: no such results directory"), "%s", buf);
 }
@@ -500,7 +516,7 @@ START_TEST(corrupt_results_dir)
     struct pb_error err;
     char buf[4096];
 
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, NULL, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, NULL, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "results-corrupt/summary.json:38:") && strstr(buf, "invalid JSON"),
                   "%s", buf);
@@ -516,7 +532,7 @@ START_TEST(gnuplot_missing)
 
     pb_plot_opts_init(&o);
     o.gnuplot = "/nonexistent/gnuplot";
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, &o, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, &o, &err), -1);
     ck_assert_msg(strstr(err.msg, "cannot run '/nonexistent/gnuplot'")
                   && strstr(err.msg, "No such file"), "%s", err.msg);
 }
@@ -535,7 +551,7 @@ START_TEST(gnuplot_failure_is_reported)
     ck_assert_int_eq(chmod(fake, 0755), 0);
     pb_plot_opts_init(&o);
     o.gnuplot = fake;
-    ck_assert_int_eq(pb_plot_write(dirs, 1, path_in(tmp, "out", NULL), &o, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, path_in(tmp, "out", NULL), &o, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "overhead.gp: gnuplot exited with status 3")
                   && strstr(buf, "\"overhead.gp\" line 3: it broke"), "%s", buf);
@@ -551,7 +567,7 @@ START_TEST(bad_size)
 
     pb_plot_opts_init(&o);
     o.width = 100;
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, &o, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, &o, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "out of range"));
 }
 END_TEST
@@ -560,7 +576,7 @@ END_TEST
 
 static int cmd(int argc, const char **argv)
 {
-    return pb_plot_cmd(argc, (char **)argv);
+    return cmd_plot(argc, (char **)argv);
 }
 
 START_TEST(cmd_exit_codes)

@@ -38,6 +38,20 @@ static char *in_tmp(const char *name)
     return buf[k];
 }
 
+/* Loads dirs and draws their charts into out, as `pbench plot` does:
+ * pb_plot_write_set's result, or -1 when the set does not load. */
+static int plot(const char *const *dirs, size_t ndirs, const char *out, struct pb_error *err)
+{
+    struct pb_summary_set *set = pb_summary_set_load(dirs, ndirs, err);
+    int rc;
+
+    if (!set)
+        return -1;
+    rc = pb_plot_write_set(set, out, NULL, err);
+    pb_summary_set_free(set);
+    return rc;
+}
+
 /* Copies a fixture directory into tmp (tests never write into the
  * source tree). Returns its new path. */
 static char *copy_fixture(const char *name)
@@ -108,7 +122,7 @@ START_TEST(report_small_fixture)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_plot_write(dirs, 1, plots, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, plots, &err) == 0, "%s", err.msg);
     ck_assert_msg(pb_report_write(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
     text = tu_read_file(report);
     ck_assert_ptr_nonnull(text);
@@ -175,7 +189,7 @@ START_TEST(report_several_runs)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_plot_write(dirs, 2, in_tmp("charts"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 2, in_tmp("charts"), &err) == 0, "%s", err.msg);
     ck_assert_msg(pb_report_write(dirs, 2, in_tmp("sub-r.md"), in_tmp("charts"), &err) == 0,
                   "%s", err.msg);
     text = tu_read_file(in_tmp("sub-r.md"));
@@ -197,7 +211,7 @@ START_TEST(links_are_relative_to_the_report)
     char *text;
 
     ck_assert_int_eq(mkdir(in_tmp("docs"), 0777), 0);
-    ck_assert_msg(pb_plot_write(dirs, 1, in_tmp("out/charts"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, in_tmp("out/charts"), &err) == 0, "%s", err.msg);
     ck_assert_msg(pb_report_write(dirs, 1, in_tmp("docs/r.md"), in_tmp("out/charts"), &err) == 0,
                   "%s", err.msg);
     text = tu_read_file(in_tmp("docs/r.md"));
@@ -354,7 +368,7 @@ START_TEST(report_accuracy_run)
 
     snprintf(plots, sizeof plots, "%s/plots", res);
     snprintf(report, sizeof report, "%s/report.md", res);
-    ck_assert_msg(pb_plot_write(dirs, 1, plots, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, plots, &err) == 0, "%s", err.msg);
     ck_assert_msg(pb_report_write(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
     text = tu_read_file(report);
     check_names(text, dirs, 1);
@@ -383,7 +397,7 @@ START_TEST(report_accuracy_of_one_of_several_runs)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_plot_write(dirs, 2, in_tmp("charts"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 2, in_tmp("charts"), &err) == 0, "%s", err.msg);
     ck_assert_int_eq(mkdir(in_tmp("docs"), 0777), 0);
     ck_assert_msg(pb_report_write(dirs, 2, in_tmp("docs/r.md"), in_tmp("charts"), &err) == 0,
                   "%s", err.msg);
