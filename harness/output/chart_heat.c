@@ -111,7 +111,8 @@ static void layout(struct heat *h)
     double colw, rowh, rotated_h, widest = pb_chart_text_px("≥1000× timed out", c->fs);
 
     c->lm = 14 + pb_chart_line_px(c->fs) * 1.3 + h->name_px + 14;
-    c->rm = 18 + 22 + 8 + pb_chart_text_px("1000×", c->fs) + 8 + pb_chart_line_px(c->fs) * 1.3 + 10;
+    c->rm = 18 + 22 + 8 + pb_chart_text_px("1000×", c->fs) + 8
+            + pb_chart_line_px(c->fs) * 1.3 + 10;
     c->tm = pb_chart_title_px(c, h->nsub) + 4;
     colw = (c->w - c->lm - c->rm) / (h->m + 1.3);
     if (h->wl_px > colw * 0.92)
