@@ -1,6 +1,7 @@
 /* plot: gnuplot charts from stored results. These run the real gnuplot. */
 #include <check.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,22 +357,96 @@ START_TEST(plots_summary_without_lower_bound_flag)
 }
 END_TEST
 
-/* A results directory with accuracy.json: its chart beside the others. */
+/* The CPU split of profiler on workload in accuracy.json (cpu[].splits[]),
+ * or NULL. */
+static json_t *split_of(json_t *acc, const char *profiler, const char *workload)
+{
+    json_t *row, *split;
+    size_t i, k;
+
+    json_array_foreach(json_object_get(acc, "cpu"), i, row) {
+        if (strcmp(json_string_value(json_object_get(row, "profiler")), profiler) != 0)
+            continue;
+        json_array_foreach(json_object_get(row, "splits"), k, split)
+            if (strcmp(json_string_value(json_object_get(split, "workload")), workload) == 0)
+                return split;
+    }
+    return NULL;
+}
+
+/* accuracy.dat in out holds, under a "# PROFILER" line, one point
+ * "TRUE% REPORTED% WORKLOAD" for each CPU split of results_dir's
+ * accuracy.json: its true_share and reported_share in percent (to 0.01
+ * of a point), every split once, nothing else. */
+static void check_accuracy_points(const char *out, const char *results_dir)
+{
+    char path[4096], *dat, *line, *save = NULL, profiler[256] = "";
+    json_t *acc, *row, *split, *seen = json_object();
+    size_t i, k;
+    int want = 0, got = 0;
+
+    snprintf(path, sizeof path, "%s/accuracy.json", results_dir);
+    acc = json_load_file(path, 0, NULL);
+    ck_assert_ptr_nonnull(acc);
+    json_array_foreach(json_object_get(acc, "cpu"), i, row)
+        json_array_foreach(json_object_get(row, "splits"), k, split)
+            want += json_is_number(json_object_get(split, "true_share"))
+                    && json_is_number(json_object_get(split, "reported_share"));
+    ck_assert_int_gt(want, 0);
+    dat = tu_read_file(path_in(out, "accuracy", "dat"));
+    ck_assert_ptr_nonnull(dat);
+    for (line = strtok_r(dat, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        double t, r;
+        char workload[256], key[600];
+
+        if (strncmp(line, "# ", 2) == 0) {          /* a profiler's block, or the head */
+            snprintf(profiler, sizeof profiler, "%s", line + 2);
+            continue;
+        }
+        ck_assert_msg(sscanf(line, "%lf %lf %255s", &t, &r, workload) == 3,
+                      "accuracy.dat: bad point '%s'", line);
+        split = split_of(acc, profiler, workload);
+        ck_assert_msg(split != NULL, "accuracy.dat: '%s' on '%s' is not in accuracy.json",
+                      profiler, workload);
+        ck_assert_msg(fabs(t - json_number_value(json_object_get(split, "true_share")) * 100)
+                      < 0.01, "%s on %s: true share %g", profiler, workload, t);
+        ck_assert_msg(fabs(r - json_number_value(json_object_get(split, "reported_share")) * 100)
+                      < 0.01, "%s on %s: reported share %g", profiler, workload, r);
+        snprintf(key, sizeof key, "%s\t%s", profiler, workload);
+        ck_assert_msg(json_object_get(seen, key) == NULL, "%s on %s drawn twice", profiler,
+                      workload);
+        json_object_set_new(seen, key, json_true());
+        got++;
+    }
+    ck_assert_int_eq(got, want);
+    json_decref(seen);
+    json_decref(acc);
+    free(dat);
+}
+
+/* A results directory with accuracy.json: its chart beside the others,
+ * its points the run's figures, its picture the size its script asks
+ * for. */
 START_TEST(plots_accuracy_chart)
 {
     const char *dirs[] = { FIX "/results-accuracy" };
     struct pb_error err;
-    char *gp;
-    unsigned w, h;
+    char *gp, *term;
+    unsigned w, h, gw = 0, gh = 0;
 
     ck_assert_msg(plot(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 1200, 700);
     ck_assert(exists(path_in(tmp, "accuracy", "png")));
     ck_assert(exists(path_in(tmp, "accuracy", "svg")));
-    png_size(path_in(tmp, "accuracy", "png"), &w, &h);
-    ck_assert_uint_gt(w, 0);
+    check_accuracy_points(tmp, dirs[0]);
     gp = tu_read_file(path_in(tmp, "accuracy", "gp"));
     ck_assert_ptr_nonnull(strstr(gp, "'yappi_cpu'"));
+    term = strstr(gp, "set terminal pngcairo size ");
+    ck_assert_ptr_nonnull(term);
+    ck_assert_int_eq(sscanf(term, "set terminal pngcairo size %u,%u", &gw, &gh), 2);
+    png_size(path_in(tmp, "accuracy", "png"), &w, &h);
+    ck_assert_uint_eq(w, gw);
+    ck_assert_uint_eq(h, gh);
     free(gp);
 }
 END_TEST
