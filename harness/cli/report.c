@@ -3,12 +3,12 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "output/plot.h"
 #include "output/report.h"
 #include "store/summary.h"
+#include "util/path.h"
 
 struct report_args {
     struct pb_plot_opts plot;
@@ -80,17 +80,6 @@ static int parse(int argc, char **argv, struct report_args *a, int *rc)
     return 0;
 }
 
-/* "DIR/name", malloc'd; NULL when out of memory. */
-static char *in_dir(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + 16;
-    char *s = malloc(n);
-
-    if (s)
-        snprintf(s, n, "%s/%s", dir, name);
-    return s;
-}
-
 int cmd_report(int argc, char **argv)
 {
     struct report_args a = { .out = NULL };
@@ -109,9 +98,9 @@ int cmd_report(int argc, char **argv)
         return PB_EXIT_FAIL;
     }
     if (!a.out)
-        a.out = def_out = in_dir(a.dirs[0], "report.md");
+        a.out = def_out = pb_path_join(a.dirs[0], "report.md");
     if (!a.plots)
-        a.plots = def_plots = in_dir(a.dirs[0], "plots");
+        a.plots = def_plots = pb_path_join(a.dirs[0], "plots");
     if (!a.out || !a.plots) {
         fprintf(stderr, "pbench report: out of memory\n");
         goto cleanup;
