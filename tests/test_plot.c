@@ -1,11 +1,13 @@
 /* plot: gnuplot charts from stored results. These run the real gnuplot. */
 #include <check.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/cli.h"
 #include "output/plot.h"
 #include "store/summary.h"
 #include "testutil.h"
@@ -37,6 +39,21 @@ static char *path_in(const char *dir, const char *name, const char *ext)
     k = (k + 1) % 32;
     memcpy(buf[k], tmpbuf, sizeof tmpbuf);
     return buf[k];
+}
+
+/* Loads dirs and draws their charts into out, as `pbench plot` does:
+ * pb_plot_write_set's result, or -1 when the set does not load. */
+static int plot(const char *const *dirs, size_t ndirs, const char *out,
+                const struct pb_plot_opts *opts, struct pb_error *err)
+{
+    struct pb_summary_set *set = pb_summary_set_load(dirs, ndirs, err);
+    int rc;
+
+    if (!set)
+        return -1;
+    rc = pb_plot_write_set(set, out, opts, err);
+    pb_summary_set_free(set);
+    return rc;
 }
 
 static int exists(const char *path)
@@ -124,7 +141,7 @@ START_TEST(plots_small_fixture)
     pb_plot_opts_init(&o);
     o.width = 900;
     o.height = 560;
-    ck_assert_msg(pb_plot_write(dirs, 1, tmp, &o, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, tmp, &o, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 900, 560);
 
     /* Timed-out pairs are shown as such, not dropped: memory_profiler's
@@ -173,7 +190,7 @@ START_TEST(default_size_and_out_dir_created)
     struct pb_error err;
     char *out = path_in(tmp, "a/b/plots", NULL);
 
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     check_charts(out, dirs, 1, 1200, 700);
 }
 END_TEST
@@ -200,10 +217,10 @@ START_TEST(scripts_rerun_cleanly)
     const char *failed[] = { FIX "/results-failed" };
     struct pb_error err;
 
-    ck_assert_msg(pb_plot_write(small, 1, path_in(tmp, "s", NULL), NULL, &err) == 0, "%s",
+    ck_assert_msg(plot(small, 1, path_in(tmp, "s", NULL), NULL, &err) == 0, "%s",
                   err.msg);
     rerun_scripts(path_in(tmp, "s", NULL));
-    ck_assert_msg(pb_plot_write(failed, 1, path_in(tmp, "f", NULL), NULL, &err) == 0, "%s",
+    ck_assert_msg(plot(failed, 1, path_in(tmp, "f", NULL), NULL, &err) == 0, "%s",
                   err.msg);
     rerun_scripts(path_in(tmp, "f", NULL));
 }
@@ -239,7 +256,7 @@ START_TEST(every_profiler_failed)
     ck_assert_int_eq(json_dump_file(s, path, 0), 0);
     json_decref(s);
 
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     check_charts(out, dirs, 1, 1200, 700);
     rerun_scripts(out);
     svg = tu_read_file(path_in(out, "overhead", "svg"));
@@ -254,7 +271,7 @@ START_TEST(plots_failed_pairs)
     struct pb_error err;
     char *svg;
 
-    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 1200, 700);
     svg = tu_read_file(path_in(tmp, "overhead", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, "failed on all 3 workloads"));   /* scalene_full */
@@ -285,7 +302,7 @@ START_TEST(plots_several_runs)
     struct pb_error err;
     char *svg;
 
-    ck_assert_msg(pb_plot_write(dirs, 2, tmp, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 2, tmp, NULL, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 2, 1200, 700);
     svg = tu_read_file(path_in(tmp, "overhead", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, "run 1: all, 2026-11-25 (results-small)"));
@@ -323,7 +340,7 @@ START_TEST(plots_summary_without_lower_bound_flag)
     ck_assert_int_eq(json_dump_file(s, path, 0), 0);
     json_decref(s);
 
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     svg = tu_read_file(path_in(out, "overhead", "svg"));
     ck_assert_ptr_nonnull(strstr(svg, ">29.8×<"));
     ck_assert_ptr_nonnull(strstr(svg, ">2 timed out<"));
@@ -340,22 +357,96 @@ START_TEST(plots_summary_without_lower_bound_flag)
 }
 END_TEST
 
-/* A results directory with accuracy.json: its chart beside the others. */
+/* The CPU split of profiler on workload in accuracy.json (cpu[].splits[]),
+ * or NULL. */
+static json_t *split_of(json_t *acc, const char *profiler, const char *workload)
+{
+    json_t *row, *split;
+    size_t i, k;
+
+    json_array_foreach(json_object_get(acc, "cpu"), i, row) {
+        if (strcmp(json_string_value(json_object_get(row, "profiler")), profiler) != 0)
+            continue;
+        json_array_foreach(json_object_get(row, "splits"), k, split)
+            if (strcmp(json_string_value(json_object_get(split, "workload")), workload) == 0)
+                return split;
+    }
+    return NULL;
+}
+
+/* accuracy.dat in out holds, under a "# PROFILER" line, one point
+ * "TRUE% REPORTED% WORKLOAD" for each CPU split of results_dir's
+ * accuracy.json: its true_share and reported_share in percent (to 0.01
+ * of a point), every split once, nothing else. */
+static void check_accuracy_points(const char *out, const char *results_dir)
+{
+    char path[4096], *dat, *line, *save = NULL, profiler[256] = "";
+    json_t *acc, *row, *split, *seen = json_object();
+    size_t i, k;
+    int want = 0, got = 0;
+
+    snprintf(path, sizeof path, "%s/accuracy.json", results_dir);
+    acc = json_load_file(path, 0, NULL);
+    ck_assert_ptr_nonnull(acc);
+    json_array_foreach(json_object_get(acc, "cpu"), i, row)
+        json_array_foreach(json_object_get(row, "splits"), k, split)
+            want += json_is_number(json_object_get(split, "true_share"))
+                    && json_is_number(json_object_get(split, "reported_share"));
+    ck_assert_int_gt(want, 0);
+    dat = tu_read_file(path_in(out, "accuracy", "dat"));
+    ck_assert_ptr_nonnull(dat);
+    for (line = strtok_r(dat, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        double t, r;
+        char workload[256], key[600];
+
+        if (strncmp(line, "# ", 2) == 0) {          /* a profiler's block, or the head */
+            snprintf(profiler, sizeof profiler, "%s", line + 2);
+            continue;
+        }
+        ck_assert_msg(sscanf(line, "%lf %lf %255s", &t, &r, workload) == 3,
+                      "accuracy.dat: bad point '%s'", line);
+        split = split_of(acc, profiler, workload);
+        ck_assert_msg(split != NULL, "accuracy.dat: '%s' on '%s' is not in accuracy.json",
+                      profiler, workload);
+        ck_assert_msg(fabs(t - json_number_value(json_object_get(split, "true_share")) * 100)
+                      < 0.01, "%s on %s: true share %g", profiler, workload, t);
+        ck_assert_msg(fabs(r - json_number_value(json_object_get(split, "reported_share")) * 100)
+                      < 0.01, "%s on %s: reported share %g", profiler, workload, r);
+        snprintf(key, sizeof key, "%s\t%s", profiler, workload);
+        ck_assert_msg(json_object_get(seen, key) == NULL, "%s on %s drawn twice", profiler,
+                      workload);
+        json_object_set_new(seen, key, json_true());
+        got++;
+    }
+    ck_assert_int_eq(got, want);
+    json_decref(seen);
+    json_decref(acc);
+    free(dat);
+}
+
+/* A results directory with accuracy.json: its chart beside the others,
+ * its points the run's figures, its picture the size its script asks
+ * for. */
 START_TEST(plots_accuracy_chart)
 {
     const char *dirs[] = { FIX "/results-accuracy" };
     struct pb_error err;
-    char *gp;
-    unsigned w, h;
+    char *gp, *term;
+    unsigned w, h, gw = 0, gh = 0;
 
-    ck_assert_msg(pb_plot_write(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
     check_charts(tmp, dirs, 1, 1200, 700);
     ck_assert(exists(path_in(tmp, "accuracy", "png")));
     ck_assert(exists(path_in(tmp, "accuracy", "svg")));
-    png_size(path_in(tmp, "accuracy", "png"), &w, &h);
-    ck_assert_uint_gt(w, 0);
+    check_accuracy_points(tmp, dirs[0]);
     gp = tu_read_file(path_in(tmp, "accuracy", "gp"));
     ck_assert_ptr_nonnull(strstr(gp, "'yappi_cpu'"));
+    term = strstr(gp, "set terminal pngcairo size ");
+    ck_assert_ptr_nonnull(term);
+    ck_assert_int_eq(sscanf(term, "set terminal pngcairo size %u,%u", &gw, &gh), 2);
+    png_size(path_in(tmp, "accuracy", "png"), &w, &h);
+    ck_assert_uint_eq(w, gw);
+    ck_assert_uint_eq(h, gh);
     free(gp);
 }
 END_TEST
@@ -374,7 +465,7 @@ START_TEST(plots_accuracy_of_several_runs)
     struct pb_summary_set *set;
     const char *out = path_in(tmp, "plots", NULL), *out2 = path_in(tmp, "plots2", NULL);
 
-    ck_assert_msg(pb_plot_write(dirs, 2, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 2, out, NULL, &err) == 0, "%s", err.msg);
     ck_assert(exists(path_in(out, "accuracy-results-accuracy/accuracy", "png")));
     ck_assert(exists(path_in(out, "accuracy-results-accuracy/accuracy", "gp")));
     ck_assert(!exists(path_in(out, "accuracy", "png")));
@@ -391,7 +482,7 @@ START_TEST(plots_accuracy_of_several_runs)
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s' && cp -r %s/results-accuracy '%s/' && "
              "cp -r %s/results-accuracy '%s/'", a, b, FIX, a, FIX, b);
     ck_assert_int_eq(tu_run(argv, NULL), 0);
-    ck_assert_msg(pb_plot_write(same, 2, out2, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(same, 2, out2, NULL, &err) == 0, "%s", err.msg);
     ck_assert(exists(path_in(out2, "accuracy-run1-results-accuracy/accuracy", "png")));
     ck_assert(exists(path_in(out2, "accuracy-run2-results-accuracy/accuracy", "png")));
 }
@@ -408,7 +499,7 @@ START_TEST(broken_accuracy_json_is_an_error)
     snprintf(cmd, sizeof cmd, "cp -r %s/results-accuracy '%s' && echo '{\"cpu\": [' > "
              "'%s/accuracy.json'", FIX, res, res);
     ck_assert_int_eq(tu_run(argv, NULL), 0);
-    ck_assert_int_eq(pb_plot_write(dirs, 1, path_in(tmp, "out", NULL), NULL, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, path_in(tmp, "out", NULL), NULL, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "accuracy.json"), "%s", buf);
 }
@@ -471,7 +562,7 @@ START_TEST(odd_names_do_not_break_gnuplot)
 
     ck_assert_int_eq(mkdir(res, 0777), 0);
     write_odd_results(res);
-    ck_assert_msg(pb_plot_write(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
     check_charts(out, dirs, 1, 1200, 700);
     gp = tu_read_file(path_in(out, "overhead", "gp"));
     ck_assert_ptr_nonnull(strstr(gp, "'it''s \"quoted\"'"));
@@ -488,7 +579,7 @@ START_TEST(missing_results_dir)
     struct pb_error err;
     char buf[4096];
 
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, NULL, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, NULL, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "/nonexistent/results-q: no such results directory"), "%s", buf);
 }
@@ -500,7 +591,7 @@ START_TEST(corrupt_results_dir)
     struct pb_error err;
     char buf[4096];
 
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, NULL, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, NULL, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "results-corrupt/summary.json:38:") && strstr(buf, "invalid JSON"),
                   "%s", buf);
@@ -516,7 +607,7 @@ START_TEST(gnuplot_missing)
 
     pb_plot_opts_init(&o);
     o.gnuplot = "/nonexistent/gnuplot";
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, &o, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, &o, &err), -1);
     ck_assert_msg(strstr(err.msg, "cannot run '/nonexistent/gnuplot'")
                   && strstr(err.msg, "No such file"), "%s", err.msg);
 }
@@ -535,7 +626,7 @@ START_TEST(gnuplot_failure_is_reported)
     ck_assert_int_eq(chmod(fake, 0755), 0);
     pb_plot_opts_init(&o);
     o.gnuplot = fake;
-    ck_assert_int_eq(pb_plot_write(dirs, 1, path_in(tmp, "out", NULL), &o, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, path_in(tmp, "out", NULL), &o, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "overhead.gp: gnuplot exited with status 3")
                   && strstr(buf, "\"overhead.gp\" line 3: it broke"), "%s", buf);
@@ -551,7 +642,7 @@ START_TEST(bad_size)
 
     pb_plot_opts_init(&o);
     o.width = 100;
-    ck_assert_int_eq(pb_plot_write(dirs, 1, tmp, &o, &err), -1);
+    ck_assert_int_eq(plot(dirs, 1, tmp, &o, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "out of range"));
 }
 END_TEST
@@ -560,7 +651,7 @@ END_TEST
 
 static int cmd(int argc, const char **argv)
 {
-    return pb_plot_cmd(argc, (char **)argv);
+    return cmd_plot(argc, (char **)argv);
 }
 
 START_TEST(cmd_exit_codes)

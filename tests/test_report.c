@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "output/plot.h"
 #include "output/report.h"
 #include "store/summary.h"
@@ -36,6 +37,35 @@ static char *in_tmp(const char *name)
     k = (k + 1) % 32;
     snprintf(buf[k], sizeof buf[k], "%s/%s", tmp, name);
     return buf[k];
+}
+
+/* Loads dirs and draws their charts into out, as `pbench plot` does:
+ * pb_plot_write_set's result, or -1 when the set does not load. */
+static int plot(const char *const *dirs, size_t ndirs, const char *out, struct pb_error *err)
+{
+    struct pb_summary_set *set = pb_summary_set_load(dirs, ndirs, err);
+    int rc;
+
+    if (!set)
+        return -1;
+    rc = pb_plot_write_set(set, out, NULL, err);
+    pb_summary_set_free(set);
+    return rc;
+}
+
+/* Loads dirs and writes their report, as `pbench report --no-plot` does:
+ * pb_report_write_set's result, or -1 when the set does not load. */
+static int write_report(const char *const *dirs, size_t ndirs, const char *path,
+                        const char *plots, struct pb_error *err)
+{
+    struct pb_summary_set *set = pb_summary_set_load(dirs, ndirs, err);
+    int rc;
+
+    if (!set)
+        return -1;
+    rc = pb_report_write_set(set, path, plots, err);
+    pb_summary_set_free(set);
+    return rc;
 }
 
 /* Copies a fixture directory into tmp (tests never write into the
@@ -108,8 +138,8 @@ START_TEST(report_small_fixture)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_plot_write(dirs, 1, plots, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(pb_report_write(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, plots, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
     text = tu_read_file(report);
     ck_assert_ptr_nonnull(text);
     check_names(text, dirs, 1);
@@ -155,7 +185,7 @@ START_TEST(report_failed_fixture_gives_reasons)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     check_names(text, dirs, 1);
     ck_assert_ptr_nonnull(strstr(text, "## Failures and timeouts"));
@@ -175,8 +205,8 @@ START_TEST(report_several_runs)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_plot_write(dirs, 2, in_tmp("charts"), NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(pb_report_write(dirs, 2, in_tmp("sub-r.md"), in_tmp("charts"), &err) == 0,
+    ck_assert_msg(plot(dirs, 2, in_tmp("charts"), &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 2, in_tmp("sub-r.md"), in_tmp("charts"), &err) == 0,
                   "%s", err.msg);
     text = tu_read_file(in_tmp("sub-r.md"));
     check_names(text, dirs, 2);
@@ -197,8 +227,8 @@ START_TEST(links_are_relative_to_the_report)
     char *text;
 
     ck_assert_int_eq(mkdir(in_tmp("docs"), 0777), 0);
-    ck_assert_msg(pb_plot_write(dirs, 1, in_tmp("out/charts"), NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("docs/r.md"), in_tmp("out/charts"), &err) == 0,
+    ck_assert_msg(plot(dirs, 1, in_tmp("out/charts"), &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("docs/r.md"), in_tmp("out/charts"), &err) == 0,
                   "%s", err.msg);
     text = tu_read_file(in_tmp("docs/r.md"));
     ck_assert_ptr_nonnull(strstr(text, "](../out/charts/overhead.png)"));
@@ -214,7 +244,7 @@ START_TEST(missing_charts_are_noted)
     char *text;
 
     ck_assert_int_eq(mkdir(in_tmp("empty"), 0777), 0);
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), in_tmp("empty"), &err) == 0,
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), in_tmp("empty"), &err) == 0,
                   "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     ck_assert_ptr_nonnull(strstr(text, "Chart not found: overhead.png"));
@@ -236,7 +266,7 @@ START_TEST(markdown_is_escaped)
     snprintf(cmd, sizeof cmd, "sed -i 's/\"austin\"/\"*au|stin* _x_ [l](u)\"/g' "
              "'%s/summary.json' '%s/meta.json'", res, res);
     ck_assert_int_eq(tu_run(argv, NULL), 0);
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     ck_assert_ptr_nonnull(strstr(text, "| \\*au\\|stin\\* \\_x\\_ \\[l\\](u) | 3.7.0 |"));
     free(text);
@@ -265,7 +295,7 @@ START_TEST(report_without_lower_bound_flag)
     }
     ck_assert_int_eq(json_dump_file(s, path, 0), 0);
     json_decref(s);
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     ck_assert_ptr_nonnull(strstr(text, "| **29.8× (29.0–30.2×)** |"));
     ck_assert_ptr_nonnull(strstr(text, "| 5 of 7 | 2 timed out (julia, calls) |"));
@@ -308,7 +338,7 @@ START_TEST(report_precision_and_warnings)
     }
     ck_assert_int_eq(json_dump_file(s, path, 0), 0);
     json_decref(s);
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     ck_assert_ptr_nonnull(strstr(text, "## Precision\n"));
     ck_assert_ptr_nonnull(strstr(text, "known to ±3% (at most 10 runs a pair)"));
@@ -335,7 +365,7 @@ START_TEST(report_precision_unknown)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     ck_assert_ptr_nonnull(strstr(text, "| cProfile | ? (3) | ? (3) |"));
     ck_assert_ptr_null(strstr(text, "reached the target"));
@@ -356,8 +386,8 @@ START_TEST(report_accuracy_run)
 
     snprintf(plots, sizeof plots, "%s/plots", res);
     snprintf(report, sizeof report, "%s/report.md", res);
-    ck_assert_msg(pb_plot_write(dirs, 1, plots, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(pb_report_write(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 1, plots, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, report, plots, &err) == 0, "%s", err.msg);
     text = tu_read_file(report);
     check_names(text, dirs, 1);
     ck_assert_ptr_nonnull(strstr(text, "# Profiler overhead and accuracy: acc\n"));
@@ -385,9 +415,9 @@ START_TEST(report_accuracy_of_one_of_several_runs)
     struct pb_error err;
     char *text;
 
-    ck_assert_msg(pb_plot_write(dirs, 2, in_tmp("charts"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(plot(dirs, 2, in_tmp("charts"), &err) == 0, "%s", err.msg);
     ck_assert_int_eq(mkdir(in_tmp("docs"), 0777), 0);
-    ck_assert_msg(pb_report_write(dirs, 2, in_tmp("docs/r.md"), in_tmp("charts"), &err) == 0,
+    ck_assert_msg(write_report(dirs, 2, in_tmp("docs/r.md"), in_tmp("charts"), &err) == 0,
                   "%s", err.msg);
     text = tu_read_file(in_tmp("docs/r.md"));
     ck_assert_ptr_nonnull(strstr(text, "([Accuracy](#accuracy-run-2))"));
@@ -412,7 +442,7 @@ START_TEST(report_accuracy_missing_or_broken)
 
     snprintf(path, sizeof path, "%s/accuracy.json", res);
     ck_assert_int_eq(unlink(path), 0);
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     ck_assert_ptr_nonnull(strstr(text, "## Accuracy\n"));
     ck_assert_ptr_nonnull(strstr(text, "has no accuracy.json yet: `pbench accuracy "));
@@ -420,7 +450,7 @@ START_TEST(report_accuracy_missing_or_broken)
     free(text);
 
     free(tu_write_file(res, "accuracy.json", "{\"cpu\": [\n"));
-    ck_assert_msg(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
     text = tu_read_file(in_tmp("r.md"));
     ck_assert_ptr_nonnull(strstr(text, "## Accuracy\n\n*(The accuracy figures of this run "
                                        "are left out: "));
@@ -438,10 +468,10 @@ START_TEST(bad_results_dir)
     const char *missing[] = { "/nonexistent/r" };
     struct pb_error err;
 
-    ck_assert_int_eq(pb_report_write(dirs, 1, in_tmp("r.md"), NULL, &err), -1);
+    ck_assert_int_eq(write_report(dirs, 1, in_tmp("r.md"), NULL, &err), -1);
     ck_assert_int_eq(err.line, 38);
     ck_assert_ptr_nonnull(strstr(err.msg, "invalid JSON"));
-    ck_assert_int_eq(pb_report_write(missing, 1, in_tmp("r.md"), NULL, &err), -1);
+    ck_assert_int_eq(write_report(missing, 1, in_tmp("r.md"), NULL, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "no such results directory"));
     ck_assert_int_ne(access(in_tmp("r.md"), F_OK), 0);
 }
@@ -453,7 +483,7 @@ START_TEST(unwritable_report)
     struct pb_error err;
     char buf[4096];
 
-    ck_assert_int_eq(pb_report_write(dirs, 1, in_tmp("no/such/dir/r.md"), NULL, &err), -1);
+    ck_assert_int_eq(write_report(dirs, 1, in_tmp("no/such/dir/r.md"), NULL, &err), -1);
     pb_error_format(&err, buf, sizeof buf);
     ck_assert_msg(strstr(buf, "no/such/dir/r.md: cannot write the report: No such file"),
                   "%s", buf);
@@ -464,7 +494,7 @@ END_TEST
 
 static int cmd(int argc, const char **argv)
 {
-    return pb_report_cmd(argc, (char **)argv);
+    return cmd_report(argc, (char **)argv);
 }
 
 START_TEST(cmd_defaults_into_results_dir)

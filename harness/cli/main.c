@@ -10,8 +10,6 @@
 
 #include "analysis/accuracy.h"
 #include "cli/cli.h"
-#include "output/plot.h"
-#include "output/report.h"
 #include "sampler/sampler.h"
 
 struct cmd {
@@ -24,8 +22,8 @@ static const struct cmd commands[] = {
     { "run", cmd_run, "run a config's matrix of workloads x profilers and summarize it" },
     { "check", cmd_check, "validate configs without running anything" },
     { "summarize", cmd_summarize, "recompute summary.json/csv of a results directory and print it" },
-    { "plot", pb_plot_cmd, "write the overhead charts of results directories" },
-    { "report", pb_report_cmd, "write a Markdown report of results directories" },
+    { "plot", cmd_plot, "write the overhead charts of results directories" },
+    { "report", cmd_report, "write a Markdown report of results directories" },
     { "accuracy", pb_accuracy_cmd, "attribution errors and capability matrix of a run of truth workloads" },
     { "sample", pb_sampler_cmd, "profile a Python command with pbench's built-in sampler" },
     { NULL, NULL, NULL }

@@ -338,11 +338,13 @@ static int conclude(const struct run_args *a, struct pb_session *s,
     if (!a->no_plot && finished) {
         struct pb_plot_opts po;
         const char *dirs[1] = { s->dir };
+        struct pb_summary_set *set = pb_summary_set_load(dirs, 1, &err);
         pb_plot_opts_init(&po);
-        if (pb_plot_write(dirs, 1, a->plots, &po, &err) < 0)
+        if (!set || pb_plot_write_set(set, a->plots, &po, &err) < 0)
             fprintf(stderr, "pbench run: charts not written: %s\n", pb_cli_errtext(&err));
         else
             printf("charts in %s/ (regenerate with: pbench plot %s)\n", a->plots, s->dir);
+        pb_summary_set_free(set);
     }
     return 0;
 }

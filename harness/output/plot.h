@@ -37,23 +37,19 @@ struct pb_chart {
     const char *title;
 };
 
-/* The charts pb_plot_write draws, ending with { NULL, NULL }. */
+/* The charts pb_plot_write_set draws, ending with { NULL, NULL }. */
 extern const struct pb_chart pb_plot_charts[];
 
-/* Loads results_dirs (see pb_summary_set_load) and writes every chart
- * into out_dir (created with its parents if needed; files of the same
- * names are replaced), and for each results directory that has
- * accuracy.json its accuracy chart (pb_accuracy_plot_write, at
- * pb_plot_accuracy_path; none when accuracy.json has no CPU split
- * figures; an unreadable accuracy.json is an error). opts may be NULL for the
- * defaults. Returns 0, or -1 with err set: a results directory that does
- * not load, a file that cannot be written, gnuplot missing ("cannot run
+/* Writes every chart of a loaded set (pb_summary_set_load) into out_dir
+ * (created with its parents if needed; files of the same names are
+ * replaced), and for each results directory that has accuracy.json its
+ * accuracy chart (pb_accuracy_plot_write, at pb_plot_accuracy_path; none
+ * when accuracy.json has no CPU split figures; an unreadable
+ * accuracy.json is an error). opts may be NULL for the defaults. Returns
+ * 0, or -1 with err set: a chart size out of range, a set without
+ * profilers, a file that cannot be written, gnuplot missing ("cannot run
  * 'gnuplot': ...") or failing ("OUT/overhead.gp: gnuplot exited with
  * status 1: <its stderr>"). */
-int pb_plot_write(const char *const *results_dirs, size_t ndirs, const char *out_dir,
-                  const struct pb_plot_opts *opts, struct pb_error *err);
-
-/* Like pb_plot_write, for an already loaded set. */
 int pb_plot_write_set(const struct pb_summary_set *set, const char *out_dir,
                       const struct pb_plot_opts *opts, struct pb_error *err);
 
@@ -68,11 +64,5 @@ int pb_plot_has_accuracy(const struct pb_summary_set *set, size_t r);
  * run since the chart's files are always named accuracy.*. Writes at
  * most n bytes into buf. Cannot fail. */
 void pb_plot_accuracy_path(const struct pb_summary_set *set, size_t r, char *buf, size_t n);
-
-/* `pbench plot RESULTS_DIR... [-o DIR] [--width W] [--height H]
- * [--gnuplot PATH]`; argv[0] is "plot". Prints what it wrote, or the
- * error. Returns 0, 1 for a bad results directory or a gnuplot failure,
- * 2 for a usage error. */
-int pb_plot_cmd(int argc, char **argv);
 
 #endif /* PB_PLOT_H */
