@@ -277,6 +277,38 @@ START_TEST(argv_env_round_trip)
 }
 END_TEST
 
+/* Bytes that are not UTF-8 (a script in a Latin-1 named directory, an
+ * error naming it) cannot go into JSON as they are; each becomes U+FFFD.
+ * What must not happen: the argument silently vanishing from argv (a
+ * different command line) or the error reading as none. */
+START_TEST(non_utf8_bytes_keep_their_place)
+{
+    struct pb_error err;
+    struct pb_run_list list;
+    int fd = pb_records_open_log(dir, &err);
+    struct pb_run_record r = sample(0, 0, "w", "plain", PB_RUN_SPAWN_ERROR);
+    char *argv[] = { "python", "/home/j\xf6rg/w.py", "\xc0\xaf", "caf\xc3\xa9\xc3", "x", NULL };
+    char *env[] = { "DIR=/home/j\xf6rg", NULL };
+    char *const want[] = { "python", "/home/j\xef\xbf\xbdrg/w.py", "\xef\xbf\xbd\xef\xbf\xbd",
+                           "caf\xc3\xa9\xef\xbf\xbd", "x", NULL };
+
+    ck_assert_int_ge(fd, 0);
+    snprintf(r.error, sizeof r.error, "cannot run '/home/j\xf6rg/py': No such file or directory");
+    ck_assert_int_eq(pb_run_record_set_argv(&r, argv), 0);
+    ck_assert_int_eq(pb_run_record_set_env(&r, env), 0);
+    ck_assert_int_eq(pb_records_append(fd, &r, &err), 0);
+    close(fd);
+    pb_run_record_release(&r);
+    ck_assert_msg(pb_records_read(dir, 0, &list, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(list.n, 1);
+    assert_vec_eq(list.items[0].argv, want);
+    ck_assert_str_eq(list.items[0].env[0], "DIR=/home/j\xef\xbf\xbdrg");
+    ck_assert_str_eq(list.items[0].error,
+                     "cannot run '/home/j\xef\xbf\xbdrg/py': No such file or directory");
+    pb_records_release(&list);
+}
+END_TEST
+
 /* A record written before formats were versioned (pbench-run/1): no
  * "format", no argv, no env. It reads, with argv and env unknown. */
 START_TEST(record_without_format_reads_as_v1)
@@ -421,6 +453,7 @@ Suite *records_suite(void)
     tcase_add_test(core, argv_env_round_trip);
     tcase_add_test(core, record_without_format_reads_as_v1);
     tcase_add_test(core, push_deep_copies);
+    tcase_add_test(core, non_utf8_bytes_keep_their_place);
     tcase_add_test(errors, torn_last_line_is_skipped_with_warning);
     tcase_add_test(errors, garbage_lines_are_skipped);
     tcase_add_test(errors, reopening_repairs_a_torn_line_and_locks);
