@@ -336,8 +336,10 @@ static int load_top(json_t *root, struct pb_resolved *r, const struct pb_jloc *a
         || pb_jread_str(root, "hash", 0, &hash, at, err) < 0
         || pb_jread_obj(root, "defaults", 0, &defaults, at, err) < 0
         || pb_jread_obj(root, "adaptive", 0, &adaptive, at, err) < 0
-        || pb_jread_obj(root, "select", 0, &sel, at, err) < 0)
+        || pb_jread_obj(root, "select", 0, &sel, at, err) < 0) {
+        free(hash);
         return -1;
+    }
     r->seed = (uint64_t)seed;
     snprintf(r->hash, sizeof r->hash, "%s", hash ? hash : "");
     free(hash);
