@@ -387,6 +387,29 @@ START_TEST(hash_follows_inputs_not_format)
 }
 END_TEST
 
+/* A seed is any 64-bit number (`seed:` and --seed take up to 2^64-1); one
+ * above 2^63-1 is stored as jansson's signed integer, negative, as pbench
+ * always wrote it. It must come back as the same seed, or the run can
+ * neither be resumed nor summarized. */
+START_TEST(seed_above_int64_round_trips)
+{
+    struct pb_config *cfg = load_config("auto.yaml", auto_yaml);
+    static const uint64_t seeds[] = { UINT64_MAX, 1ULL << 63, (1ULL << 63) - 1, 18446744073709551557ULL };
+    struct pb_resolved r, back;
+    struct pb_error err;
+
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        ck_assert_int_eq(pb_resolved_from_config(cfg, seeds[i], &r, &err), 0);
+        save_load(&r, &back);
+        ck_assert_uint_eq(back.seed, seeds[i]);
+        resolved_eq(&r, &back);
+        pb_resolved_release(&back);
+        pb_resolved_release(&r);
+    }
+    pb_config_free(cfg);
+}
+END_TEST
+
 /* ---- errors ---- */
 
 /* A valid file's JSON, to break one piece of. */
@@ -566,6 +589,7 @@ Suite *resolved_suite(void)
     tcase_add_test(core, fixed_config_round_trip);
     tcase_add_test(core, auto_config_round_trip);
     tcase_add_test(core, hash_follows_inputs_not_format);
+    tcase_add_test(core, seed_above_int64_round_trips);
     tcase_add_test(errors, broken_files_give_located_errors);
     tcase_add_test(errors, missing_or_not_a_file);
     suite_add_tcase(s, core);

@@ -210,6 +210,28 @@ START_TEST(unknown_stays_unknown)
 }
 END_TEST
 
+/* A seed above 2^63-1 is stored negative (jansson's integers are signed),
+ * as pbench always wrote it, and reads back as the same seed. */
+START_TEST(seed_above_int64_round_trips)
+{
+    static const unsigned long long seeds[] = { 0, 1ULL << 63, 18446744073709551615ULL };
+    struct pb_meta m, back;
+    struct pb_error err;
+
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        pb_meta_init(&m);
+        m.has_seed = 1;
+        m.seed = seeds[i];
+        ck_assert_int_eq(pb_meta_save(dir, &m, &err), 0);
+        ck_assert_msg(pb_meta_load(dir, &back, &err) == 0, "%s", err.msg);
+        ck_assert(back.has_seed);
+        ck_assert_uint_eq(back.seed, seeds[i]);
+        pb_meta_release(&back);
+        pb_meta_release(&m);
+    }
+}
+END_TEST
+
 START_TEST(setters_replace)
 {
     struct pb_meta m;
@@ -384,6 +406,7 @@ Suite *store_meta_suite(void)
     tcase_add_test(core, every_field_round_trips);
     tcase_add_test(core, unknown_stays_unknown);
     tcase_add_test(core, setters_replace);
+    tcase_add_test(core, seed_above_int64_round_trips);
     tcase_add_test(core, todays_file_without_format_loads);
     tcase_add_test(errors, unknown_format_refused);
     tcase_add_test(errors, wrong_types_located);
