@@ -301,6 +301,16 @@ START_TEST(todays_file_without_format_loads)
     ck_assert_ptr_null(pb_meta_profiler_version(&m, "austin"));
     pb_meta_release(&m);
 
+    /* whole numbers written as reals (a hand-edited file) count as such,
+     * as everywhere else in the store */
+    free(tu_write_file(dir, "meta.json", "{\"pin_cpu\": 2.0, \"seed\": 7.0, \"host\": {\"cores\": 4.0}}\n"));
+    ck_assert_msg(pb_meta_load(dir, &m, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(m.pin_cpu, 2);
+    ck_assert(m.has_seed);
+    ck_assert_uint_eq(m.seed, 7);
+    ck_assert_int_eq(m.cores, 4);
+    pb_meta_release(&m);
+
     /* and with the first format named */
     free(tu_write_file(dir, "meta.json", "{\"format\": \"pbench-meta/1\", \"seed\": 1}\n"));
     ck_assert_msg(pb_meta_load(dir, &m, &err) == 0, "%s", err.msg);

@@ -249,7 +249,7 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
     struct pb_jloc at = { file, "" };
     long long seed, pin;
     size_t fmt;
-    json_t *seedv = json_object_get(o, "seed");
+    json_t *seedv = json_object_get(o, "seed"), *pinv = json_object_get(o, "pin_cpu");
 
     pb_meta_init(m);
     snprintf(at.path, sizeof at.path, "%s", prefix);
@@ -274,7 +274,7 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
     m->has_seed = seedv && !json_is_null(seedv);
     m->seed = (unsigned long long)seed;
     m->has_complete = json_is_boolean(json_object_get(o, "complete"));
-    m->pin_cpu = json_is_integer(json_object_get(o, "pin_cpu")) ? (int)pin : -1;
+    m->pin_cpu = pinv && !json_is_null(pinv) ? (int)pin : -1;     /* 0 is CPU 0 */
     return 0;
 }
 
