@@ -1,5 +1,7 @@
-/* results: run records round-trip through runs.jsonl; a torn last line is
- * skipped with a warning; atomic files; mkdir -p. */
+/* records: run records round-trip through runs.jsonl, argv and env
+ * additions included; a torn last line is skipped with a warning; a record
+ * of an unknown format is refused; lists deep-copy and free what they
+ * hold; atomic files; mkdir -p. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -189,6 +191,254 @@ START_TEST(write_file_and_mkdirs)
 }
 END_TEST
 
+/* ---- argv and env (pbench-run/2) ---- */
+
+static size_t vec_len(char *const *v)
+{
+    size_t n = 0;
+    while (v && v[n])
+        n++;
+    return n;
+}
+
+static void assert_vec_eq(char *const *got, char *const *want)
+{
+    ck_assert_ptr_nonnull(got);
+    ck_assert_uint_eq(vec_len(got), vec_len(want));
+    for (size_t i = 0; want[i]; i++)
+        ck_assert_msg(!strcmp(got[i], want[i]), "[%zu]: '%s' != '%s'", i, got[i], want[i]);
+}
+
+/* Quotes, backslashes, a newline, a tab, UTF-8 (2, 3 and 4 bytes) and an
+ * empty string, each kept byte for byte. */
+static char *const tricky_argv[] = {
+    "/usr/bin/python3", "-c", "print(\"hi\\n\")\nprint('caf\xc3\xa9')", "",
+    "--name=\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\x8d", "a\tb\\c", NULL
+};
+static char *const tricky_env[] = {
+    "PYTHONHASHSEED=0", "QUOTED=say \"x\"\nnext line", "CITY=Z\xc3\xbcrich", NULL
+};
+
+START_TEST(argv_env_round_trip)
+{
+    struct pb_error err;
+    struct pb_run_list list;
+    int fd = pb_records_open_log(dir, &err);
+    ck_assert_int_ge(fd, 0);
+    struct pb_run_record a = sample(0, 0, "w", "cProfile", PB_RUN_OK);
+    struct pb_run_record b = sample(1, 1, "w", "cProfile", PB_RUN_SKIPPED);
+    struct pb_run_record c = sample(2, 1, "w", "plain", PB_RUN_OK);
+    char *const no_env[] = { NULL };
+
+    a.env_pad = 1234;
+    ck_assert_int_eq(pb_run_record_set_argv(&a, tricky_argv), 0);
+    ck_assert_int_eq(pb_run_record_set_env(&a, tricky_env), 0);
+    ck_assert_ptr_ne(a.argv[2], tricky_argv[2]);        /* a copy */
+    /* b was never started: no argv, no env */
+    ck_assert_int_eq(pb_run_record_set_argv(&c, tricky_argv + 3), 0);
+    ck_assert_int_eq(pb_run_record_set_env(&c, no_env), 0);
+    ck_assert_int_eq(pb_records_append(fd, &a, &err), 0);
+    ck_assert_int_eq(pb_records_append(fd, &b, &err), 0);
+    ck_assert_int_eq(pb_records_append(fd, &c, &err), 0);
+    close(fd);
+
+    ck_assert_msg(pb_records_read(dir, 0, &list, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(list.n, 3);
+    ck_assert_uint_eq(list.skipped_lines, 0);
+    assert_vec_eq(list.items[0].argv, tricky_argv);
+    assert_vec_eq(list.items[0].env, tricky_env);
+    ck_assert_int_eq(list.items[0].env_pad, 1234);
+    ck_assert_ptr_null(list.items[1].argv);
+    ck_assert_ptr_null(list.items[1].env);
+    assert_vec_eq(list.items[2].argv, tricky_argv + 3);
+    /* an empty environment addition stays empty, not unknown */
+    ck_assert_ptr_nonnull(list.items[2].env);
+    ck_assert_ptr_null(list.items[2].env[0]);
+    pb_records_release(&list);
+
+    /* each record, newline in an argument and all, is still one line */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+    char *text = tu_read_file(path);
+    int lines = 0;
+    for (char *p = text; *p; p++)
+        lines += *p == '\n';
+    ck_assert_int_eq(lines, 3);
+    ck_assert_ptr_nonnull(strstr(text, "\"format\":\"" PB_RECORDS_FORMAT "\""));
+    free(text);
+
+    /* setting NULL clears; release leaves nothing behind and may repeat */
+    ck_assert_int_eq(pb_run_record_set_argv(&a, NULL), 0);
+    ck_assert_ptr_null(a.argv);
+    pb_run_record_release(&a);
+    ck_assert_ptr_null(a.env);
+    pb_run_record_release(&a);
+    pb_run_record_release(&c);
+}
+END_TEST
+
+/* Bytes that are not UTF-8 (a script in a Latin-1 named directory, an
+ * error naming it) cannot go into JSON as they are; each becomes U+FFFD.
+ * What must not happen: the argument silently vanishing from argv (a
+ * different command line) or the error reading as none. */
+START_TEST(non_utf8_bytes_keep_their_place)
+{
+    struct pb_error err;
+    struct pb_run_list list;
+    int fd = pb_records_open_log(dir, &err);
+    struct pb_run_record r = sample(0, 0, "w", "plain", PB_RUN_SPAWN_ERROR);
+    char *argv[] = { "python", "/home/j\xf6rg/w.py", "\xc0\xaf", "caf\xc3\xa9\xc3", "x", NULL };
+    char *env[] = { "DIR=/home/j\xf6rg", NULL };
+    char *const want[] = { "python", "/home/j\xef\xbf\xbdrg/w.py", "\xef\xbf\xbd\xef\xbf\xbd",
+                           "caf\xc3\xa9\xef\xbf\xbd", "x", NULL };
+
+    ck_assert_int_ge(fd, 0);
+    snprintf(r.error, sizeof r.error, "cannot run '/home/j\xf6rg/py': No such file or directory");
+    ck_assert_int_eq(pb_run_record_set_argv(&r, argv), 0);
+    ck_assert_int_eq(pb_run_record_set_env(&r, env), 0);
+    ck_assert_int_eq(pb_records_append(fd, &r, &err), 0);
+    close(fd);
+    pb_run_record_release(&r);
+    ck_assert_msg(pb_records_read(dir, 0, &list, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(list.n, 1);
+    assert_vec_eq(list.items[0].argv, want);
+    ck_assert_str_eq(list.items[0].env[0], "DIR=/home/j\xef\xbf\xbdrg");
+    ck_assert_str_eq(list.items[0].error,
+                     "cannot run '/home/j\xef\xbf\xbdrg/py': No such file or directory");
+    pb_records_release(&list);
+}
+END_TEST
+
+/* A record written before formats were versioned (pbench-run/1): no
+ * "format", no argv, no env. It reads, with argv and env unknown. */
+START_TEST(record_without_format_reads_as_v1)
+{
+    struct pb_error err;
+    struct pb_run_list list;
+    free(tu_write_file(dir, "runs.jsonl",
+        "{\"seq\": 4, \"round\": 2, \"warmup\": false, \"workload\": \"julia\", "
+        "\"profiler\": \"cProfile\", \"status\": \"timeout\", \"exit_code\": 137, \"signal\": 9, "
+        "\"timed_out\": true, \"wall_s\": 10.5, \"user_s\": 9.25, \"sys_s\": 0.5, \"cpu_s\": 9.75, "
+        "\"maxrss_kb\": 2048, \"tree_peak_rss_kb\": 4096, \"outdir\": \"raw/julia/cProfile/2\", "
+        "\"started\": \"2026-11-25T19:41:02Z\", \"env_pad\": 77, \"error\": \"timed out after 10 s\"}\n"));
+    ck_assert_msg(pb_records_read(dir, 0, &list, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(list.n, 1);
+    ck_assert_uint_eq(list.skipped_lines, 0);
+    const struct pb_run_record *r = &list.items[0];
+    ck_assert_uint_eq(r->seq, 4);
+    ck_assert_int_eq(r->round, 2);
+    ck_assert_int_eq(r->status, PB_RUN_TIMEOUT);
+    ck_assert_int_eq(r->exit_code, 137);
+    ck_assert_int_eq(r->signal, 9);
+    ck_assert(r->timed_out);
+    ck_assert(r->wall_s == 10.5 && r->user_s == 9.25 && r->sys_s == 0.5);
+    ck_assert_int_eq(r->maxrss_kb, 2048);
+    ck_assert_int_eq(r->tree_peak_rss_kb, 4096);
+    ck_assert_int_eq(r->env_pad, 77);
+    ck_assert_str_eq(r->error, "timed out after 10 s");
+    ck_assert_ptr_null(r->argv);
+    ck_assert_ptr_null(r->env);
+    pb_records_release(&list);
+}
+END_TEST
+
+/* A record of a format this pbench does not know fails the whole read,
+ * naming the file, the line and the format (not a skipped line: the
+ * figures would silently lose its runs). */
+START_TEST(unknown_record_format_is_refused)
+{
+    static const char *const bad[] = { "\"pbench-run/9\"", "2", "\"\"" };
+    static const char *const shown[] = { "'pbench-run/9'", "'?'", "''" };
+    struct pb_error err;
+    struct pb_run_list list;
+    char buf[2048];
+    char line1[512], text[1024];
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(line1, sizeof line1, "{\"format\": \"%s\", \"seq\": 0, \"round\": 0, "
+                 "\"workload\": \"w\", \"profiler\": \"plain\", \"status\": \"ok\"}\n",
+                 PB_RECORDS_FORMAT);
+        snprintf(text, sizeof text, "%s\n{\"format\": %s, \"seq\": 1, \"round\": 0, "
+                 "\"workload\": \"w\", \"profiler\": \"plain\", \"status\": \"ok\"}\n%s",
+                 line1, bad[i], line1);
+        free(tu_write_file(dir, "runs.jsonl", text));
+        memset(&err, 0, sizeof err);
+        ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), -1);
+        ck_assert_ptr_null(list.items);          /* nothing to release */
+        ck_assert_uint_eq(list.n, 0);
+        pb_error_format(&err, buf, sizeof buf);
+        ck_assert_msg(strstr(err.file, "/runs.jsonl") != NULL, "%s", buf);
+        ck_assert_msg(!strncmp(err.file, dir, strlen(dir)), "%s", buf);
+        ck_assert_int_eq(err.line, 3);           /* after a blank line */
+        ck_assert_msg(strstr(buf, "runs.jsonl:3:") != NULL, "%s", buf);
+        ck_assert_msg(strstr(buf, shown[i]) != NULL, "%s", buf);
+        ck_assert_msg(strstr(buf, "pbench-run/1") && strstr(buf, "pbench-run/2"), "%s", buf);
+    }
+}
+END_TEST
+
+/* pb_records_push deep-copies: the source may be freed or reused at once. */
+START_TEST(push_deep_copies)
+{
+    struct pb_run_list list;
+    struct pb_run_record r = sample(0, 0, "w", "plain", PB_RUN_OK);
+    char arg[32];
+
+    memset(&list, 0, sizeof list);
+    for (int i = 0; i < 150; i++) {       /* past the first growth or two */
+        snprintf(arg, sizeof arg, "arg-%d", i);
+        char *argv[] = { "python", arg, NULL };
+        char *env[] = { "K=v", NULL };
+        r.seq = (size_t)i;
+        ck_assert_int_eq(pb_run_record_set_argv(&r, argv), 0);
+        ck_assert_int_eq(pb_run_record_set_env(&r, i % 2 ? env : NULL), 0);
+        ck_assert_int_eq(pb_records_push(&list, &r), 0);
+        ck_assert_ptr_ne(list.items[list.n - 1].argv, r.argv);
+        ck_assert_ptr_ne(list.items[list.n - 1].argv[1], r.argv[1]);
+        /* scribble over the source's strings, then free them */
+        r.argv[1][0] = 'X';
+        pb_run_record_release(&r);
+        snprintf(r.workload, sizeof r.workload, "changed");
+    }
+    ck_assert_uint_eq(list.n, 150);
+    for (size_t i = 0; i < list.n; i++) {
+        snprintf(arg, sizeof arg, "arg-%zu", i);
+        ck_assert_uint_eq(list.items[i].seq, i);
+        ck_assert_str_eq(list.items[i].workload, i ? "changed" : "w");
+        ck_assert_str_eq(list.items[i].argv[0], "python");
+        ck_assert_str_eq(list.items[i].argv[1], arg);
+        ck_assert_ptr_null(list.items[i].argv[2]);
+        if (i % 2) {
+            ck_assert_str_eq(list.items[i].env[0], "K=v");
+            ck_assert_ptr_null(list.items[i].env[1]);
+        } else {
+            ck_assert_ptr_null(list.items[i].env);
+        }
+    }
+
+    /* a copy is as deep */
+    struct pb_run_record copy;
+    ck_assert_int_eq(pb_run_record_copy(&copy, &list.items[3]), 0);
+    ck_assert_ptr_ne(copy.env, list.items[3].env);
+    ck_assert_ptr_ne(copy.env[0], list.items[3].env[0]);
+    ck_assert_str_eq(copy.argv[1], "arg-3");
+
+    /* release frees every record (the sanitizer build checks for leaks)
+     * and leaves a list that can be used again */
+    pb_records_release(&list);
+    ck_assert_ptr_null(list.items);
+    ck_assert_uint_eq(list.n, 0);
+    ck_assert_uint_eq(list.cap, 0);
+    ck_assert_str_eq(copy.argv[1], "arg-3");      /* the copy outlives the list */
+    ck_assert_int_eq(pb_records_push(&list, &copy), 0);
+    pb_run_record_release(&copy);
+    ck_assert_uint_eq(list.n, 1);
+    ck_assert_str_eq(list.items[0].argv[1], "arg-3");
+    pb_records_release(&list);
+    pb_records_release(&list);                    /* twice is harmless */
+}
+END_TEST
+
 Suite *records_suite(void)
 {
     Suite *s = suite_create("results");
@@ -200,10 +450,15 @@ Suite *records_suite(void)
     tcase_add_test(core, round_trip);
     tcase_add_test(core, status_names_round_trip);
     tcase_add_test(core, write_file_and_mkdirs);
+    tcase_add_test(core, argv_env_round_trip);
+    tcase_add_test(core, record_without_format_reads_as_v1);
+    tcase_add_test(core, push_deep_copies);
+    tcase_add_test(core, non_utf8_bytes_keep_their_place);
     tcase_add_test(errors, torn_last_line_is_skipped_with_warning);
     tcase_add_test(errors, garbage_lines_are_skipped);
     tcase_add_test(errors, reopening_repairs_a_torn_line_and_locks);
     tcase_add_test(errors, missing_log);
+    tcase_add_test(errors, unknown_record_format_is_refused);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
     return s;

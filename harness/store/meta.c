@@ -131,7 +131,7 @@ json_t *pb_meta_to_json(const struct pb_meta *m)
     put_str(o, "config_name", m->config_name);
     put_str(o, "config_hash", m->config_hash);
     put_str(o, "started", m->started);
-    if (m->has_seed)
+    if (m->has_seed)    /* above 2^63-1: negative, read back as written */
         json_object_set_new(o, "seed", json_integer((json_int_t)m->seed));
     json_object_set_new(o, "host", host_json(m));
     put_str(py, "path", m->python_path);
@@ -249,7 +249,7 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
     struct pb_jloc at = { file, "" };
     long long seed, pin;
     size_t fmt;
-    json_t *seedv = json_object_get(o, "seed");
+    json_t *seedv = json_object_get(o, "seed"), *pinv = json_object_get(o, "pin_cpu");
 
     pb_meta_init(m);
     snprintf(at.path, sizeof at.path, "%s", prefix);
@@ -263,7 +263,7 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
         || pb_jread_str(o, "started", 0, &m->started, &at, err) < 0
         || pb_jread_str(o, "finished", 0, &m->finished, &at, err) < 0
         || pb_jread_num(o, "elapsed_s", 0, &m->elapsed_s, &at, err) < 0
-        || pb_jread_int(o, "seed", 0, 0, LLONG_MAX, &seed, &at, err) < 0
+        || pb_jread_int(o, "seed", 0, LLONG_MIN, LLONG_MAX, &seed, &at, err) < 0
         || pb_jread_bool(o, "complete", &m->complete, &at, err) < 0
         || pb_jread_int(o, "pin_cpu", 0, -1, 1 << 20, &pin, &at, err) < 0
         || pb_jread_num(o, "harness_cpu_s", 0, &m->harness_cpu_s, &at, err) < 0
@@ -274,7 +274,7 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
     m->has_seed = seedv && !json_is_null(seedv);
     m->seed = (unsigned long long)seed;
     m->has_complete = json_is_boolean(json_object_get(o, "complete"));
-    m->pin_cpu = json_is_integer(json_object_get(o, "pin_cpu")) ? (int)pin : -1;
+    m->pin_cpu = pinv && !json_is_null(pinv) ? (int)pin : -1;     /* 0 is CPU 0 */
     return 0;
 }
 

@@ -52,7 +52,8 @@ struct pb_run_record {
     int env_pad;            /* length of PBENCH_ENV_PAD in the run's environment */
     char **argv;            /* the exact argv it was started with, NULL-
                              * terminated, owned; NULL when unknown (a run
-                             * that was never started, pbench-run/1) */
+                             * that was never started, pbench-run/1); a
+                             * byte that is not UTF-8 is stored as U+FFFD */
     char **env;             /* the KEY=VALUE entries added to pbench's own
                              * environment (besides PBENCH_ENV_PAD: env_pad
                              * times 'x'), NULL-terminated, owned; may be NULL */

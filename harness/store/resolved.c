@@ -202,6 +202,9 @@ static json_t *to_json(const struct pb_resolved *r)
     json_object_set_new(o, "config_path", json_string(r->config_path));
     json_object_set_new(o, "name", json_string(r->name));
     json_object_set_new(o, "python", json_string(r->python));
+    /* any 64-bit seed; jansson's integers are signed, so one above
+     * 2^63-1 is written as its two's complement (negative), as pbench
+     * always has, and read back the same way */
     json_object_set_new(o, "seed", json_integer((json_int_t)r->seed));
     json_object_set_new(o, "baseline", json_string(r->baseline));
     json_object_set_new(o, "defaults", json_pack("{s:i,s:i,s:f}", "runs", r->runs,
@@ -332,13 +335,15 @@ static int load_top(json_t *root, struct pb_resolved *r, const struct pb_jloc *a
         || pb_jread_str(root, "name", 0, &r->name, at, err) < 0
         || pb_jread_str(root, "python", 0, &r->python, at, err) < 0
         || pb_jread_str(root, "baseline", 1, &r->baseline, at, err) < 0
-        || pb_jread_int(root, "seed", 0, 0, LLONG_MAX, &seed, at, err) < 0
+        || pb_jread_int(root, "seed", 0, LLONG_MIN, LLONG_MAX, &seed, at, err) < 0
         || pb_jread_str(root, "hash", 0, &hash, at, err) < 0
         || pb_jread_obj(root, "defaults", 0, &defaults, at, err) < 0
         || pb_jread_obj(root, "adaptive", 0, &adaptive, at, err) < 0
-        || pb_jread_obj(root, "select", 0, &sel, at, err) < 0)
+        || pb_jread_obj(root, "select", 0, &sel, at, err) < 0) {
+        free(hash);
         return -1;
-    r->seed = (uint64_t)seed;
+    }
+    r->seed = (uint64_t)seed;     /* above 2^63-1 it was written negative: see to_json */
     snprintf(r->hash, sizeof r->hash, "%s", hash ? hash : "");
     free(hash);
     struct pb_jloc d = pb_jloc_in(at, "defaults", 0), a = pb_jloc_in(at, "adaptive", 0);
