@@ -224,11 +224,65 @@ int pb_jread_arr(json_t *obj, const char *key, int required, json_t **out,
     return get_typed(obj, key, required, out, 1, at, err);
 }
 
+/* Length of the well-formed UTF-8 sequence at s (1 to 4 bytes), or 0
+ * when the bytes there are not one (a stray or truncated byte, an overlong
+ * form, a surrogate, beyond U+10FFFF). */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned cp, min;
+    size_t n;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2, cp = s[0] & 0x1f, min = 0x80;
+    else if ((s[0] & 0xf0) == 0xe0)
+        n = 3, cp = s[0] & 0x0f, min = 0x800;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4, cp = s[0] & 0x07, min = 0x10000;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)      /* the terminating NUL stops here too */
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : n;
+}
+
+json_t *pb_jwrite_str(const char *s)
+{
+    json_t *j = json_string(s);
+    char *fixed, *o;
+
+    if (j || !s)
+        return j;
+    if (!(fixed = malloc(strlen(s) * 3 + 1)))
+        return NULL;
+    o = fixed;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t k = utf8_len(p);
+        if (k) {
+            memcpy(o, p, k);
+            p += k;
+            o += k;
+        } else {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            p++;
+            o += 3;
+        }
+    }
+    *o = '\0';
+    j = json_string(fixed);
+    free(fixed);
+    return j;
+}
+
 json_t *pb_jwrite_strv(char *const *v, size_t n)
 {
     json_t *a = json_array();
 
     for (size_t i = 0; a && v && i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
+        json_array_append_new(a, pb_jwrite_str(v[i]));
     return a;
 }

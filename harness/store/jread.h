@@ -77,7 +77,15 @@ int pb_jread_obj(json_t *obj, const char *key, int required, json_t **out,
 int pb_jread_arr(json_t *obj, const char *key, int required, json_t **out,
                  const struct pb_jloc *at, struct pb_error *err);
 
-/* A JSON array of strings from a NULL-terminated vector (NULL: empty).
+/* A JSON string of s for a stored file. jansson refuses bytes that are
+ * not UTF-8 (a path in a Latin-1 named directory, an error naming it), and
+ * the value would silently vanish from the file; each such byte becomes
+ * U+FFFD instead, so the value keeps its place. NULL for s NULL or when
+ * out of memory. */
+json_t *pb_jwrite_str(const char *s);
+
+/* A JSON array of strings from a NULL-terminated vector (NULL: empty),
+ * each through pb_jwrite_str.
  * Returns a new reference; NULL only when out of memory. */
 json_t *pb_jwrite_strv(char *const *v, size_t n);
 

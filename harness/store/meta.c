@@ -86,7 +86,7 @@ const char *pb_meta_profiler_version(const struct pb_meta *m, const char *name)
 static void put_str(json_t *o, const char *key, const char *v)
 {
     if (v)
-        json_object_set_new(o, key, json_string(v));
+        json_object_set_new(o, key, pb_jwrite_str(v));
 }
 
 static void put_num(json_t *o, const char *key, double v)
@@ -125,7 +125,7 @@ json_t *pb_meta_to_json(const struct pb_meta *m)
 {
     json_t *o = json_object(), *py = json_object(), *profs = json_object();
 
-    json_object_set_new(o, "format", json_string(PB_META_FORMAT));
+    json_object_set_new(o, "format", pb_jwrite_str(PB_META_FORMAT));
     put_str(o, "pbench_version", m->pbench_version);
     put_str(o, "config", m->config);
     put_str(o, "config_name", m->config_name);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/jread.h"
 #include "store/records.h"
 #include "util/fs.h"
 
@@ -146,71 +147,12 @@ int pb_run_record_copy(struct pb_run_record *dst, const struct pb_run_record *sr
     return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1 to 4 bytes), or 0
- * when the bytes there are not one (a stray or truncated byte, an overlong
- * form, a surrogate, beyond U+10FFFF). */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned cp, min;
-    size_t n;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, cp = s[0] & 0x1f, min = 0x80;
-    else if ((s[0] & 0xf0) == 0xe0)
-        n = 3, cp = s[0] & 0x0f, min = 0x800;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, cp = s[0] & 0x07, min = 0x10000;
-    else
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)      /* the terminating NUL stops here too */
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : n;
-}
-
-/* A JSON string of s. jansson refuses bytes that are not UTF-8 (a script
- * in a Latin-1 named directory, an error naming it), and the element
- * would silently vanish from argv, a different command line; each such
- * byte becomes U+FFFD instead, so the argument keeps its place. NULL only
- * when out of memory. */
-static json_t *jstr(const char *s)
-{
-    json_t *j = json_string(s);
-    char *fixed, *o;
-
-    if (j || !s)
-        return j;
-    if (!(fixed = malloc(strlen(s) * 3 + 1)))
-        return NULL;
-    o = fixed;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t k = utf8_len(p);
-        if (k) {
-            memcpy(o, p, k);
-            p += k;
-            o += k;
-        } else {
-            memcpy(o, "\xef\xbf\xbd", 3);
-            p++;
-            o += 3;
-        }
-    }
-    *o = '\0';
-    j = json_string(fixed);
-    free(fixed);
-    return j;
-}
-
 static json_t *vec_json(char *const *v)
 {
     json_t *a = json_array();
 
     for (size_t i = 0; v && v[i]; i++)
-        json_array_append_new(a, jstr(v[i]));
+        json_array_append_new(a, pb_jwrite_str(v[i]));
     return a;
 }
 
@@ -247,8 +189,8 @@ static json_t *record_json(const struct pb_run_record *r)
     json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
     json_object_set_new(o, "round", json_integer(r->round));
     json_object_set_new(o, "warmup", json_boolean(r->round < 0));
-    json_object_set_new(o, "workload", jstr(r->workload));
-    json_object_set_new(o, "profiler", jstr(r->profiler));
+    json_object_set_new(o, "workload", pb_jwrite_str(r->workload));
+    json_object_set_new(o, "profiler", pb_jwrite_str(r->profiler));
     json_object_set_new(o, "status", json_string(pb_run_status_name(r->status)));
     json_object_set_new(o, "exit_code", json_integer(r->exit_code));
     json_object_set_new(o, "signal", json_integer(r->signal));
@@ -259,15 +201,15 @@ static json_t *record_json(const struct pb_run_record *r)
     json_object_set_new(o, "cpu_s", json_real(r->user_s + r->sys_s));
     json_object_set_new(o, "maxrss_kb", json_integer(r->maxrss_kb));
     json_object_set_new(o, "tree_peak_rss_kb", json_integer(r->tree_peak_rss_kb));
-    json_object_set_new(o, "outdir", jstr(r->outdir));
-    json_object_set_new(o, "started", jstr(r->started));
+    json_object_set_new(o, "outdir", pb_jwrite_str(r->outdir));
+    json_object_set_new(o, "started", pb_jwrite_str(r->started));
     json_object_set_new(o, "env_pad", json_integer(r->env_pad));
     if (r->argv)
         json_object_set_new(o, "argv", vec_json(r->argv));
     if (r->env)
         json_object_set_new(o, "env", vec_json(r->env));
     if (r->error[0])
-        json_object_set_new(o, "error", jstr(r->error));
+        json_object_set_new(o, "error", pb_jwrite_str(r->error));
     return o;
 }
 

@@ -164,15 +164,15 @@ static json_t *workload_json(const struct pb_resolved_workload *w)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "name", json_string(w->name));
-    json_object_set_new(o, "script", json_string(w->script));
+    json_object_set_new(o, "name", pb_jwrite_str(w->name));
+    json_object_set_new(o, "script", pb_jwrite_str(w->script));
     json_object_set_new(o, "args", strv_json(&w->args));
     json_object_set_new(o, "hot", strv_json(&w->hot));
     json_object_set_new(o, "tags", strv_json(&w->tags));
     if (w->description)
-        json_object_set_new(o, "description", json_string(w->description));
+        json_object_set_new(o, "description", pb_jwrite_str(w->description));
     if (w->base) {
-        json_object_set_new(o, "base", json_string(w->base));
+        json_object_set_new(o, "base", pb_jwrite_str(w->base));
         json_object_set_new(o, "size", json_real(w->size));
     }
     return o;
@@ -182,15 +182,15 @@ static json_t *profiler_json(const struct pb_resolved_profiler *p)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "name", json_string(p->name));
+    json_object_set_new(o, "name", pb_jwrite_str(p->name));
     json_object_set_new(o, "command", strv_json(&p->command));
     json_object_set_new(o, "env", strv_json(&p->env));
     json_object_set_new(o, "outputs", strv_json(&p->outputs));
-    json_object_set_new(o, "package", p->package ? json_string(p->package) : json_null());
+    json_object_set_new(o, "package", p->package ? pb_jwrite_str(p->package) : json_null());
     json_object_set_new(o, "baseline", json_boolean(p->baseline));
-    json_object_set_new(o, "configdir", json_string(p->configdir));
+    json_object_set_new(o, "configdir", pb_jwrite_str(p->configdir));
     if (p->description)
-        json_object_set_new(o, "description", json_string(p->description));
+        json_object_set_new(o, "description", pb_jwrite_str(p->description));
     return o;
 }
 
@@ -198,15 +198,15 @@ static json_t *to_json(const struct pb_resolved *r)
 {
     json_t *o = json_object(), *ws = json_array(), *ps = json_array(), *pairs = json_array();
 
-    json_object_set_new(o, "format", json_string(PB_RESOLVED_FORMAT));
-    json_object_set_new(o, "config_path", json_string(r->config_path));
-    json_object_set_new(o, "name", json_string(r->name));
-    json_object_set_new(o, "python", json_string(r->python));
+    json_object_set_new(o, "format", pb_jwrite_str(PB_RESOLVED_FORMAT));
+    json_object_set_new(o, "config_path", pb_jwrite_str(r->config_path));
+    json_object_set_new(o, "name", pb_jwrite_str(r->name));
+    json_object_set_new(o, "python", pb_jwrite_str(r->python));
     /* any 64-bit seed; jansson's integers are signed, so one above
      * 2^63-1 is written as its two's complement (negative), as pbench
      * always has, and read back the same way */
     json_object_set_new(o, "seed", json_integer((json_int_t)r->seed));
-    json_object_set_new(o, "baseline", json_string(r->baseline));
+    json_object_set_new(o, "baseline", pb_jwrite_str(r->baseline));
     json_object_set_new(o, "defaults", json_pack("{s:i,s:i,s:f}", "runs", r->runs,
                                                  "warmup", r->warmup, "timeout", r->timeout));
     if (r->has_adaptive)
@@ -227,7 +227,7 @@ static json_t *to_json(const struct pb_resolved *r)
     json_object_set_new(o, "workloads", ws);
     json_object_set_new(o, "profilers", ps);
     json_object_set_new(o, "pairs", pairs);
-    json_object_set_new(o, "hash", json_string(r->hash));
+    json_object_set_new(o, "hash", pb_jwrite_str(r->hash));
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/jread.h"
 #include "store/summary.h"
 #include "util/fs.h"
 
@@ -20,7 +21,7 @@ static json_t *strings_json(const char *const *v, size_t n)
     json_t *a = json_array();
 
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
+        json_array_append_new(a, pb_jwrite_str(v[i]));
     return a;
 }
 
@@ -28,16 +29,16 @@ static json_t *pair_json(const struct pb_pair *p)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "workload", json_string(p->workload));
-    json_object_set_new(o, "profiler", json_string(p->profiler));
-    json_object_set_new(o, "status", json_string(pb_pair_status_name(p->status)));
+    json_object_set_new(o, "workload", pb_jwrite_str(p->workload));
+    json_object_set_new(o, "profiler", pb_jwrite_str(p->profiler));
+    json_object_set_new(o, "status", pb_jwrite_str(pb_pair_status_name(p->status)));
     json_object_set_new(o, "runs", json_integer(p->runs));
     json_object_set_new(o, "failures", json_integer(p->failures));
     json_object_set_new(o, "timeouts", json_integer(p->timeouts));
     json_object_set_new(o, "skipped", json_integer(p->skipped));
     json_object_set_new(o, "planned", json_integer(p->planned));
     if (p->failure_reason)
-        json_object_set_new(o, "failure_reason", json_string(p->failure_reason));
+        json_object_set_new(o, "failure_reason", pb_jwrite_str(p->failure_reason));
     json_object_set_new(o, "timeout_s", json_real(p->timeout_s));
     json_object_set_new(o, "lower_bound", json_boolean(p->lower_bound));
     if (!isnan(p->wall_median_s)) {
@@ -51,7 +52,7 @@ static json_t *pair_json(const struct pb_pair *p)
     json_object_set_new(o, "warnings", strings_json(p->warnings, p->nwarnings));
     json_object_set_new(o, "precision", isnan(p->precision) ? json_null() : json_real(p->precision));
     if (p->adaptive)
-        json_object_set_new(o, "adaptive", json_string(p->adaptive));
+        json_object_set_new(o, "adaptive", pb_jwrite_str(p->adaptive));
     return o;
 }
 
@@ -59,7 +60,7 @@ static json_t *profiler_json(const struct pb_profiler_summary *p)
 {
     json_t *o = json_object();
 
-    json_object_set_new(o, "name", json_string(p->name));
+    json_object_set_new(o, "name", pb_jwrite_str(p->name));
     json_object_set_new(o, "wall_geomean", ratio_json(&p->wall));
     json_object_set_new(o, "cpu_geomean", ratio_json(&p->cpu));
     json_object_set_new(o, "mem_geomean", ratio_json(&p->mem));
@@ -87,9 +88,9 @@ static json_t *summary_json(const struct pb_summary *s)
 {
     json_t *o = json_object(), *pairs = json_array(), *profs = json_array(), *sc = json_array();
 
-    json_object_set_new(o, "format", json_string(PB_SUMMARY_FORMAT));
+    json_object_set_new(o, "format", pb_jwrite_str(PB_SUMMARY_FORMAT));
     json_object_set_new(o, "meta", pb_meta_to_json(&s->meta));
-    json_object_set_new(o, "baseline", json_string(s->baseline));
+    json_object_set_new(o, "baseline", pb_jwrite_str(s->baseline));
     json_object_set_new(o, "confidence", json_real(s->confidence));
     json_object_set_new(o, "warnings", strings_json(s->warnings, s->nwarnings));
     if (s->has_adaptive)
