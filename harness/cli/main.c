@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analysis/accuracy.h"
 #include "cli/cli.h"
 #include "output/plot.h"
 #include "output/report.h"
@@ -26,7 +25,7 @@ static const struct cmd commands[] = {
     { "summarize", cmd_summarize, "recompute summary.json/csv of a results directory and print it" },
     { "plot", pb_plot_cmd, "write the overhead charts of results directories" },
     { "report", pb_report_cmd, "write a Markdown report of results directories" },
-    { "accuracy", pb_accuracy_cmd, "attribution errors and capability matrix of a run of truth workloads" },
+    { "accuracy", cmd_accuracy, "attribution errors and capability matrix of a run of truth workloads" },
     { "sample", pb_sampler_cmd, "profile a Python command with pbench's built-in sampler" },
     { NULL, NULL, NULL }
 };

@@ -21,6 +21,7 @@
 #include "core/plan.h"
 #include "output/plot.h"
 #include "output/table.h"
+#include "run/accuracy.h"
 #include "run/adaptive.h"
 #include "run/guard.h"
 #include "run/measure.h"
