@@ -27,6 +27,7 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 /* err as "file:line:col: msg" (or just msg); a static buffer, so one at a
  * time. Cannot fail. */

@@ -11,7 +11,6 @@
 #include "cli/cli.h"
 #include "output/plot.h"
 #include "output/report.h"
-#include "sampler/sampler.h"
 
 struct cmd {
     const char *name;
@@ -26,7 +25,7 @@ static const struct cmd commands[] = {
     { "plot", pb_plot_cmd, "write the overhead charts of results directories" },
     { "report", pb_report_cmd, "write a Markdown report of results directories" },
     { "accuracy", cmd_accuracy, "attribution errors and capability matrix of a run of truth workloads" },
-    { "sample", pb_sampler_cmd, "profile a Python command with pbench's built-in sampler" },
+    { "sample", cmd_sample, "profile a Python command with pbench's built-in sampler" },
     { NULL, NULL, NULL }
 };
 
