@@ -1,8 +1,10 @@
 /*
  * accuracy.json: struct pb_accuracy <-> the file, both directions here
- * and nowhere else. See accuracy.h; the keys are listed in
- * docs/results-format.md. Saving builds the JSON in the order the keys
- * have always been written, so files stay comparable with diff.
+ * and nowhere else. See accuracy.h. The keys are in one table,
+ * accuracy_keys.h, which both directions walk: saving writes them in the
+ * order they have always been written, so files stay comparable with
+ * diff; loading checks each value's type. docs/results-format.md shows
+ * the file.
  */
 #include <limits.h>
 #include <math.h>
@@ -16,6 +18,7 @@
 #include <jansson.h>
 
 #include "store/accuracy.h"
+#include "store/accuracy_keys.h"
 #include "util/jsonfile.h"
 
 #define FILE_NAME "accuracy.json"
@@ -98,202 +101,22 @@ const struct pb_acc_cell *pb_accuracy_cell(const struct pb_accuracy *acc,
     return NULL;
 }
 
-/* ---- the format: every key of accuracy.json, in the order written ------ */
-
-enum kind {
-    K_STR,          /* const char *: null when NULL */
-    K_OPTSTR,       /* const char *: left out when NULL */
-    K_NUM,          /* double: null when not finite */
-    K_INT,          /* int */
-    K_LONG,         /* long */
-    K_COUNT,        /* long long: null when < 0 */
-    K_JSON,         /* json_t *, kept as it is: left out when NULL */
-    K_STRS,         /* const char ** and its size_t count at n_off */
-    K_NUMS,         /* double * and its count at n_off */
-    K_ARRAY,        /* an array of sub's structs and its count at n_off */
-    K_OBJECT,       /* a struct of sub's at off, as a nested object */
-    K_INLINE,       /* a struct of sub's at off, its keys in this object */
-    K_REF,          /* struct pb_acc_run_ref *: an object, null when NULL */
-    K_TRUTHS,       /* the truths: an object by workload name */
-    K_CAPS,         /* the capability matrix: columns and rows of cells */
-};
-
-struct type;
-
-struct field {
-    const char *key;
-    enum kind kind;
-    size_t off, n_off;
-    const struct type *sub;
-    int has_when;               /* written only when the int at when_off is
-                                 * set; read: set when the key is there */
-    size_t when_off;
-};
-
-struct type {
-    size_t size;
-    const struct field *fields;     /* up to a NULL key */
-};
-
-/* F(key, kind, member): a field of the struct T being described; FN: with
- * its count member; FA: an array of sub's structs; FS: a struct of sub's;
- * FW: written only when the int member flag is set. */
-#define F(key, kind, m) { key, kind, offsetof(T, m), 0, NULL, 0, 0 }
-#define FN(key, kind, m, n) { key, kind, offsetof(T, m), offsetof(T, n), NULL, 0, 0 }
-#define FA(key, m, n, sub) { key, K_ARRAY, offsetof(T, m), offsetof(T, n), &sub, 0, 0 }
-#define FS(key, kind, m, sub) { key, kind, offsetof(T, m), 0, &sub, 0, 0 }
-#define FW(key, kind, m, flag) { key, kind, offsetof(T, m), 0, NULL, 1, offsetof(T, flag) }
-#define END { NULL, K_STR, 0, 0, NULL, 0, 0 }
-/* The struct T's type, its fields in the order they are written. */
-#define TYPE(name, ...) \
-    static const struct type name = { sizeof(T), (const struct field[]){ __VA_ARGS__, END } }
-
-#define T struct pb_acc_run_ref
-TYPE(ref,
-    F("workload", K_STR, workload), F("profiler", K_STR, profiler), F("round", K_INT, round),
-    F("raw_dir", K_STR, raw_dir), F("attribution", K_STR, attribution));
-#undef T
-
-#define T struct pb_acc_part
-TYPE(part,
-    F("name", K_STR, name), F("root", K_STR, root),
-    FN("functions", K_STRS, functions, nfunctions), F("share", K_NUM, share),
-    FN("shares", K_NUMS, shares, nshares));
-#undef T
-
-#define T struct pb_acc_truth_run
-TYPE(truth_run,
-    F("round", K_INT, round), F("raw_dir", K_STR, raw_dir));
-#undef T
-
-#define T struct pb_acc_truth
-TYPE(truth,       /* its workload is its key */
-    F("kind", K_STR, kind), F("script", K_STR, script), F("focus", K_STR, focus),
-    F("params", K_JSON, params), FA("parts", parts, nparts, part),
-    F("focus_share", K_NUM, focus_share), FN("share_sums", K_NUMS, share_sums, nshare_sums),
-    F("native_fraction", K_NUM, native_fraction), F("lines", K_JSON, lines),
-    F("memory", K_JSON, memory), F("functions", K_JSON, functions),
-    FA("runs", runs, nruns, truth_run));
-#undef T
-
-#define T struct pb_acc_share_round
-TYPE(share_round,
-    FS("", K_INLINE, run, ref), F("note", K_OPTSTR, note),
-    FW("reported_share", K_NUM, reported_share, scored), FW("error_pp", K_NUM, error_pp, scored),
-    FW("in_run_true_share", K_NUM, in_run_true_share, scored),
-    FW("samples", K_COUNT, samples, scored));
-#undef T
-
-#define T struct pb_acc_share_profiler
-TYPE(share_profiler,
-    F("profiler", K_STR, profiler), F("reported_share", K_NUM, reported_share),
-    F("error_pp", K_NUM, error_pp), FA("rounds", rounds, nrounds, share_round),
-    F("note", K_STR, note));
-#undef T
-
-#define T struct pb_acc_share
-TYPE(share,
-    F("workload", K_STR, workload), F("kind", K_STR, kind), F("focus", K_STR, focus),
-    F("split", K_NUM, split), F("true_share", K_NUM, true_share),
-    FA("profilers", profilers, nprofilers, share_profiler));
-#undef T
-
-#define T struct pb_acc_cpu_split
-TYPE(cpu_split,
-    F("workload", K_STR, workload), F("split", K_NUM, split), F("true_share", K_NUM, true_share),
-    F("reported_share", K_NUM, reported_share), F("error_pp", K_NUM, error_pp));
-#undef T
-
-#define T struct pb_acc_cpu
-TYPE(cpu,
-    F("profiler", K_STR, profiler), F("mean_error_pp", K_NUM, mean_error_pp),
-    F("max_error_pp", K_NUM, max_error_pp), FA("splits", splits, nsplits, cpu_split));
-#undef T
-
-#define T struct pb_acc_native_round
-TYPE(native_round,
-    FS("", K_INLINE, run, ref), F("reported_native_fraction", K_NUM, reported_native_fraction),
-    F("error_pp", K_NUM, error_pp));
-#undef T
-
-#define T struct pb_acc_native_profiler
-TYPE(native_profiler,
-    F("profiler", K_STR, profiler),
-    F("reported_native_fraction", K_NUM, reported_native_fraction),
-    F("error_pp", K_NUM, error_pp), FA("rounds", rounds, nrounds, native_round));
-#undef T
-
-#define T struct pb_acc_native
-TYPE(native,
-    F("workload", K_STR, workload), F("true_native_fraction", K_NUM, true_native_fraction),
-    FA("profilers", profilers, nprofilers, native_profiler));
-#undef T
-
-#define T struct pb_acc_memory_round
-TYPE(memory_round,
-    FS("", K_INLINE, run, ref), F("reported_mb", K_NUM, reported_mb),
-    F("touch_line_mb", K_NUM, touch_line_mb), F("function_mb", K_NUM, function_mb),
-    F("error_pct", K_NUM, error_pct));
-#undef T
-
-#define T struct pb_acc_memory_profiler
-TYPE(memory_profiler,
-    F("profiler", K_STR, profiler), F("kind", K_STR, kind), F("reported_mb", K_NUM, reported_mb),
-    F("error_pct", K_NUM, error_pct), F("touch_line_mb", K_NUM, touch_line_mb),
-    F("function_mb", K_NUM, function_mb), F("function_error_pct", K_NUM, function_error_pct),
-    FA("rounds", rounds, nrounds, memory_round));
-#undef T
-
-#define T struct pb_acc_memory
-TYPE(memory,
-    F("workload", K_STR, workload), F("alloc_mb", K_NUM, alloc_mb),
-    F("touched_mb", K_NUM, touched_mb), F("line", K_LONG, line),
-    F("touch_line", K_LONG, touch_line), FA("profilers", profilers, nprofilers, memory_profiler));
-#undef T
-
-#define T struct pb_acc_cell
-TYPE(cell,
-    F("value", K_STR, value), F("why", K_STR, why), F("decided_by", K_REF, decided_by),
-    F("runs", K_OPTSTR, runs));
-#undef T
-
-/* The capability matrix: {"columns": [...], "rows": [{"profiler",
- * "cells": {COLUMN: cell}}]}, written and read by hand below. */
-#define KEY_COLUMNS "columns"
-#define KEY_ROWS "rows"
-#define KEY_ROW_PROFILER "profiler"
-#define KEY_ROW_CELLS "cells"
-
-#define T struct pb_acc_run
-TYPE(run,
-    F("workload", K_STR, workload), F("profiler", K_STR, profiler), F("round", K_INT, round),
-    F("raw_dir", K_STR, raw_dir), F("status", K_STR, status), F("error", K_OPTSTR, error),
-    F("attribution", K_OPTSTR, attribution), F("adapter_error", K_OPTSTR, adapter_error));
-#undef T
-
-#define T struct pb_acc_thresholds
-TYPE(thresholds,
-    F("seen_ratio", K_NUM, seen_ratio), F("unseen_ratio", K_NUM, unseen_ratio),
-    F("native_ok_pp", K_NUM, native_ok_pp), F("memory_ok_pct", K_NUM, memory_ok_pct),
-    F("min_samples", K_INT, min_samples));
-#undef T
-
-/* The version keys come first: "format" (2), "schema" (1, kept). */
-#define KEY_FORMAT "format"
-#define KEY_SCHEMA "schema"
-
-#define T struct pb_accuracy
-TYPE(accuracy,
-    F("results_dir", K_STR, results_dir), F("generated", K_STR, generated),
-    F("adapter", K_STR, adapter), F("python", K_STR, python),
-    FS("thresholds", K_OBJECT, thresholds, thresholds), F("truths", K_TRUTHS, truths),
-    FA("shares", shares, nshares, share), FA("cpu", cpu, ncpu, cpu),
-    FA("native", native, nnative, native), FA("memory", memory, nmemory, memory),
-    F("capabilities", K_CAPS, columns), FA("runs", runs, nruns, run),
-    FN("warnings", K_STRS, warnings, nwarnings));
-#undef T
-
+/* The member at base + off, as its own type. */
 #define AT(base, off, type) (*(type *)((base) + (off)))
+
+/* A pointer member of any type (an array's items, a reference), through
+ * memcpy: the generic code does not know its type. */
+static void *ptr_at(const unsigned char *at)
+{
+    void *p;
+    memcpy(&p, at, sizeof p);
+    return p;
+}
+
+static void set_ptr_at(unsigned char *at, void *p)
+{
+    memcpy(at, &p, sizeof p);
+}
 
 /* ---- saving ------------------------------------------------------------ */
 
@@ -339,11 +162,11 @@ static json_t *warray(struct wr *w, const struct field *f, const unsigned char *
 
     for (size_t i = 0; i < n; i++) {
         if (f->kind == K_STRS)
-            push(w, a, jstr(AT(base, f->off, const char *const *)[i]));
+            push(w, a, jstr(((const char *const *)ptr_at(base + f->off))[i]));
         else if (f->kind == K_NUMS)
-            push(w, a, jnum(AT(base, f->off, const double *)[i]));
+            push(w, a, jnum(((const double *)ptr_at(base + f->off))[i]));
         else
-            push(w, a, wobject(w, f->sub, AT(base, f->off, const unsigned char *) + i * f->sub->size));
+            push(w, a, wobject(w, f->sub, (const unsigned char *)ptr_at(base + f->off) + i * f->sub->size));
     }
     return a;
 }
@@ -409,7 +232,7 @@ static void wfields(struct wr *w, json_t *o, const struct field *f, const unsign
         case K_OBJECT: put(w, o, f->key, wobject(w, f->sub, at)); break;
         case K_INLINE: wfields(w, o, f->sub->fields, at); break;
         case K_REF:
-            rp = AT(at, 0, const void *const);
+            rp = ptr_at(at);
             put(w, o, f->key, rp ? wobject(w, &ref, rp) : json_null());
             break;
         case K_TRUTHS: put(w, o, f->key, wtruths(w, (const struct pb_accuracy *)base)); break;
@@ -521,7 +344,7 @@ static void rarray(struct rd *r, const json_t *v, const char *where, const struc
     items = n ? pb_accuracy_alloc(r->acc, n * size) : NULL;
     if (!items)
         return;
-    AT(base, f->off, unsigned char *) = items;
+    set_ptr_at(base + f->off, items);
     AT(base, f->n_off, size_t) = n;
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(v, i);
@@ -644,7 +467,8 @@ static void rfields(struct rd *r, const json_t *o, const char *where, const stru
             }
             path_of(sub, sizeof sub, where, f->key, -1);
             if (f->kind == K_REF) {
-                at = AT(at, 0, unsigned char *) = pb_accuracy_alloc(r->acc, sizeof(struct pb_acc_run_ref));
+                set_ptr_at(at, pb_accuracy_alloc(r->acc, sizeof(struct pb_acc_run_ref)));
+                at = ptr_at(at);
                 if (at)
                     rfields(r, v, sub, ref.fields, at);
             } else {
