@@ -94,8 +94,8 @@ int pb_accuracy_has_truths(const char *dir);
  * plain runs (into src->acc->truths) and the probes (without
  * attributions). Returns 0, or -1 with err set: dir has no
  * config-resolved.json or runs.jsonl, or no truth workload has a plain
- * run with a truth. Release src with pb_accuracy_source_release either
- * way. */
+ * run with a truth. src keeps dir (which must outlive it). Release src
+ * with pb_accuracy_source_release either way. */
 int pb_accuracy_source_load(struct pb_accuracy_source *src, const char *dir, struct pb_error *err);
 
 /* Frees what src holds. Cannot fail. */
