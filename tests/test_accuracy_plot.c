@@ -78,7 +78,7 @@ START_TEST(errors)
     snprintf(out, sizeof out, "%s/plots", dir);
     ck_assert_int_eq(pb_accuracy_plot_write(dir, out, NULL, &err), -1);
     ck_assert_msg(strstr(err.msg, "accuracy.json"), "%s", err.msg);
-    free(tu_write_file(dir, "accuracy.json", "{\"cpu\": []}\n"));
+    free(tu_write_file(dir, "accuracy.json", "{\"schema\": \"pbench-accuracy/1\", \"cpu\": []}\n"));
     ck_assert_int_eq(pb_accuracy_plot_write(dir, out, NULL, &err), 1);
     free(tu_write_file(dir, "accuracy.json", acc_json));
     ck_assert_int_eq(pb_accuracy_plot_write(dir, out, "/nonexistent/gnuplot", &err), -1);

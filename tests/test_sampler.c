@@ -1,5 +1,5 @@
 /* Tests of the built-in sampler (harness/sampler/): end to end through
- * pb_sampler_cmd on tiny Python targets (tests/sampler_targets/), whose
+ * cmd_sample on tiny Python targets (tests/sampler_targets/), whose
  * time split is known by construction, plus the decoders underneath. */
 #include <check.h>
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "sampler/elfsym.h"
 #include "sampler/linetable.h"
 #include "sampler/procfs.h"
@@ -52,7 +53,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Runs pb_sampler_cmd(args) in a child, as `pbench sample` would run,
+/* Runs cmd_sample(args) in a child, as `pbench sample` would run,
  * with its stdout and stderr (and the target's) captured into *out
  * (caller frees). Returns its exit code. */
 static int sample_run(const char *const *args, char **out)
@@ -73,7 +74,7 @@ static int sample_run(const char *const *args, char **out)
         dup2(pfd[1], 1);
         dup2(pfd[1], 2);
         close(pfd[1]);
-        _exit(pb_sampler_cmd(argc, (char **)args));
+        _exit(cmd_sample(argc, (char **)args));
     }
     close(pfd[1]);
     for (;;) {

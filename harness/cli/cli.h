@@ -28,6 +28,8 @@ int cmd_check(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_accuracy(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 /* err as "file:line:col: msg" (or just msg); a static buffer, so one at a
  * time. Cannot fail. */

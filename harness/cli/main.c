@@ -8,9 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analysis/accuracy.h"
 #include "cli/cli.h"
-#include "sampler/sampler.h"
 
 struct cmd {
     const char *name;
@@ -24,8 +22,8 @@ static const struct cmd commands[] = {
     { "summarize", cmd_summarize, "recompute summary.json/csv of a results directory and print it" },
     { "plot", cmd_plot, "write the overhead charts of results directories" },
     { "report", cmd_report, "write a Markdown report of results directories" },
-    { "accuracy", pb_accuracy_cmd, "attribution errors and capability matrix of a run of truth workloads" },
-    { "sample", pb_sampler_cmd, "profile a Python command with pbench's built-in sampler" },
+    { "accuracy", cmd_accuracy, "attribution errors and capability matrix of a run of truth workloads" },
+    { "sample", cmd_sample, "profile a Python command with pbench's built-in sampler" },
     { NULL, NULL, NULL }
 };
 

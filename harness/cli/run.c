@@ -17,6 +17,7 @@
 #include "core/plan.h"
 #include "output/plot.h"
 #include "output/table.h"
+#include "run/accuracy.h"
 #include "run/guard.h"
 #include "run/matrix.h"
 #include "run/measure.h"

@@ -10,14 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "output/accuracy_plot.h"
 #include "output/gnuplot.h"
-#include "run/session.h"
-#include "store/records.h"
+#include "store/accuracy.h"
 #include "util/fs.h"
-#include "util/jsonfile.h"
 #include "util/text.h"
 
 #define FONT "DejaVu Sans"
@@ -28,21 +24,13 @@ static const char *const colors[] = {
     "#ff9da7", "#9c755f", "#bab0ac", "#1f3b5c", "#8c4a0c", "#6b1e1e", "#2f5d2a",
 };
 
-static double num(const json_t *o, const char *k)
-{
-    json_t *v = json_object_get(o, k);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* Writes accuracy.dat (one block per profiler: true% reported% workload)
  * and accuracy.gp. Returns the number of profilers drawn, -1 on a write
  * error. */
-static int write_files(const json_t *acc, const char *out_dir, struct pb_error *err)
+static int write_files(const struct pb_accuracy *acc, const char *out_dir, struct pb_error *err)
 {
     char dat[PATH_MAX], gp[PATH_MAX];
     FILE *d = NULL, *f = NULL;
-    const json_t *cpu = json_object_get(acc, "cpu"), *row;
-    size_t i, k;
     int blocks = 0, rc = -1;
     const char *names[64];
 
@@ -56,22 +44,20 @@ static int write_files(const json_t *acc, const char *out_dir, struct pb_error *
         goto cleanup;
     }
     fprintf(d, "# true%%  reported%%  workload: the helper side's share of the CPU split\n");
-    json_array_foreach(cpu, i, row) {
-        json_t *s;
+    for (size_t i = 0; i < acc->ncpu && blocks < 64; i++) {
+        const struct pb_acc_cpu *row = &acc->cpu[i];
         int points = 0;
-        if (blocks == 64)
-            break;
-        json_array_foreach(json_object_get(row, "splits"), k, s) {
-            double t = num(s, "true_share"), r = num(s, "reported_share");
-            if (isnan(t) || isnan(r))
+        for (size_t k = 0; k < row->nsplits; k++) {
+            const struct pb_acc_cpu_split *s = &row->splits[k];
+            if (isnan(s->true_share) || isnan(s->reported_share))
                 continue;
             if (!points++)
-                fprintf(d, "%s# %s\n", blocks ? "\n\n" : "", json_string_value(json_object_get(row, "profiler")));
-            fprintf(d, "%.3f %.3f %s\n", t * 100, r * 100,
-                    json_string_value(json_object_get(s, "workload")));
+                fprintf(d, "%s# %s\n", blocks ? "\n\n" : "", row->profiler ? row->profiler : "(null)");
+            fprintf(d, "%.3f %.3f %s\n", s->true_share * 100, s->reported_share * 100,
+                    s->workload ? s->workload : "(null)");
         }
         if (points)
-            names[blocks++] = json_string_value(json_object_get(row, "profiler"));
+            names[blocks++] = row->profiler;
     }
     if (fclose(d) != 0) {
         d = NULL;
@@ -93,7 +79,7 @@ static int write_files(const json_t *acc, const char *out_dir, struct pb_error *
     }
     fprintf(f, "# pbench chart 'accuracy': reported vs true share of the CPU split's helper side\n");
     fprintf(f, "# Written by pbench %s from %s/accuracy.json\n", PB_VERSION,
-            json_string_value(json_object_get(acc, "results_dir")));
+            acc->results_dir ? acc->results_dir : "(null)");
     fprintf(f, "# Re-run it from this directory: gnuplot accuracy.gp (numbers in accuracy.dat)\n\n");
     fprintf(f, "set encoding utf8\n");
     fprintf(f, "set terminal pngcairo size 900,760 font '" FONT ",11' noenhanced background rgb '#ffffff'\n");
@@ -134,10 +120,10 @@ cleanup:
 int pb_accuracy_plot_write(const char *results_dir, const char *out_dir, const char *gnuplot,
                            struct pb_error *err)
 {
-    json_t *acc = pb_json_read(results_dir, "accuracy.json", err);
+    struct pb_accuracy *acc;
     int n, rc = -1;
 
-    if (!acc)
+    if (pb_accuracy_load(results_dir, &acc, err) < 0)
         return -1;
     if (pb_mkdirs(out_dir, err) < 0)
         goto cleanup;
@@ -151,6 +137,6 @@ int pb_accuracy_plot_write(const char *results_dir, const char *out_dir, const c
     rc = 0;
 
 cleanup:
-    json_decref(acc);
+    pb_accuracy_free(acc);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/accuracy.h"
+#include "output/accuracy_md.h"
 #include "output/plot.h"
 #include "output/report_section.h"
 #include "util/path.h"

@@ -1,9 +1,8 @@
-/* `pbench sample`: options, starting the command, the sampling clock,
- * signals, and writing the outputs. What is sampled and how lives in
- * targets.c and below; see sampler.h. */
+/* The sampler's run: starting the command, the sampling clock, signals,
+ * and writing the outputs. What is sampled and how lives in targets.c and
+ * below; the command line in cli/sample.c. See sampler.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
@@ -20,160 +19,6 @@
 #include "sampler/samples.h"
 #include "sampler/sampler.h"
 #include "sampler/targets.h"
-
-#define PROG "pbench sample"
-
-struct opts {
-    double rate;          /* Hz */
-    double jitter;        /* fraction of the interval, 0 <= jitter < 1 */
-    int subprocesses;
-    const char *output;
-    const char *collapsed;   /* NULL: derived from output */
-    int no_collapsed;
-    int collapsed_cpu;
-    int top;
-    int quiet;
-    uint64_t seed;
-    int seeded;
-    char **command;
-};
-
-static void usage(FILE *out)
-{
-    fprintf(out,
-        "usage: pbench sample [options] -o OUT.json [--] COMMAND [ARGS...]\n"
-        "\n"
-        "Runs COMMAND (a CPython 3.11 program) and samples its Python stacks from\n"
-        "outside, without stopping it. Exits with COMMAND's exit status.\n"
-        "\n"
-        "  -o, --output PATH         JSON profile (required)\n"
-        "  -r, --rate HZ             samples per second (default 100, at most 10000)\n"
-        "      --jitter FRACTION     random change of each interval, as a fraction\n"
-        "                            of it (default 0.5; 0 for a fixed period)\n"
-        "  -s, --subprocesses        also sample COMMAND's Python child processes\n"
-        "      --collapsed PATH      collapsed stacks (default: OUT with .collapsed\n"
-        "                            for .json)\n"
-        "      --collapsed-mode MODE count 'wall' samples (default) or only 'cpu' ones\n"
-        "      --no-collapsed        do not write collapsed stacks\n"
-        "  -n, --top N               functions in the summary (default 10; 0: none)\n"
-        "  -q, --quiet               no summary\n"
-        "      --seed N              seed of the interval jitter\n"
-        "  -h, --help                this help\n");
-}
-
-/* Parses a number in [lo, hi]; returns 0, or -1 (with a message). */
-static int parse_num(const char *opt, const char *s, double lo, double hi, double *out)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi) {
-        fprintf(stderr, PROG ": %s: expected a number from %g to %g, got '%s'\n", opt, lo, hi, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* Returns 0 to go on, 1 after --help, -1 on a usage error (printed). */
-static int parse_opts(int argc, char **argv, struct opts *o)
-{
-    enum { OPT_JITTER = 256, OPT_COLLAPSED, OPT_COLLAPSED_MODE, OPT_NO_COLLAPSED, OPT_SEED };
-    static const struct option longopts[] = {
-        { "output", required_argument, NULL, 'o' },
-        { "rate", required_argument, NULL, 'r' },
-        { "jitter", required_argument, NULL, OPT_JITTER },
-        { "subprocesses", no_argument, NULL, 's' },
-        { "collapsed", required_argument, NULL, OPT_COLLAPSED },
-        { "collapsed-mode", required_argument, NULL, OPT_COLLAPSED_MODE },
-        { "no-collapsed", no_argument, NULL, OPT_NO_COLLAPSED },
-        { "top", required_argument, NULL, 'n' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "seed", required_argument, NULL, OPT_SEED },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    double v;
-    int c;
-
-    memset(o, 0, sizeof *o);
-    o->rate = 100;
-    o->jitter = 0.5;
-    o->top = 10;
-    optind = 0;  /* full getopt reset: pb_sampler_cmd may run more than once */
-    opterr = 0;
-    /* '+': stop at the command, whose own options are not ours. */
-    while ((c = getopt_long(argc, argv, "+o:r:sn:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            o->output = optarg;
-            break;
-        case 'r':
-            if (parse_num("--rate", optarg, 0.1, 10000, &o->rate) < 0)
-                return -1;
-            break;
-        case OPT_JITTER:
-            if (parse_num("--jitter", optarg, 0, 0.9, &o->jitter) < 0)
-                return -1;
-            break;
-        case 's':
-            o->subprocesses = 1;
-            break;
-        case OPT_COLLAPSED:
-            o->collapsed = optarg;
-            break;
-        case OPT_COLLAPSED_MODE:
-            if (strcmp(optarg, "wall") != 0 && strcmp(optarg, "cpu") != 0) {
-                fprintf(stderr, PROG ": --collapsed-mode: expected 'wall' or 'cpu', got '%s'\n",
-                        optarg);
-                return -1;
-            }
-            o->collapsed_cpu = strcmp(optarg, "cpu") == 0;
-            break;
-        case OPT_NO_COLLAPSED:
-            o->no_collapsed = 1;
-            break;
-        case 'n':
-            if (parse_num("--top", optarg, 0, 100000, &v) < 0)
-                return -1;
-            o->top = (int)v;
-            break;
-        case 'q':
-            o->quiet = 1;
-            break;
-        case OPT_SEED:
-            if (parse_num("--seed", optarg, 0, 9007199254740992.0, &v) < 0)
-                return -1;
-            o->seed = (uint64_t)v;
-            o->seeded = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return 1;
-        default:
-            if (optopt && optopt < 256)
-                fprintf(stderr, PROG ": unknown option or missing value: '-%c'\n", optopt);
-            else
-                fprintf(stderr, PROG ": unknown option or missing value: '%s'\n",
-                        argv[optind - 1]);
-            usage(stderr);
-            return -1;
-        }
-    }
-    if (optind >= argc) {
-        fprintf(stderr, PROG ": no command to run (put it after '--')\n");
-        usage(stderr);
-        return -1;
-    }
-    if (!o->output) {
-        fprintf(stderr, PROG ": no output file: give '-o OUT.json'\n");
-        return -1;
-    }
-    o->command = argv + optind;
-    return 0;
-}
 
 /* Finds the program as execvp would: as given when it holds a '/', else
  * along PATH. Returns 0 with its path in buf, or the exit code for a
@@ -341,66 +186,108 @@ static int writable_dir_of(const char *path)
     return access(dir, W_OK) == 0;
 }
 
-static char *collapsed_path(const struct opts *o)
+/* Samples the running child at o->rate until it exits. Returns 0 when it
+ * has exited (*wstatus and *child_ru set); -1 with err set when sampling
+ * failed (sess NULL: out of memory), after killing and reaping it. */
+static int sample(const struct pb_sampler_opts *o, struct pb_targets *sess, pid_t pid,
+                  const sigset_t *waitset, double start, int *wstatus, struct rusage *child_ru,
+                  struct pb_error *err)
 {
-    size_t len = strlen(o->output);
-    char *p;
+    double next = start, interval = 1.0 / o->rate;
+    uint64_t rng = o->seeded ? o->seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
+    int done = 0, failed = !sess;
 
-    if (o->no_collapsed)
-        return NULL;
-    if (o->collapsed)
-        return strdup(o->collapsed);
-    p = malloc(len + sizeof ".collapsed");
-    if (!p)
-        return NULL;
-    if (len > 5 && strcmp(o->output + len - 5, ".json") == 0)
-        len -= 5;
-    memcpy(p, o->output, len);
-    strcpy(p + len, ".collapsed");
-    return p;
+    if (!sess)
+        pb_error_set(err, "out of memory");
+    rng = rng * 0x9e3779b97f4a7c15ull + 1;  /* never 0: xorshift's fixed point */
+    for (int chld = 1; !failed;) {
+        double t;
+
+        /* Only a SIGCHLD sends us to wait4; the child's exit ends sampling. */
+        if (chld && (done = reaped(pid, wstatus, child_ru)))
+            break;
+        t = now_s();
+        if (pb_targets_tick(sess, t, err) < 0) {
+            failed = 1;
+            break;
+        }
+        next += interval * (1.0 + o->jitter * (2.0 * uniform(&rng) - 1.0));
+        t = now_s();
+        if (next < t - interval)
+            next = t;  /* far behind (a slow round): skip, do not burst */
+        chld = nap(waitset, next - t, pid);
+    }
+    if (!failed)
+        return 0;
+    kill(pid, SIGKILL);
+    while (!done && wait4(pid, wstatus, 0, child_ru) < 0 && errno == EINTR)
+        ;
+    return -1;
 }
 
-int pb_sampler_cmd(int argc, char **argv)
+/* Writes the profile (and the collapsed stacks) with their metadata, then
+ * the summary. Returns 0, or -1 with err set: 1 in *status when an output
+ * could not be written. */
+static int write_outputs(const struct pb_sampler_opts *o, struct pb_samples *prof,
+                         struct pb_targets *sess, pid_t pid, double duration_s,
+                         const struct rusage *self0, const struct rusage *self1,
+                         const struct rusage *child_ru, int *status, struct pb_error *err)
 {
-    struct opts o;
-    struct pb_error err;
+    struct pb_samples_meta meta;
+
+    memset(&meta, 0, sizeof meta);
+    meta.command = o->command;
+    meta.pid = pid;
+    meta.rate_hz = o->rate;
+    meta.jitter = o->jitter;
+    meta.subprocesses = o->subprocesses;
+    meta.duration_s = duration_s;
+    meta.ticks = pb_targets_ticks(sess);
+    meta.sampler_user_s = tv_s(self1->ru_utime) - tv_s(self0->ru_utime);
+    meta.sampler_sys_s = tv_s(self1->ru_stime) - tv_s(self0->ru_stime);
+    meta.exit_code = *status;
+    meta.target_user_s = tv_s(child_ru->ru_utime);
+    meta.target_sys_s = tv_s(child_ru->ru_stime);
+    meta.target_maxrss_kb = child_ru->ru_maxrss;
+    meta.collapsed_path = o->collapsed;
+    meta.collapsed_mode = o->collapsed_cpu ? "cpu" : "wall";
+    if (pb_samples_write_json(prof, &meta, o->output, err) < 0 ||
+        (o->collapsed && pb_samples_write_collapsed(prof, o->collapsed, o->collapsed_cpu, err) < 0)) {
+        *status = PB_SAMPLER_EXIT_FAILURE;
+        return -1;
+    }
+    if (o->summary && pb_samples_print_summary(prof, &meta, o->summary, o->top) < 0)
+        return pb_error_set(err, "out of memory printing the summary");
+    return 0;
+}
+
+int pb_sampler_run(const struct pb_sampler_opts *o, int *status, struct pb_error *err)
+{
     struct pb_samples *prof = NULL;
     struct pb_targets *sess = NULL;
-    struct pb_samples_meta meta;
     struct rusage self0, self1, child_ru;
     struct sigaction chld_dfl, old_chld;
     sigset_t waitset, oldmask;
-    char path[4096], buf[2048];
-    char *collapsed = NULL;
-    double start, end, next, interval;
-    uint64_t rng;
+    char path[4096];
+    double start, end;
     pid_t pid = -1;
-    int status = 0, exec_errno = 0, rc, done = 0, failed = 0;
+    int wstatus = 0, exec_errno = 0, rc = -1;
 
-    rc = parse_opts(argc, argv, &o);
-    if (rc != 0)
-        return rc > 0 ? 0 : PB_SAMPLER_EXIT_USAGE;
-    rc = resolve(o.command[0], path, sizeof path);
-    if (rc == PB_SAMPLER_EXIT_NOT_FOUND) {
-        fprintf(stderr, PROG ": command '%s' not found\n", o.command[0]);
-        return rc;
+    pb_error_clear(err);
+    *status = resolve(o->command[0], path, sizeof path);
+    if (*status == PB_SAMPLER_EXIT_NOT_FOUND)
+        return pb_error_set(err, "command '%s' not found", o->command[0]);
+    if (*status == PB_SAMPLER_EXIT_CANNOT_RUN)
+        return pb_error_set(err, "command '%s' is not executable", path);
+    *status = PB_SAMPLER_EXIT_FAILURE;
+    if (!writable_dir_of(o->output)) {
+        int e = errno;
+        pb_error_set(err, "cannot write '%s'", o->output);
+        return pb_error_errno(err, e);
     }
-    if (rc == PB_SAMPLER_EXIT_CANNOT_RUN) {
-        fprintf(stderr, PROG ": command '%s' is not executable\n", path);
-        return rc;
-    }
-    if (!writable_dir_of(o.output)) {
-        fprintf(stderr, PROG ": cannot write '%s': %s\n", o.output, strerror(errno));
-        return PB_SAMPLER_EXIT_FAILURE;
-    }
-    collapsed = collapsed_path(&o);
     prof = pb_samples_new();
-    if (!prof || (!collapsed && !o.no_collapsed)) {
-        fprintf(stderr, PROG ": out of memory\n");
-        free(collapsed);
-        pb_samples_free(prof);
-        return PB_SAMPLER_EXIT_FAILURE;
-    }
+    if (!prof)
+        return pb_error_set(err, "out of memory");
 
     /* Signals arrive only in sigtimedwait (the sampler's sleep): a child's
      * exit wakes it at once, and SIGINT/SIGTERM never cut a write short. */
@@ -415,88 +302,31 @@ int pb_sampler_cmd(int argc, char **argv)
     sigemptyset(&chld_dfl.sa_mask);
     sigaction(SIGCHLD, &chld_dfl, &old_chld);
 
-    rng = o.seeded ? o.seed : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
-    rng = rng * 0x9e3779b97f4a7c15ull + 1;  /* never 0: xorshift's fixed point */
     memset(&child_ru, 0, sizeof child_ru);
     getrusage(RUSAGE_SELF, &self0);
     start = now_s();
-    pid = spawn(path, o.command, &oldmask, &exec_errno);
+    pid = spawn(path, o->command, &oldmask, &exec_errno);
     if (pid < 0) {
-        fprintf(stderr, PROG ": cannot run '%s': %s\n", path, strerror(exec_errno));
-        rc = exec_errno == ENOENT ? PB_SAMPLER_EXIT_NOT_FOUND : PB_SAMPLER_EXIT_CANNOT_RUN;
+        *status = exec_errno == ENOENT ? PB_SAMPLER_EXIT_NOT_FOUND : PB_SAMPLER_EXIT_CANNOT_RUN;
+        pb_error_set(err, "cannot run '%s'", path);
+        pb_error_errno(err, exec_errno);
         goto cleanup;
     }
-    sess = pb_targets_new(pid, path, o.subprocesses, prof);
-    if (!sess) {
-        fprintf(stderr, PROG ": out of memory\n");
-        failed = 1;
-    }
-
-    interval = 1.0 / o.rate;
-    next = start;
-    for (int chld = 1; !failed;) {
-        double t;
-
-        /* Only a SIGCHLD sends us to wait4; the child's exit ends sampling. */
-        if (chld && (done = reaped(pid, &status, &child_ru)))
-            break;
-        t = now_s();
-        if (pb_targets_tick(sess, t, &err) < 0) {
-            fprintf(stderr, PROG ": %s\n", pb_error_format(&err, buf, sizeof buf));
-            failed = 1;
-            break;
-        }
-        next += interval * (1.0 + o.jitter * (2.0 * uniform(&rng) - 1.0));
-        t = now_s();
-        if (next < t - interval)
-            next = t;  /* far behind (a slow round): skip, do not burst */
-        chld = nap(&waitset, next - t, pid);
-    }
+    sess = pb_targets_new(pid, path, o->subprocesses, prof);
+    if (sample(o, sess, pid, &waitset, start, &wstatus, &child_ru, err) < 0)
+        goto cleanup;
     end = now_s();
     getrusage(RUSAGE_SELF, &self1);
-    if (failed) {
-        kill(pid, SIGKILL);
-        while (!done && wait4(pid, &status, 0, &child_ru) < 0 && errno == EINTR)
-            ;
-        rc = PB_SAMPLER_EXIT_FAILURE;
+    *status = exit_code_of(wstatus);
+    if (pb_targets_finish(sess, err) < 0) {
+        *status = PB_SAMPLER_EXIT_FAILURE;
         goto cleanup;
     }
-    rc = exit_code_of(status);
-    if (pb_targets_finish(sess, &err) < 0) {
-        fprintf(stderr, PROG ": %s\n", pb_error_format(&err, buf, sizeof buf));
-        rc = PB_SAMPLER_EXIT_FAILURE;
-        goto cleanup;
-    }
-
-    memset(&meta, 0, sizeof meta);
-    meta.command = o.command;
-    meta.pid = pid;
-    meta.rate_hz = o.rate;
-    meta.jitter = o.jitter;
-    meta.subprocesses = o.subprocesses;
-    meta.duration_s = end - start;
-    meta.ticks = pb_targets_ticks(sess);
-    meta.sampler_user_s = tv_s(self1.ru_utime) - tv_s(self0.ru_utime);
-    meta.sampler_sys_s = tv_s(self1.ru_stime) - tv_s(self0.ru_stime);
-    meta.exit_code = rc;
-    meta.target_user_s = tv_s(child_ru.ru_utime);
-    meta.target_sys_s = tv_s(child_ru.ru_stime);
-    meta.target_maxrss_kb = child_ru.ru_maxrss;
-    meta.collapsed_path = collapsed;
-    meta.collapsed_mode = o.collapsed_cpu ? "cpu" : "wall";
-    if (pb_samples_write_json(prof, &meta, o.output, &err) < 0 ||
-        (collapsed && pb_samples_write_collapsed(prof, collapsed, o.collapsed_cpu, &err) < 0)) {
-        fprintf(stderr, PROG ": %s\n", pb_error_format(&err, buf, sizeof buf));
-        rc = PB_SAMPLER_EXIT_FAILURE;
-        goto cleanup;
-    }
-    if (!o.quiet && pb_samples_print_summary(prof, &meta, stderr, o.top) < 0)
-        fprintf(stderr, PROG ": out of memory printing the summary\n");
+    rc = write_outputs(o, prof, sess, pid, end - start, &self0, &self1, &child_ru, status, err);
 
 cleanup:
     pb_targets_free(sess);
     pb_samples_free(prof);
-    free(collapsed);
     sigaction(SIGCHLD, &old_chld, NULL);
     sigprocmask(SIG_SETMASK, &oldmask, NULL);
     return rc;

@@ -1,0 +1,72 @@
+/* pbench accuracy: attribution errors and the capability matrix of a run
+ * of truth workloads, written to accuracy.json and printed. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "output/accuracy_table.h"
+#include "run/accuracy.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: pbench accuracy RESULTS_DIR [options]\n"
+          "  Reads the profilers' outputs of a run of truth workloads (configs/accuracy.yaml)\n"
+          "  and writes RESULTS_DIR/accuracy.json: attribution errors and the capability matrix.\n"
+          "      --python PATH    interpreter for the adapter (default: the run's)\n"
+          "      --adapter PATH   adapt.py to use (default: the source tree's)\n"
+          "      --timeout S      per adapter run (default 120)\n"
+          "  -q, --quiet          write accuracy.json, print nothing\n", f);
+}
+
+int cmd_accuracy(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "python", required_argument, NULL, 'P' },
+        { "adapter", required_argument, NULL, 'a' },
+        { "timeout", required_argument, NULL, 't' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    struct pb_accuracy_opts o;
+    struct pb_error err;
+    struct pb_accuracy *acc = NULL;
+    int c, quiet = 0;
+
+    pb_accuracy_opts_init(&o);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'P': o.python = optarg; break;
+        case 'a': o.adapter = optarg; break;
+        case 't':
+            o.timeout_s = strtod(optarg, &end);
+            if (*end || o.timeout_s <= 0) {
+                fprintf(stderr, "pbench accuracy: --timeout expects seconds, not '%s'\n", optarg);
+                return PB_EXIT_USAGE;
+            }
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return PB_EXIT_OK;
+        default: usage(stderr); return PB_EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return PB_EXIT_USAGE;
+    }
+    if (pb_accuracy_write(argv[optind], &o, &acc, &err) < 0) {
+        fprintf(stderr, "pbench accuracy: %s\n", pb_cli_errtext(&err));
+        return PB_EXIT_FAIL;
+    }
+    if (!quiet) {
+        pb_accuracy_table_print(stdout, acc);
+        for (size_t i = 0; i < acc->nwarnings; i++)
+            fprintf(stderr, "pbench accuracy: warning: %s\n", acc->warnings[i]);
+        printf("\naccuracy in %s/accuracy.json\n", argv[optind]);
+    }
+    pb_accuracy_free(acc);
+    return PB_EXIT_OK;
+}

@@ -1,0 +1,109 @@
+/*
+ * adapters: one adapter process per probe run, its attribution read
+ * back. See adapters.h.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run/adapters.h"
+#include "run/spawn.h"
+#include "util/fs.h"
+
+/* The last non-empty line of path (at most n bytes) into out; "" when
+ * none. */
+static void last_line_of(const char *path, char *out, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+
+    out[0] = '\0';
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0])
+            snprintf(out, n, "%s", line);
+    }
+    fclose(f);
+}
+
+static int set_error(struct pb_accuracy_probe *p, const char *msg, struct pb_error *err)
+{
+    p->adapter_error = strdup(msg);
+    return p->adapter_error ? 0 : pb_error_set(err, "out of memory");
+}
+
+/* Runs the adapter on probe p. Returns 0 (the probe's attribution or
+ * adapter_error set), or -1 with err set when the adapter cannot be
+ * started at all. */
+static int adapt(const char *dir, const struct pb_adapters_opts *o, struct pb_accuracy_probe *p,
+                 struct pb_error *err)
+{
+    const struct pb_run_record *r = p->run;
+    char sub[PATH_MAX], absdir[PATH_MAX], rel[PATH_MAX], out[PATH_MAX], errp[PATH_MAX],
+         raw[PATH_MAX], tail[512], msg[1024];
+    char profiler[sizeof r->profiler];
+    struct pb_spawn_opts so;
+    struct pb_spawn_result res;
+    json_error_t jerr;
+    struct stat st;
+
+    snprintf(sub, sizeof sub, "attribution/%s/%s", r->workload, r->profiler);
+    snprintf(absdir, sizeof absdir, "%s/%s", dir, sub);
+    if (pb_mkdirs(absdir, err) < 0)
+        return -1;
+    snprintf(rel, sizeof rel, "%s/%d.json", sub, r->round);
+    snprintf(out, sizeof out, "%s/%s", dir, rel);
+    snprintf(errp, sizeof errp, "%s/%d.stderr.txt", absdir, r->round);
+    snprintf(raw, sizeof raw, "%s/%s", dir, r->outdir);
+    snprintf(profiler, sizeof profiler, "%s", r->profiler);
+    unlink(out);                        /* never read a stale one */
+    p->attribution = strdup(rel);
+    if (!p->attribution)
+        return pb_error_set(err, "out of memory");
+
+    char *argv[] = { (char *)o->python, (char *)o->adapter, "--profiler", profiler,
+                     "--kind", "auto", "--run-dir", raw, "--script", (char *)p->script,
+                     "--out", out, NULL };
+    memset(&so, 0, sizeof so);
+    so.argv = argv;
+    so.stderr_path = errp;
+    so.timeout_s = o->timeout_s;
+    if (pb_spawn_run(&so, &res, err) < 0)
+        return -1;
+    if (res.exec_failed) {
+        pb_error_set(err, "cannot run the adapter with '%s'", o->python);
+        return pb_error_errno(err, res.exec_errno);
+    }
+    last_line_of(errp, tail, sizeof tail);
+    if (stat(errp, &st) == 0 && st.st_size == 0)
+        unlink(errp);
+    if (res.timed_out)
+        return set_error(p, "the adapter timed out", err);
+    p->attr = json_load_file(out, 0, &jerr);
+    if (!json_is_object(p->attr)) {
+        json_decref(p->attr);
+        p->attr = NULL;
+        snprintf(msg, sizeof msg, "the adapter exited with status %d and wrote no attribution%s%s",
+                 res.exit_code, tail[0] ? ": " : "", tail);
+        return set_error(p, msg, err);
+    }
+    return 0;
+}
+
+int pb_adapters_run(struct pb_accuracy_source *src, const struct pb_adapters_opts *opts,
+                    struct pb_error *err)
+{
+    for (size_t i = 0; i < src->nprobes; i++) {
+        struct pb_accuracy_probe *p = &src->probes[i];
+        if (p->run->status != PB_RUN_OK)
+            continue;
+        if (adapt(src->dir, opts, p, err) < 0)
+            return -1;
+    }
+    return 0;
+}
