@@ -336,7 +336,8 @@ static const char *scoring_config =
     " \"profilers\": [\n"
     "  {\"name\": \"plain\", \"baseline\": true, \"command\": [\"{python}\", \"{script}\"]},\n"
     "  {\"name\": \"exact\", \"command\": [\"exact\", \"{script}\"]},\n"
-    "  {\"name\": \"off\", \"command\": [\"off\", \"--hot={hot}\", \"{script}\"]}]}\n";
+    "  {\"name\": \"off\", \"command\": [\"off\", \"--hot={hot}\", \"{script}\"]}],\n"
+    " \"pairs\": []}\n";
 
 #define RUN(w, p, r, st) "{\"seq\": 0, \"round\": " #r ", \"workload\": \"" w "\", \"profiler\": \"" p \
     "\", \"status\": \"" st "\", \"outdir\": \"raw/" w "/" p "/" #r "\"" \

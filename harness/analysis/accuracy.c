@@ -12,45 +12,28 @@
 #include "analysis/attribution.h"
 #include "analysis/capability.h"
 #include "analysis/truth.h"
+#include "store/resolved.h"
 #include "util/fs.h"
-#include "util/jsonfile.h"
 
-/* ---- config-resolved.json (what of it accuracy needs) ------------------ */
-
-static const char *str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-/* The entry named name of the config's list ("workloads", "profilers"). */
-static json_t *conf_entry(const json_t *resolved, const char *list, const char *name)
-{
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(resolved, list), i, e)
-        if (!strcmp(str(e, "name"), name))
-            return e;
-    return NULL;
-}
+/* ---- what the run's resolved config says ------------------------------ */
 
 int pb_accuracy_is_hot(const struct pb_accuracy_source *src, const char *workload,
                        const char *function)
 {
-    json_t *w = conf_entry(src->resolved, "workloads", workload), *v;
-    size_t i;
-    json_array_foreach(json_object_get(w, "hot"), i, v)
-        if (json_is_string(v) && !strcmp(json_string_value(v), function))
+    const struct pb_resolved_workload *w = pb_resolved_workload(&src->resolved, workload);
+
+    for (size_t i = 0; w && i < w->hot.n; i++)
+        if (!strcmp(w->hot.v[i], function))
             return 1;
     return 0;
 }
 
 int pb_accuracy_takes_hot(const struct pb_accuracy_source *src, const char *profiler)
 {
-    json_t *p = conf_entry(src->resolved, "profilers", profiler), *a;
-    size_t i;
-    json_array_foreach(json_object_get(p, "command"), i, a)
-        if (json_is_string(a) && strstr(json_string_value(a), "{hot}"))
+    const struct pb_resolved_profiler *p = pb_resolved_profiler(&src->resolved, profiler);
+
+    for (size_t i = 0; p && i < p->command.n; i++)
+        if (strstr(p->command.v[i], "{hot}"))
             return 1;
     return 0;
 }
@@ -61,21 +44,22 @@ int pb_accuracy_has_truths(const char *dir)
 {
     struct pb_error err;
     struct pb_run_list runs = { 0 };
-    json_t *resolved = pb_json_read(dir, "config-resolved.json", &err);
-    const char *baseline = str(resolved, "baseline");
+    struct pb_resolved resolved;
     int found = 0;
 
-    if (resolved && pb_records_read(dir, 1, &runs, &err) == 0)
+    if (pb_resolved_load(dir, &resolved, &err) < 0)
+        return 0;
+    if (pb_records_read(dir, 1, &runs, &err) == 0)
         for (size_t i = 0; i < runs.n && !found; i++) {
             const struct pb_run_record *r = &runs.items[i];
-            if (strcmp(r->profiler, baseline) || r->status != PB_RUN_OK || r->round < 0)
+            if (strcmp(r->profiler, resolved.baseline) || r->status != PB_RUN_OK || r->round < 0)
                 continue;
             json_t *t = pb_truth_read(dir, r->outdir);
             found = t != NULL;
             json_decref(t);
         }
     pb_records_release(&runs);
-    json_decref(resolved);
+    pb_resolved_release(&resolved);
     return found;
 }
 
@@ -185,13 +169,13 @@ static int load_probes(struct pb_accuracy_source *src, struct pb_error *err)
         const struct pb_run_record *r = &src->runs.items[i];
         const struct pb_acc_truth *truth = truth_of(src->acc, r->workload);
         struct pb_accuracy_probe *p = &src->probes[src->nprobes];
-        json_t *wc;
+        const struct pb_resolved_workload *wc;
 
         if (!truth || !strcmp(r->profiler, src->baseline) || r->round < 0)
             continue;
-        wc = conf_entry(src->resolved, "workloads", r->workload);
+        wc = pb_resolved_workload(&src->resolved, r->workload);
         p->run = r;
-        p->script = wc ? str(wc, "script") : truth->script ? truth->script : "";
+        p->script = wc ? wc->script : truth->script ? truth->script : "";
         if (r->status == PB_RUN_OK)
             p->own_truth = pb_truth_read(src->dir, r->outdir);
         if (add_to_pair(src, src->nprobes++) < 0)
@@ -202,16 +186,12 @@ static int load_probes(struct pb_accuracy_source *src, struct pb_error *err)
 
 int pb_accuracy_source_load(struct pb_accuracy_source *src, const char *dir, struct pb_error *err)
 {
-    size_t i;
-    json_t *p;
-
     memset(src, 0, sizeof *src);
     src->dir = dir;
     src->acc = pb_accuracy_new();
     if (!src->acc)
         return pb_error_set(err, "out of memory");
-    src->resolved = pb_json_read(dir, "config-resolved.json", err);
-    if (!src->resolved)
+    if (pb_resolved_load(dir, &src->resolved, err) < 0)
         return -1;
     if (pb_records_read(dir, 0, &src->runs, err) < 0)
         return -1;
@@ -220,15 +200,14 @@ int pb_accuracy_source_load(struct pb_accuracy_source *src, const char *dir, str
         if (src->acc->warnings)
             src->acc->warnings[src->acc->nwarnings++] = pb_accuracy_strdup(src->acc, src->runs.warning);
     }
-    src->baseline = str(src->resolved, "baseline");
-    src->python = str(src->resolved, "python");
-    src->profilers = calloc(json_array_size(json_object_get(src->resolved, "profilers")) + 1,
-                            sizeof *src->profilers);
+    src->baseline = src->resolved.baseline;
+    src->python = src->resolved.python ? src->resolved.python : "";
+    src->profilers = calloc(src->resolved.nprofilers + 1, sizeof *src->profilers);
     if (!src->profilers)
         return pb_error_set(err, "out of memory");
-    json_array_foreach(json_object_get(src->resolved, "profilers"), i, p)
-        if (!json_is_true(json_object_get(p, "baseline")))
-            src->profilers[src->nprofilers++] = str(p, "name");
+    for (size_t i = 0; i < src->resolved.nprofilers; i++)
+        if (!src->resolved.profilers[i].baseline)
+            src->profilers[src->nprofilers++] = src->resolved.profilers[i].name;
     if (load_truths(src, err) < 0)
         return -1;
     return load_probes(src, err);
@@ -248,7 +227,7 @@ void pb_accuracy_source_release(struct pb_accuracy_source *src)
     free(src->pairs);
     free(src->profilers);
     pb_records_release(&src->runs);
-    json_decref(src->resolved);
+    pb_resolved_release(&src->resolved);
     pb_accuracy_free(src->acc);
     memset(src, 0, sizeof *src);
 }

@@ -33,6 +33,7 @@
 
 #include "store/accuracy.h"
 #include "store/records.h"
+#include "store/resolved.h"
 #include "util/error.h"
 
 /* Thresholds of the verdicts (written into accuracy.json). */
@@ -70,7 +71,7 @@ struct pb_accuracy_pair {
  * read-only for callers, but for the probes' attribution fields. */
 struct pb_accuracy_source {
     const char *dir;
-    json_t *resolved;                   /* config-resolved.json */
+    struct pb_resolved resolved;        /* config-resolved.json */
     struct pb_run_list runs;
     const char *baseline;               /* the plain profiler's name */
     const char *python;                 /* the run's interpreter */
