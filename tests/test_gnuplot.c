@@ -50,8 +50,7 @@ START_TEST(draws_and_leaves_no_log)
     struct pb_error err;
     char *argv[] = { "gnuplot", "--version", NULL };
 
-    if (tu_run(argv, NULL) != 0)
-        return;     /* setup.sh installs gnuplot; without it only the stand-ins run */
+    ck_assert_msg(tu_run(argv, NULL) == 0, "no gnuplot in PATH (scripts/setup.sh installs it)");
     free(tu_write_file(dir, "c.gp", "set terminal pngcairo size 200,100\nset output 'c.png'\n"
                                     "plot x notitle\n"));
     int rc = pb_gnuplot_run(NULL, dir, "c.gp", 30, &err);
