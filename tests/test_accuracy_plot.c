@@ -47,8 +47,7 @@ START_TEST(writes_chart)
 
     free(tu_write_file(dir, "accuracy.json", acc_json));
     snprintf(out, sizeof out, "%s/plots", dir);
-    if (!have_gnuplot())
-        return;     /* the chart needs gnuplot; setup.sh installs it */
+    ck_assert_msg(have_gnuplot(), "no gnuplot in PATH (scripts/setup.sh installs it)");
     int rc = pb_accuracy_plot_write(dir, out, NULL, &err);
     ck_assert_msg(rc == 0, "rc %d: %s", rc, err.msg);
     const char *files[] = { "accuracy.gp", "accuracy.dat", "accuracy.png", "accuracy.svg", NULL };

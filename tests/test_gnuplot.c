@@ -1,10 +1,14 @@
 /* gnuplot: running one chart script, with the real gnuplot and with
  * stand-ins that fail, hang or are missing. */
 #include <check.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "output/gnuplot.h"
@@ -34,7 +38,7 @@ static int exists(const char *name)
 /* An executable stand-in for gnuplot; caller frees the path. */
 static char *fake(const char *body)
 {
-    char text[1024];
+    char text[16384];
     snprintf(text, sizeof text, "#!/bin/sh\n%s\n", body);
     char *p = tu_write_file(dir, "fake-gnuplot", text);
     ck_assert_int_eq(chmod(p, 0755), 0);
@@ -46,8 +50,7 @@ START_TEST(draws_and_leaves_no_log)
     struct pb_error err;
     char *argv[] = { "gnuplot", "--version", NULL };
 
-    if (tu_run(argv, NULL) != 0)
-        return;     /* setup.sh installs gnuplot; without it only the stand-ins run */
+    ck_assert_msg(tu_run(argv, NULL) == 0, "no gnuplot in PATH (scripts/setup.sh installs it)");
     free(tu_write_file(dir, "c.gp", "set terminal pngcairo size 200,100\nset output 'c.png'\n"
                                     "plot x notitle\n"));
     int rc = pb_gnuplot_run(NULL, dir, "c.gp", 30, &err);
@@ -84,14 +87,40 @@ START_TEST(missing_gnuplot_gets_a_hint)
 }
 END_TEST
 
-/* a hanging gnuplot is killed, with whatever it started behind it */
+/* a hanging gnuplot is killed, with whatever it started behind it: its
+ * background child (pid in bg.pid) is gone too once pb_gnuplot_run returns.
+ * This test is a child subreaper, so that child, orphaned, is reaped here
+ * (this machine's init does not reap) and kill(pid, 0) can say ESRCH. */
 START_TEST(hang_is_killed)
 {
     struct pb_error err;
-    char *gp = fake("sleep 30 & sleep 30");
+    char body[16000], pidpath[4200];
+    snprintf(pidpath, sizeof pidpath, "%s/bg.pid", dir);
+    snprintf(body, sizeof body, "sleep 30 &\necho $! > '%s.tmp' && mv '%s.tmp' '%s'\nsleep 30",
+             pidpath, pidpath, pidpath);
+    char *gp = fake(body);
 
-    ck_assert_int_eq(pb_gnuplot_run(gp, dir, "c.gp", 0.3, &err), -1);
-    ck_assert_msg(strstr(err.msg, "did not finish within 0.3 s"), "%s", err.msg);
+    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    ck_assert_int_eq(pb_gnuplot_run(gp, dir, "c.gp", 1, &err), -1);
+    ck_assert_msg(strstr(err.msg, "did not finish within 1 s"), "%s", err.msg);
+    char *text = tu_read_file(pidpath);
+    ck_assert_msg(text != NULL, "the stand-in wrote no %s", pidpath);
+    pid_t bg = (pid_t)strtol(text, NULL, 10);
+    free(text);
+    ck_assert_int_gt(bg, 0);
+    int gone = 0;
+    for (int i = 0; i < 200 && !gone; i++) {       /* up to 2 s */
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;                                       /* reap what was reparented here */
+        gone = kill(bg, 0) < 0 && errno == ESRCH;
+        if (!gone)
+            usleep(10000);
+    }
+    if (!gone) {                /* in gnuplot's group, out of Check's reach: end it */
+        pid_t g = getpgid(bg);
+        kill(g > 1 ? -g : bg, SIGKILL);
+    }
+    ck_assert_msg(gone, "gnuplot's background child %d outlived the timeout", (int)bg);
     free(gp);
 }
 END_TEST

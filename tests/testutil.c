@@ -1,3 +1,4 @@
+#include <check.h>
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -113,6 +114,13 @@ int tu_run(char *const argv[], char **out)
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);
+}
+
+void tu_skip_at(const char *file, int line, const char *why)
+{
+    /* what ck_abort_msg() expands to, at the caller's place; Check carries
+     * the message from the forked test to the runner */
+    _ck_assert_failed(file, line, "Skipped", TU_SKIP_PREFIX "%s: %s", tcase_name(), why);
 }
 
 const char *tu_python(void)

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <check.h>
+
 /* Creates a fresh temp directory and returns its path (static storage per
  * call site is NOT used: caller frees with free()). */
 char *tu_mkdtemp(void);
@@ -32,5 +34,20 @@ char *tu_only_subdir(const char *base);
 /* Path of the Python interpreter tests should use: $PBENCH_TEST_PYTHON,
  * else the project's .venv/bin/python if present, else "python3". */
 const char *tu_python(void);
+
+/* How a skipped test's Check message starts: "skipped: TEST: why". */
+#define TU_SKIP_PREFIX "skipped: "
+
+/* Ends the running test as skipped, for want of something the project's
+ * setup cannot provide (a second CPU); why says what is missing. What
+ * scripts/setup.sh installs (gnuplot, python3, the .venv profilers) is no
+ * reason to skip: assert it instead. The test ends as a Check failure with
+ * the message "skipped: TEST: why", so nothing can count it as a pass;
+ * tests/runner.c counts it as a skip, prints "SKIPPED: suite/TEST: why" and
+ * exits with 77 when nothing failed, which ctest (SKIP_RETURN_CODE) shows
+ * as Skipped. Does not return (file and line, the call's, are where Check
+ * places the result). */
+#define tu_skip(why) tu_skip_at(__FILE__, __LINE__, (why))
+void tu_skip_at(const char *file, int line, const char *why) CK_ATTRIBUTE_NORETURN;
 
 #endif /* PB_TESTUTIL_H */
