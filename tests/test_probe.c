@@ -1,4 +1,4 @@
-/* meta: the facts a results directory keeps about the machine (checked
+/* probe: the facts a results directory keeps about the machine (checked
  * against sysconf, uname, gethostname) and about the Python interpreter
  * and the profilers' packages (checked against what the real interpreter,
  * tu_python(), says when asked directly). */
@@ -11,7 +11,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "run/meta.h"
+#include "run/probe.h"
+#include "store/meta.h"
 #include "testutil.h"
 
 static char *dir;
@@ -30,60 +31,54 @@ static void teardown(void)
 
 /* ---- host ------------------------------------------------------------------- */
 
-static void assert_loadavg(json_t *a)
+static void assert_loadavg(const double a[3])
 {
-    ck_assert_msg(json_is_array(a) && json_array_size(a) == 3, "load average is not an array of 3");
-    for (size_t i = 0; i < 3; i++) {
-        json_t *x = json_array_get(a, i);
-        ck_assert(json_is_number(x));
-        ck_assert(json_number_value(x) >= 0);
-    }
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_msg(a[i] >= 0, "load average %zu is %g, not a number >= 0", i, a[i]);
 }
 
 START_TEST(host_facts)
 {
-    json_t *h = pb_meta_host();
+    struct pb_meta h;
     struct utsname u;
     char want[1024], host[256];
 
-    ck_assert_ptr_nonnull(h);
-    json_int_t cores = json_integer_value(json_object_get(h, "cores"));
-    ck_assert_int_gt(cores, 0);
-    ck_assert_int_eq(cores, sysconf(_SC_NPROCESSORS_ONLN));
+    pb_meta_init(&h);
+    ck_assert_int_eq(pb_probe_host(&h), 0);
+    ck_assert_int_gt(h.cores, 0);
+    ck_assert_int_eq(h.cores, sysconf(_SC_NPROCESSORS_ONLN));
 
     ck_assert_int_eq(uname(&u), 0);
     snprintf(want, sizeof want, "%s %s %s", u.sysname, u.release, u.machine);
-    ck_assert_str_eq(json_string_value(json_object_get(h, "kernel")), want);
+    ck_assert_str_eq(h.kernel, want);
 
     ck_assert_int_eq(gethostname(host, sizeof host), 0);
     host[sizeof host - 1] = '\0';
-    ck_assert_str_eq(json_string_value(json_object_get(h, "hostname")), host);
+    ck_assert_str_eq(h.hostname, host);
 
-    ck_assert_int_gt(json_integer_value(json_object_get(h, "mem_total_kb")), 0);
-    const char *model = json_string_value(json_object_get(h, "cpu_model"));
+    ck_assert(h.mem_total_kb > 0);
+    const char *model = h.cpu_model;
     ck_assert(model && *model);
-    assert_loadavg(json_object_get(h, "loadavg_start"));
+    assert_loadavg(h.loadavg_start);
 
-    json_t *noise = json_object_get(h, "noise");
-    ck_assert(json_is_object(noise));
-    ck_assert(json_is_string(json_object_get(noise, "cpu_governor")));
-    const char *turbo = json_string_value(json_object_get(noise, "turbo"));
+    ck_assert_ptr_nonnull(h.cpu_governor);
+    const char *turbo = h.turbo;
     ck_assert(turbo && (!strcmp(turbo, "on") || !strcmp(turbo, "off") || !strcmp(turbo, "unknown")));
-    json_decref(h);
+    pb_meta_release(&h);
 }
 END_TEST
 
 START_TEST(loadavg_is_three_numbers)
 {
-    json_t *a = pb_meta_loadavg();
+    double a[3];
+    pb_probe_loadavg(a);
     assert_loadavg(a);
-    json_decref(a);
 }
 END_TEST
 
 /* ---- python ----------------------------------------------------------------- */
 
-/* A config with just what pb_meta_python reads: the interpreter and the
+/* A config with just what pb_probe_python reads: the interpreter and the
  * profilers (name, package, command, selected). */
 struct fake_cfg {
     struct pb_config cfg;
@@ -146,10 +141,9 @@ static char *package_fact(const char *name)
     return fact;
 }
 
-static const char *profiler_version(json_t *info, const char *name)
+static const char *profiler_version(const struct pb_meta *info, const char *name)
 {
-    return json_string_value(json_object_get(json_object_get(json_object_get(info, "profilers"), name),
-                                             "version"));
+    return pb_meta_profiler_version(info, name);
 }
 
 START_TEST(python_facts_from_the_real_interpreter)
@@ -163,21 +157,21 @@ START_TEST(python_facts_from_the_real_interpreter)
     add_profiler(&f, "ghost", "pbench-no-such-package", "{python}", 1);
     add_profiler(&f, "cprofile", NULL, "{python}", 1);
     add_profiler(&f, "builtin", NULL, "{pbench}", 1);
-    json_t *info = pb_meta_python(&f.cfg, dir, &err);
-    ck_assert_msg(info != NULL, "%s", err.msg);
+    struct pb_meta m, *info = &m;
+    pb_meta_init(&m);
+    ck_assert_msg(pb_probe_python(&f.cfg, dir, &m, &err) == 0, "%s", err.msg);
 
-    json_t *py = json_object_get(info, "python");
     char *version = ask_python("import platform; print(platform.python_version())");
     char *sysver = ask_python("import sys; print(sys.version)");
     char *impl = ask_python("import platform; print(platform.python_implementation())");
     char *exe = ask_python("import sys; print(sys.executable)");
     char *prefix = ask_python("import sys; print(sys.prefix)");
-    ck_assert_str_eq(json_string_value(json_object_get(py, "path")), tu_python());
-    ck_assert_str_eq(json_string_value(json_object_get(py, "version")), version);
+    ck_assert_str_eq(m.python_path, tu_python());
+    ck_assert_str_eq(m.python_version, version);
     ck_assert_msg(!strncmp(sysver, version, strlen(version)), "sys.version '%s' vs '%s'", sysver, version);
-    ck_assert_str_eq(json_string_value(json_object_get(py, "implementation")), impl);
-    ck_assert_str_eq(json_string_value(json_object_get(py, "executable")), exe);
-    ck_assert_str_eq(json_string_value(json_object_get(py, "prefix")), prefix);
+    ck_assert_str_eq(m.python_implementation, impl);
+    ck_assert_str_eq(m.python_executable, exe);
+    ck_assert_str_eq(m.python_prefix, prefix);
 
     char *pip = package_fact("pip"), *pyi = package_fact("pyinstrument"), stdlib[128], builtin[128];
     ck_assert_str_eq(profiler_version(info, "pip_prof"), pip);
@@ -187,7 +181,7 @@ START_TEST(python_facts_from_the_real_interpreter)
     ck_assert_str_eq(profiler_version(info, "cprofile"), stdlib);
     snprintf(builtin, sizeof builtin, "pbench %s (built-in)", PB_VERSION);
     ck_assert_str_eq(profiler_version(info, "builtin"), builtin);
-    ck_assert_int_eq(json_object_size(json_object_get(info, "profilers")), 5);
+    ck_assert_int_eq(m.nprofilers, 5);
 
     /* the probe's scratch files are gone */
     char p[4200];
@@ -203,7 +197,7 @@ START_TEST(python_facts_from_the_real_interpreter)
     free(impl);
     free(exe);
     free(prefix);
-    json_decref(info);
+    pb_meta_release(&m);
     fake_cfg_release(&f);
 }
 END_TEST
@@ -217,12 +211,12 @@ START_TEST(only_selected_profilers)
     fake_cfg_init(&f, tu_python());
     add_profiler(&f, "on", NULL, "{python}", 1);
     add_profiler(&f, "off", "pbench-no-such-package", "{python}", 0);
-    json_t *info = pb_meta_python(&f.cfg, dir, &err);
-    ck_assert_msg(info != NULL, "%s", err.msg);
-    json_t *profs = json_object_get(info, "profilers");
-    ck_assert_int_eq(json_object_size(profs), 1);
-    ck_assert_ptr_nonnull(json_object_get(profs, "on"));
-    json_decref(info);
+    struct pb_meta m;
+    pb_meta_init(&m);
+    ck_assert_msg(pb_probe_python(&f.cfg, dir, &m, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(m.nprofilers, 1);
+    ck_assert_ptr_nonnull(pb_meta_profiler_version(&m, "on"));
+    pb_meta_release(&m);
     fake_cfg_release(&f);
 }
 END_TEST
@@ -234,7 +228,10 @@ START_TEST(missing_interpreter)
 
     fake_cfg_init(&f, "/nonexistent/python3");
     add_profiler(&f, "cprofile", NULL, "{python}", 1);
-    ck_assert_ptr_null(pb_meta_python(&f.cfg, dir, &err));
+    struct pb_meta m;
+    pb_meta_init(&m);
+    ck_assert_int_eq(pb_probe_python(&f.cfg, dir, &m, &err), -1);
+    pb_meta_release(&m);
     ck_assert_msg(strstr(err.msg, "cannot run python interpreter '/nonexistent/python3'")
                   && strstr(err.msg, "No such file"), "%s", err.msg);
     fake_cfg_release(&f);
@@ -251,20 +248,23 @@ START_TEST(failing_or_mute_interpreter)
 
     ck_assert_int_eq(chmod(bad, 0755), 0);
     ck_assert_int_eq(chmod(mute, 0755), 0);
+    struct pb_meta m;
+    pb_meta_init(&m);
     fake_cfg_init(&f, bad);
-    ck_assert_ptr_null(pb_meta_python(&f.cfg, dir, &err));
+    ck_assert_int_eq(pb_probe_python(&f.cfg, dir, &m, &err), -1);
     ck_assert_msg(strstr(err.msg, "failed (exit code 4): no such module: json"), "%s", err.msg);
     fake_cfg_init(&f, mute);
-    ck_assert_ptr_null(pb_meta_python(&f.cfg, dir, &err));
+    ck_assert_int_eq(pb_probe_python(&f.cfg, dir, &m, &err), -1);
+    pb_meta_release(&m);
     ck_assert_msg(strstr(err.msg, "gave no version information"), "%s", err.msg);
     free(bad);
     free(mute);
 }
 END_TEST
 
-Suite *meta_suite(void)
+Suite *probe_suite(void)
 {
-    Suite *s = suite_create("meta");
+    Suite *s = suite_create("probe");
     TCase *host = tcase_create("host");
     TCase *python = tcase_create("python");
     TCase *errors = tcase_create("errors");
