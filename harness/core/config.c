@@ -25,66 +25,6 @@
 #define MAX_FILE_BYTES (1 << 20)
 #define MAX_RUNS 100000
 
-/* ---- small vectors and diagnostics ------------------------------------ */
-
-int pb_strv_push(struct pb_strv *sv, const char *s)
-{
-    char **nv = realloc(sv->v, (sv->n + 2) * sizeof *nv);
-    char *copy;
-
-    if (!nv)
-        return -1;
-    sv->v = nv;
-    copy = strdup(s);
-    if (!copy) {
-        sv->v[sv->n] = NULL;
-        return -1;
-    }
-    sv->v[sv->n++] = copy;
-    sv->v[sv->n] = NULL;
-    return 0;
-}
-
-void pb_strv_release(struct pb_strv *sv)
-{
-    for (size_t i = 0; i < sv->n; i++)
-        free(sv->v[i]);
-    free(sv->v);
-    sv->v = NULL;
-    sv->n = 0;
-}
-
-void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
-                  const char *fmt, ...)
-{
-    struct pb_error *e;
-    va_list ap;
-
-    if (d->n == d->cap) {
-        size_t ncap = d->cap ? d->cap * 2 : 8;
-        struct pb_error *ni = realloc(d->items, ncap * sizeof *ni);
-        if (!ni)
-            return;
-        d->items = ni;
-        d->cap = ncap;
-    }
-    e = &d->items[d->n++];
-    pb_error_clear(e);
-    snprintf(e->file, sizeof e->file, "%s", file ? file : "");
-    e->line = line;
-    e->col = col;
-    va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-    va_end(ap);
-}
-
-void pb_diags_release(struct pb_diags *d)
-{
-    free(d->items);
-    d->items = NULL;
-    d->n = d->cap = 0;
-}
-
 /* ---- the walk ---------------------------------------------------------- */
 
 struct sel {                /* a name under select:, kept for checking */

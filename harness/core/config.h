@@ -14,24 +14,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
-
-/* A list of located errors. */
-struct pb_diags {
-    struct pb_error *items;
-    size_t n, cap;
-};
-
-/* Appends a located error. On out of memory the error is dropped; a
- * config whose errors were all dropped could load, so callers treat an
- * out-of-memory load as fatal anyway. */
-void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
-                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void pb_diags_release(struct pb_diags *d);
-
-struct pb_strv {            /* a NULL-terminated vector of owned strings */
-    char **v;
-    size_t n;
-};
+#include "util/strv.h"
 
 struct pb_loc {
     const char *file;       /* points into pb_config.files; do not free */
@@ -137,9 +120,5 @@ int pb_config_expand_command(const struct pb_profiler *p, const struct pb_expand
  * malloc'd string, or NULL with err filled. */
 char *pb_config_expand_string(const char *tmpl, const struct pb_expand_ctx *ctx,
                               struct pb_error *err);
-
-void pb_strv_release(struct pb_strv *sv);
-/* Appends a copy of s; returns 0, -1 on out of memory. */
-int pb_strv_push(struct pb_strv *sv, const char *s);
 
 #endif /* PB_CONFIG_H */
