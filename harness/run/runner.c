@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 
+#include "core/template.h"
 #include "run/measure.h"
 #include "run/runner.h"
 #include "run/spawn.h"
@@ -310,19 +311,19 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
             rec.status = PB_RUN_SKIPPED;
             snprintf(rec.error, sizeof rec.error, "not run: this pair already timed out (%g s)", timeout);
         } else {
-            struct pb_expand_ctx ctx = { cfg->python, bindir, w->script, absout, w->name, p->name,
-                                         p->configdir, o->pbench_path, &w->args, &w->hot };
+            struct pb_template_ctx ctx = { cfg->python, bindir, w->script, absout, w->name, p->name,
+                                           p->configdir, o->pbench_path, &w->args, &w->hot };
             struct pb_error xerr;
             if (pb_mkdirs(absout, err) < 0)
                 goto cleanup;
             clear_dir(absout);
-            if (pb_config_expand_command(p, &ctx, &argv, &xerr) < 0) {
+            if (pb_template_expand_argv(&p->command, &ctx, &argv, &xerr) < 0) {
                 rec.status = PB_RUN_SPAWN_ERROR;
                 snprintf(rec.error, sizeof rec.error, "%s", xerr.msg);
                 goto record;
             }
             for (size_t k = 0; k < p->env.n; k++) {
-                char *s = pb_config_expand_string(p->env.v[k], &ctx, &xerr);
+                char *s = pb_template_expand_string(p->env.v[k], &ctx, &xerr);
                 if (!s) {
                     rec.status = PB_RUN_SPAWN_ERROR;
                     snprintf(rec.error, sizeof rec.error, "%s", xerr.msg);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/template.h"
 
 static char root[256];
 static char input[300];
@@ -94,10 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* a loaded config must be usable: expand every command */
         struct pb_strv args = { 0 }, hot = { 0 };
         for (size_t p = 0; p < cfg->nprofilers; p++) {
-            struct pb_expand_ctx ctx = { "py", "bin", "s.py", "/o", "w", "p", "/c", "/pb", &args, &hot };
+            struct pb_template_ctx ctx = { "py", "bin", "s.py", "/o", "w", "p", "/c", "/pb", &args, &hot };
             struct pb_strv argv;
             struct pb_error err;
-            if (pb_config_expand_command(&cfg->profilers[p], &ctx, &argv, &err) == 0)
+            if (pb_template_expand_argv(&cfg->profilers[p].command, &ctx, &argv, &err) == 0)
                 pb_strv_release(&argv);
         }
         if (d.n != 0)
