@@ -24,6 +24,7 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
     harness/core/config.c harness/core/config_toplevel.c harness/core/config_workloads.c \
     harness/core/config_profilers.c harness/core/yamlwalk.c harness/core/template.c \
     harness/util/error.c harness/util/strv.c harness/util/suggest.c harness/util/path.c harness/util/fs.c \
+    harness/util/datadir.c \
     $(pkg-config --cflags --libs yaml-0.1) -o "$build/fuzz_config"
 cd "$build"
 status=0

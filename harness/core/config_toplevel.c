@@ -3,15 +3,18 @@
  * name, python, include, defaults, select and overrides. All but include
  * are allowed only in the top-level file; select and overrides name
  * profilers and workloads that may come later, so they are kept and
- * applied once every file is read (config_apply_select/_overrides).
+ * applied once every file is read (config_apply_select/_overrides). An
+ * include by bare name falls back to pbench's shipped configs.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/config_walk.h"
+#include "util/datadir.h"
 #include "util/path.h"
 
 int config_check_name(struct pb_yw *yw, const yaml_node_t *n, const char *what)
@@ -374,6 +377,46 @@ void config_shared_release(struct config_shared *sh)
 
 /* ---- include ------------------------------------------------------------------ */
 
+/* The file an include item names: a path as written, relative to the
+ * including file's directory; a bare name (no '/') found there, or else
+ * among pbench's shipped configs (<datadir>/configs/), so a config
+ * anywhere can `include: [profilers.yaml]`. Returns a malloc'd path, or
+ * NULL with an error at item (nothing found, out of memory). */
+static char *include_path(struct config_walk *w, const yaml_node_t *item, const char *name)
+{
+    struct pb_error err;
+    struct stat st;
+    char *beside = pb_path_join(w->dir, name), *rel = NULL, *shipped = NULL;
+
+    if (!beside)
+        goto oom;
+    /* a path, or anything at all beside the file: load_file says what is
+     * wrong with it */
+    if (strchr(name, '/') || lstat(beside, &st) == 0 || errno != ENOENT)
+        return beside;
+    rel = pb_path_join("configs", name);
+    if (!rel)
+        goto oom;
+    pb_error_clear(&err);
+    shipped = pb_datadir_path(rel, &err);
+    free(rel);
+    if (!shipped)
+        pb_yw_error(&w->yw, item, "cannot include '%s': no such file (looked at %s; "
+                    "pbench's shipped configs cannot be found: %s)", name, beside, err.msg);
+    else if (lstat(shipped, &st) != 0) {
+        pb_yw_error(&w->yw, item, "cannot include '%s': no such file (looked at %s, "
+                    "then among pbench's shipped configs at %s)", name, beside, shipped);
+        free(shipped);
+        shipped = NULL;
+    }
+    free(beside);
+    return shipped;
+oom:
+    free(beside);
+    pb_yw_error(&w->yw, item, "cannot include '%s': out of memory", name);
+    return NULL;
+}
+
 void config_include(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key)
 {
     struct config_walk *w = config_walk_of(yw);
@@ -385,7 +428,7 @@ void config_include(struct pb_yw *yw, const yaml_node_t *v, void *obj, const cha
     }
     for (size_t i = 0; i < files.n; i++) {
         yaml_node_t *item = pb_yw_item(yw, v, i);
-        char *path = pb_path_join(w->dir, files.v[i]);
+        char *path = include_path(w, item, files.v[i]);
         if (path)
             config_load_file(w, w->cfg, path, files.v[i], item, w->depth + 1, yw->diags, w->sh);
         free(path);

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "core/template.h"
+#include "util/datadir.h"
 #include "util/suggest.h"
 
 static const char *const placeholders[] = {
     "python", "bindir", "script", "args", "outdir", "hot", "workload", "profiler",
-    "configdir", "pbench", NULL
+    "configdir", "pbench", "datadir", NULL
 };
 
 /* One problem at offset, with a printf message. */
@@ -40,10 +41,14 @@ static int check_name(const char *tmpl, const char *name, size_t offset, int who
             known = 1;
     if (!known) {
         const char *best = pb_suggest(name, placeholders, sizeof placeholders[0]);
-        if (best)
+        char all[256] = "";
+        if (best) {
             report_at(report, arg, offset, "unknown placeholder '{%s}' (did you mean '{%s}'?)", name, best);
-        else
-            report_at(report, arg, offset, "unknown placeholder '{%s}' (known: {python} {bindir} {script} {args} {outdir} {hot} {workload} {profiler} {configdir} {pbench})", name);
+            return -1;
+        }
+        for (int k = 0; placeholders[k]; k++)
+            snprintf(all + strlen(all), sizeof all - strlen(all), "%s{%s}", k ? " " : "", placeholders[k]);
+        report_at(report, arg, offset, "unknown placeholder '{%s}' (known: %s)", name, all);
         return -1;
     }
     if (!strcmp(name, "args") && (!whole_item || strcmp(tmpl, "{args}") != 0)) {
@@ -160,8 +165,12 @@ char *pb_template_expand_string(const char *tmpl, const struct pb_template_ctx *
             goto fail;
         }
         snprintf(name, sizeof name, "%.*s", (int)(close - s - 1), s + 1);
-        const char *val = lookup(ctx, name, &tmp);
-        if (!val) {
+        const char *val;
+        if (!strcmp(name, "datadir")) {
+            val = pb_datadir(err);          /* err says where it looked */
+            if (!val)
+                goto fail;
+        } else if (!(val = lookup(ctx, name, &tmp))) {
             pb_error_set(err, "placeholder '{%s}' has no value here (in '%s')", name, tmpl);
             goto fail;
         }

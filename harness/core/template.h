@@ -8,7 +8,9 @@
  * file:line:col, and expanded for each run by the runner.
  *
  * "{{" and "}}" stand for literal braces. "{args}" stands for zero or
- * more argv items, so it must be a whole item of a command.
+ * more argv items, so it must be a whole item of a command. "{datadir}"
+ * is pbench's data directory (util/datadir.h), the same for every run,
+ * so it is not in the context: expansion finds it.
  */
 
 #include <stddef.h>
@@ -37,7 +39,8 @@ int pb_template_check(const char *tmpl, int whole_item, pb_template_report_fn re
 
 /* Expands one template string ({args} has no value here). Returns a
  * malloc'd string the caller frees, or NULL with err filled (a
- * placeholder with no value, out of memory). */
+ * placeholder with no value, no data directory for {datadir}, out of
+ * memory). */
 char *pb_template_expand_string(const char *tmpl, const struct pb_template_ctx *ctx,
                                 struct pb_error *err);
 
