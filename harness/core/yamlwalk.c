@@ -11,12 +11,45 @@
 #include "core/yamlwalk.h"
 #include "util/suggest.h"
 
+/* The first document's nesting: -1 with an error at the collection that
+ * goes deeper than PB_YW_MAX_DEPTH, else 0 (a syntax error is left to
+ * the loader to report). Stops at that collection, so a hostile file is
+ * refused after a few events: libyaml's time grows with the square of
+ * the depth (seconds for a 100000-deep file). */
+static int check_depth(const char *text, size_t len, const char *file, struct pb_diags *diags)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, rc = 0, done = 0;
+
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    while (!done && yaml_parser_parse(&parser, &ev)) {
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > PB_YW_MAX_DEPTH) {
+                pb_diags_add(diags, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                             "nested more than %d levels deep", PB_YW_MAX_DEPTH);
+                rc = -1;
+                done = 1;
+            }
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        else if (ev.type == YAML_DOCUMENT_END_EVENT || ev.type == YAML_STREAM_END_EVENT)
+            done = 1;
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 int pb_yw_parse(const char *text, size_t len, const char *file, yaml_document_t *doc,
                 struct pb_diags *diags)
 {
     yaml_parser_t parser;
     int rc = 0;
 
+    if (check_depth(text, len, file, diags) < 0)
+        return -1;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, doc)) {

@@ -10,13 +10,14 @@
  * suggestion, and the typed getters (pb_yw_get_*) check each value's
  * kind and range. Every problem is appended to the walk's pb_diags at its
  * 1-based file:line:col (libyaml's marks are 0-based) and the walk goes
- * on, so one pass reports every error of a file.
+ * on, so one pass reports every error of a file. Names start with pb_yw_.
  *
- * Nesting depth: handlers descend only where their schema has a level, so
- * a walk is as deep as the schema (a config is four levels deep at most);
- * a deeper hostile file meets a getter expecting a single value and is
- * rejected as a wrong type, never recursed into. libyaml itself builds
- * the tree without recursion.
+ * Nesting depth: a document nested more than PB_YW_MAX_DEPTH levels deep
+ * is refused before libyaml loads it (libyaml builds the tree without
+ * recursion, but its time grows with the square of the depth). Below
+ * that, handlers descend only where their schema has a level, so a walk
+ * is as deep as the schema; a deeper value meets a getter expecting a
+ * single value and is rejected as a wrong type, never recursed into.
  */
 
 #include <stddef.h>
@@ -24,6 +25,9 @@
 
 #include "util/error.h"
 #include "util/strv.h"
+
+/* Deepest nesting of collections pb_yw_parse accepts (a config needs 4). */
+#define PB_YW_MAX_DEPTH 64
 
 /* One document being walked. */
 struct pb_yw {
@@ -33,9 +37,10 @@ struct pb_yw {
     void *user;                 /* the caller's own state, for its handlers */
 };
 
-/* Parses text (len bytes) into doc. Returns 0 (the caller deletes doc
- * with yaml_document_delete), or -1 with a "YAML syntax error" appended
- * to diags at file:line:col (doc then needs no delete). */
+/* Parses the first document of text (len bytes) into doc. Returns 0 (the
+ * caller deletes doc with yaml_document_delete), or -1 with a "YAML
+ * syntax error" or a nesting deeper than PB_YW_MAX_DEPTH appended to
+ * diags at file:line:col (doc then needs no delete). */
 int pb_yw_parse(const char *text, size_t len, const char *file, yaml_document_t *doc,
                 struct pb_diags *diags);
 
