@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/template.h"
 #include "testutil.h"
 
 static char *dir;
@@ -245,9 +246,9 @@ START_TEST(expands_placeholders)
     pb_strv_push(&args, "a b;$(rm -rf /)");
     pb_strv_push(&hot, "f");
     pb_strv_push(&hot, "C.g");
-    struct pb_expand_ctx ctx = { "/v/bin/python", "/v/bin", "/s.py", "/out", "wl", "x", "/cfg",
-                                 "/pb", &args, &hot };
-    ck_assert_int_eq(pb_config_expand_command(&cfg->profilers[2], &ctx, &argv, &err), 0);
+    struct pb_template_ctx ctx = { "/v/bin/python", "/v/bin", "/s.py", "/out", "wl", "x", "/cfg",
+                                   "/pb", &args, &hot };
+    ck_assert_int_eq(pb_template_expand_argv(&cfg->profilers[2].command, &ctx, &argv, &err), 0);
     ck_assert_uint_eq(argv.n, 6);
     ck_assert_str_eq(argv.v[0], "/v/bin/tool");
     ck_assert_str_eq(argv.v[1], "--hot=f,C.g");
@@ -256,7 +257,7 @@ START_TEST(expands_placeholders)
     ck_assert_str_eq(argv.v[4], "a b;$(rm -rf /)");     /* verbatim, one item */
     ck_assert_str_eq(argv.v[5], "wl-x");
     ck_assert_ptr_null(argv.v[6]);
-    char *env = pb_config_expand_string(cfg->profilers[2].env.v[0], &ctx, &err);
+    char *env = pb_template_expand_string(cfg->profilers[2].env.v[0], &ctx, &err);
     ck_assert_str_eq(env, "OUT=/out/f");
     free(env);
     pb_strv_release(&argv);

@@ -8,6 +8,11 @@
  * keys, wrong types, duplicate names, missing scripts, unknown placeholders
  * and bad values are errors, every one of them collected with its
  * file:line:column (1-based) rather than stopping at the first.
+ *
+ * The loader is split by job: config.c (files, includes, the checks over
+ * all of them, this API), config_toplevel.c, config_workloads.c and
+ * config_profilers.c (the keys); core/yamlwalk.h walks the YAML and
+ * core/template.h checks and expands the {placeholders}.
  */
 
 #include <stddef.h>
@@ -15,19 +20,6 @@
 
 #include "util/error.h"
 #include "util/strv.h"
-
-/* A list of located errors. */
-struct pb_diags {
-    struct pb_error *items;
-    size_t n, cap;
-};
-
-/* Appends a located error. On out of memory the error is dropped; a
- * config whose errors were all dropped could load, so callers treat an
- * out-of-memory load as fatal anyway. */
-void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
-                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void pb_diags_release(struct pb_diags *d);
 
 struct pb_loc {
     const char *file;       /* points into pb_config.files; do not free */
@@ -54,7 +46,7 @@ struct pb_workload {
 
 struct pb_profiler {
     char *name;
-    struct pb_strv command; /* argv template with {placeholders} */
+    struct pb_strv command; /* argv template with {placeholders} (core/template.h) */
     struct pb_strv env;     /* "KEY=VALUE" templates */
     struct pb_strv outputs; /* files expected in {outdir} */
     char *package;          /* PyPI distribution for the version; NULL: stdlib */
@@ -116,23 +108,5 @@ double pb_config_timeout(const struct pb_config *cfg, const struct pb_workload *
  * neither the profiler nor the workload fixes its runs). Cannot fail. */
 int pb_config_adaptive(const struct pb_config *cfg, const struct pb_workload *w,
                        const struct pb_profiler *p);
-
-/* Values for placeholder expansion of one run. */
-struct pb_expand_ctx {
-    const char *python, *bindir, *script, *outdir, *workload, *profiler;
-    const char *configdir, *pbench;
-    const struct pb_strv *args, *hot;
-};
-
-/* Expands a profiler's command into a NULL-terminated argv the caller
- * frees with pb_strv_release. Returns 0, or -1 with err filled. */
-int pb_config_expand_command(const struct pb_profiler *p, const struct pb_expand_ctx *ctx,
-                             struct pb_strv *out, struct pb_error *err);
-
-/* Expands one template string ({args} is not allowed here). Returns a
- * malloc'd string, or NULL with err filled. */
-char *pb_config_expand_string(const char *tmpl, const struct pb_expand_ctx *ctx,
-                              struct pb_error *err);
-
 
 #endif /* PB_CONFIG_H */

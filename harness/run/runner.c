@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "analysis/pairstate.h"
+#include "core/template.h"
 #include "run/measure.h"
 #include "run/runner.h"
 #include "run/spawn.h"
@@ -226,21 +227,21 @@ static int prepare(const struct pb_runner_opts *o, const char *bindir,
 {
     const struct pb_workload *w = &o->cfg->workloads[e->workload];
     const struct pb_profiler *p = &o->cfg->profilers[e->profiler];
-    struct pb_expand_ctx ctx = { o->cfg->python, bindir, w->script, l->absout, w->name, p->name,
-                                 p->configdir, o->pbench_path, &w->args, &w->hot };
+    struct pb_template_ctx ctx = { o->cfg->python, bindir, w->script, l->absout, w->name, p->name,
+                                   p->configdir, o->pbench_path, &w->args, &w->hot };
     struct pb_error xerr;
 
     snprintf(l->absout, sizeof l->absout, "%s/%s", o->dir, rec->outdir);
     if (pb_mkdirs(l->absout, err) < 0)
         return -1;
     clear_dir(l->absout);
-    if (pb_config_expand_command(p, &ctx, &l->argv, &xerr) < 0) {
+    if (pb_template_expand_argv(&p->command, &ctx, &l->argv, &xerr) < 0) {
         rec->status = PB_RUN_SPAWN_ERROR;
         snprintf(rec->error, sizeof rec->error, "%s", xerr.msg);
         return 1;
     }
     for (size_t k = 0; k < p->env.n; k++) {
-        char *s = pb_config_expand_string(p->env.v[k], &ctx, &xerr);
+        char *s = pb_template_expand_string(p->env.v[k], &ctx, &xerr);
         if (!s) {
             rec->status = PB_RUN_SPAWN_ERROR;
             snprintf(rec->error, sizeof rec->error, "%s", xerr.msg);

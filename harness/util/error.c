@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/error.h"
@@ -68,4 +69,35 @@ const char *pb_error_format(const struct pb_error *err, char *buf, size_t n)
     else
         snprintf(buf, n, "%s", err->msg);
     return buf;
+}
+
+void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
+                  const char *fmt, ...)
+{
+    struct pb_error *e;
+    va_list ap;
+
+    if (d->n == d->cap) {
+        size_t ncap = d->cap ? d->cap * 2 : 8;
+        struct pb_error *ni = realloc(d->items, ncap * sizeof *ni);
+        if (!ni)
+            return;
+        d->items = ni;
+        d->cap = ncap;
+    }
+    e = &d->items[d->n++];
+    pb_error_clear(e);
+    snprintf(e->file, sizeof e->file, "%s", file ? file : "");
+    e->line = line;
+    e->col = col;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+void pb_diags_release(struct pb_diags *d)
+{
+    free(d->items);
+    d->items = NULL;
+    d->n = d->cap = 0;
 }

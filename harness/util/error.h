@@ -11,6 +11,7 @@
  */
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define PB_ERROR_MSG_MAX 1024
 #define PB_ERROR_PATH_MAX 1024
@@ -41,5 +42,23 @@ int pb_error_errno(struct pb_error *err, int errnum);
 /* Formats err as "file:line:col: msg" (or just "msg" with no location)
  * into buf of size n. Returns buf. Cannot fail (truncates). */
 const char *pb_error_format(const struct pb_error *err, char *buf, size_t n);
+
+/* A list of located errors, for a loader that reports every problem it
+ * finds rather than stopping at the first (config files). A zeroed struct
+ * is an empty list; items[0..n) are the errors in the order found. */
+struct pb_diags {
+    struct pb_error *items;
+    size_t n, cap;
+};
+
+/* Appends an error at file:line:col (line 0: no location) with a printf
+ * message. On out of memory the error is dropped: a load whose errors
+ * were all dropped could look clean, so callers treat an out-of-memory
+ * load as fatal anyway. */
+void pb_diags_add(struct pb_diags *d, const char *file, int line, int col,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Frees the list, leaving d empty (reusable). Cannot fail. */
+void pb_diags_release(struct pb_diags *d);
 
 #endif /* PB_ERROR_H */

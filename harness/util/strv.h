@@ -2,23 +2,26 @@
 #define PB_STRV_H
 
 /*
- * strv: a NULL-terminated vector of owned strings (argv arrays, lists read
- * from a config or a stored file). A zeroed struct is an empty vector.
+ * strv: a growable, NULL-terminated vector of owned strings, the shape of
+ * an argv (a config's lists, a run's command line, its environment).
+ *
+ * A zeroed struct pb_strv is an empty vector (v is NULL until the first
+ * push); after a push, v[n] is NULL, so v can go to execv as it is.
  */
 
 #include <stddef.h>
 
 struct pb_strv {
-    char **v;               /* NULL-terminated once anything was pushed; NULL when empty */
+    char **v;
     size_t n;
 };
 
-/* Appends a copy of s. Returns 0, or -1 when out of memory (sv is left
- * as it was, still NULL-terminated). */
+/* Appends a copy of s. Returns 0, or -1 when out of memory (sv is then
+ * unchanged apart from its capacity, and still NULL-terminated). */
 int pb_strv_push(struct pb_strv *sv, const char *s);
 
-/* Frees every string and the vector; sv is empty afterwards and may be
- * reused. Cannot fail. */
+/* Frees every string and the vector, leaving sv empty (reusable). sv
+ * itself is not freed. Cannot fail. */
 void pb_strv_release(struct pb_strv *sv);
 
 #endif /* PB_STRV_H */

@@ -7,7 +7,10 @@
  * profilers.yaml, with stub workloads in <tmp>/workloads and a stub
  * interpreter in <tmp>/.venv/bin/python, so that the seed corpus (the
  * project's own configs) loads all the way and the fuzzer explores from
- * valid files, includes and all. Built by scripts/fuzz.sh (clang).
+ * valid files, includes and all. PBENCH_DATADIR points at <tmp>/data,
+ * whose configs/ holds another copy of profilers.yaml and a small
+ * shipped.yaml, so includes by bare name that fall back to the shipped
+ * configs and {datadir} are explored too. Built by scripts/fuzz.sh (clang).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/template.h"
 
 static char root[256];
 static char input[300];
@@ -73,6 +77,15 @@ static void setup(void)
     }
     snprintf(p, sizeof p, "%s/cfg/profilers.yaml", root);
     copy_profilers(p);
+    snprintf(p, sizeof p, "%s/data", root);
+    mkdir(p, 0777);
+    setenv("PBENCH_DATADIR", p, 1);
+    snprintf(p, sizeof p, "%s/data/configs", root);
+    mkdir(p, 0777);
+    snprintf(p, sizeof p, "%s/data/configs/profilers.yaml", root);
+    copy_profilers(p);
+    snprintf(p, sizeof p, "%s/data/configs/shipped.yaml", root);
+    put(p, "include: [profilers.yaml]\nworkloads: [{name: shipped, script: ../../workloads/calls.py}]\n", 0644);
     snprintf(input, sizeof input, "%s/cfg/fuzz.yaml", root);
 }
 
@@ -94,10 +107,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* a loaded config must be usable: expand every command */
         struct pb_strv args = { 0 }, hot = { 0 };
         for (size_t p = 0; p < cfg->nprofilers; p++) {
-            struct pb_expand_ctx ctx = { "py", "bin", "s.py", "/o", "w", "p", "/c", "/pb", &args, &hot };
+            struct pb_template_ctx ctx = { "py", "bin", "s.py", "/o", "w", "p", "/c", "/pb", &args, &hot };
             struct pb_strv argv;
             struct pb_error err;
-            if (pb_config_expand_command(&cfg->profilers[p], &ctx, &argv, &err) == 0)
+            if (pb_template_expand_argv(&cfg->profilers[p].command, &ctx, &argv, &err) == 0)
                 pb_strv_release(&argv);
         }
         if (d.n != 0)

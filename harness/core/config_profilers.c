@@ -1,0 +1,214 @@
+/*
+ * config: the `profilers:` list. A profiler is a command template (argv
+ * items with {placeholders}, checked here by core/template.h), optional
+ * environment templates, the files it must leave in {outdir}, the PyPI
+ * package whose version is recorded, and per-profiler settings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config_walk.h"
+#include "core/template.h"
+
+/* A template's node, for locating its problems. */
+struct tmpl_at {
+    struct pb_yw *yw;
+    const yaml_node_t *n;
+};
+
+/* Locates a problem at byte `offset` of the template: its own column
+ * when the scalar is on one line (past the opening quote), else the
+ * scalar's start. */
+static void report_template(void *arg, size_t offset, const char *msg)
+{
+    const struct tmpl_at *at = arg;
+    const yaml_node_t *n = at->n;
+    int quoted = n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE
+              || n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    int one_line = n->start_mark.line == n->end_mark.line;
+    int col = pb_yw_col(n) + (one_line ? (int)offset + quoted : 0);
+
+    pb_diags_add(at->yw->diags, at->yw->file, pb_yw_line(n), col, "%s", msg);
+}
+
+/* Checks the template in scalar n; whole_item: {args} may be the item. */
+static void check_template(struct pb_yw *yw, const yaml_node_t *n, int whole_item)
+{
+    struct tmpl_at at = { yw, n };
+
+    pb_template_check(pb_yw_str(n), whole_item, report_template, &at);
+}
+
+static void pr_name(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_profiler *p = o;
+
+    if (pb_yw_get_str(yw, v, key, &p->name) == 0 && config_check_name(yw, v, "profiler") < 0) {
+        free(p->name);
+        p->name = NULL;
+    }
+    if (v->type == YAML_SCALAR_NODE)
+        p->loc = config_loc(config_walk_of(yw), v);
+}
+
+static void pr_command(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_profiler *p = o;
+
+    if (pb_yw_get_strv(yw, v, key, &p->command) < 0)
+        return;
+    if (p->command.n == 0) {
+        pb_yw_error(yw, v, "'command' must not be empty");
+        return;
+    }
+    for (size_t i = 0; i < pb_yw_len(v); i++)
+        check_template(yw, pb_yw_item(yw, v, i), 1);
+}
+
+static void pr_env(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_profiler *p = o;
+
+    if (!pb_yw_want(yw, v, YAML_MAPPING_NODE, key))
+        return;
+    for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(yw->doc, q->key);
+        yaml_node_t *val = yaml_document_get_node(yw->doc, q->value);
+        char buf[8192];
+
+        if (k->type != YAML_SCALAR_NODE || !*pb_yw_str(k) || strchr(pb_yw_str(k), '=')) {
+            pb_yw_error(yw, k, "environment variable names must be non-empty single values without '='");
+            continue;
+        }
+        if (val->type != YAML_SCALAR_NODE) {
+            pb_yw_error(yw, val, "the value of environment variable '%s' must be a single value, found %s",
+                        pb_yw_str(k), pb_yw_kind(val));
+            continue;
+        }
+        check_template(yw, val, 0);
+        snprintf(buf, sizeof buf, "%s=%s", pb_yw_str(k), pb_yw_str(val));
+        pb_strv_push(&p->env, buf);
+    }
+}
+
+static void pr_outputs(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_profiler *p = o;
+
+    if (pb_yw_get_strv(yw, v, key, &p->outputs) < 0)
+        return;
+    for (size_t i = 0; i < p->outputs.n; i++)
+        if (p->outputs.v[i][0] == '/' || strstr(p->outputs.v[i], ".."))
+            pb_yw_error(yw, v, "'outputs' names files inside {outdir}: '%s' must be a relative path without '..'",
+                        p->outputs.v[i]);
+}
+
+static void pr_package(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_profiler *p = o;
+
+    if (v->type == YAML_SCALAR_NODE && pb_yw_is_null(v))
+        return;     /* stdlib */
+    pb_yw_get_str(yw, v, key, &p->package);
+}
+
+static void pr_desc(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_str(yw, v, key, &((struct pb_profiler *)o)->description);
+}
+
+static void pr_baseline(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_bool(yw, v, key, &((struct pb_profiler *)o)->baseline);
+}
+
+static void pr_runs(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_int(yw, v, key, 1, CONFIG_MAX_RUNS, &((struct pb_profiler *)o)->runs);
+}
+
+static void pr_warmup(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_int(yw, v, key, 0, CONFIG_MAX_RUNS, &((struct pb_profiler *)o)->warmup);
+}
+
+static void pr_timeout(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_seconds(yw, v, key, &((struct pb_profiler *)o)->timeout);
+}
+
+static const struct pb_yw_key profiler_keys[] = {
+    { "name", pr_name }, { "command", pr_command }, { "env", pr_env }, { "outputs", pr_outputs },
+    { "package", pr_package }, { "description", pr_desc }, { "baseline", pr_baseline },
+    { "runs", pr_runs }, { "warmup", pr_warmup }, { "timeout", pr_timeout }, { NULL, NULL }
+};
+
+void config_free_profiler(struct pb_profiler *p)
+{
+    free(p->name);
+    pb_strv_release(&p->command);
+    pb_strv_release(&p->env);
+    pb_strv_release(&p->outputs);
+    free(p->package);
+    free(p->description);
+    free(p->configdir);
+}
+
+/* Walks one item of `profilers:` and appends it to the config (unless its
+ * name is taken). Returns -1 when out of memory, else 0. */
+static int add_profiler(struct config_walk *w, const yaml_node_t *item)
+{
+    struct pb_yw *yw = &w->yw;
+    struct pb_config *cfg = w->cfg;
+    struct pb_profiler p;
+
+    memset(&p, 0, sizeof p);
+    p.runs = p.warmup = -1;
+    p.timeout = -1;
+    p.selected = 1;
+    p.loc = config_loc(w, item);
+    pb_yw_walk_map(yw, item, profiler_keys, &p, "a profiler");
+    if (!pb_yw_find_key(yw, item, "name"))
+        pb_yw_error(yw, item, "profiler has no 'name'");
+    if (!pb_yw_find_key(yw, item, "command"))
+        pb_yw_error(yw, item, "profiler has no 'command'");
+    if (!p.name || p.command.n == 0) {
+        config_free_profiler(&p);
+        return 0;
+    }
+    p.configdir = strdup(w->dir);
+    for (size_t i = 0; i < cfg->nprofilers; i++)
+        if (!strcmp(cfg->profilers[i].name, p.name)) {
+            pb_diags_add(yw->diags, p.loc.file, p.loc.line, p.loc.col,
+                         "duplicate profiler name '%s' (first defined at %s:%d:%d)", p.name,
+                         cfg->profilers[i].loc.file, cfg->profilers[i].loc.line,
+                         cfg->profilers[i].loc.col);
+            config_free_profiler(&p);
+            return 0;
+        }
+    struct pb_profiler *np = realloc(cfg->profilers, (cfg->nprofilers + 1) * sizeof *np);
+    if (!np) {
+        config_free_profiler(&p);
+        return -1;
+    }
+    cfg->profilers = np;
+    cfg->profilers[cfg->nprofilers++] = p;
+    return 0;
+}
+
+void config_profilers(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key)
+{
+    if (!pb_yw_want(yw, v, YAML_SEQUENCE_NODE, key))
+        return;
+    for (size_t i = 0; i < pb_yw_len(v); i++) {
+        yaml_node_t *item = pb_yw_item(yw, v, i);
+        if (item->type != YAML_MAPPING_NODE) {
+            pb_yw_error(yw, item, "each profiler must be a mapping with at least 'name' and 'command', found %s",
+                        pb_yw_kind(item));
+            continue;
+        }
+        if (add_profiler(config_walk_of(yw), item) < 0)
+            return;
+    }
+}

@@ -1,0 +1,115 @@
+#ifndef PB_CONFIG_WALK_H
+#define PB_CONFIG_WALK_H
+
+/*
+ * config_walk: the state of one config load, shared by the files that
+ * build a pb_config (not part of the library's API; include config.h):
+ *
+ *   config.c            loading a file and its includes, the checks made
+ *                       once every file is read, the public functions
+ *   config_toplevel.c   the top-level keys: name, python, include,
+ *                       defaults, select, overrides
+ *   config_workloads.c  `workloads:` (and `sizes:`)
+ *   config_profilers.c  `profilers:`
+ *
+ * Each file walks its part of the YAML with core/yamlwalk.h's key tables;
+ * a handler reaches the load's state as yw->user (a struct config_walk).
+ * Internal names start with config_.
+ */
+
+#include <yaml.h>
+
+#include "core/config.h"
+#include "core/yamlwalk.h"
+
+#define CONFIG_MAX_RUNS 100000
+
+/* A name under select:, kept to be checked once every file is read. */
+struct config_sel {
+    char *name;
+    struct pb_loc loc;
+};
+
+/* One entry of `overrides:`: settings for a profiler defined anywhere. */
+struct config_ovr {
+    char *name;
+    struct pb_loc loc;
+    int runs, warmup;       /* -1: not set */
+    double timeout;         /* < 0: not set */
+};
+
+/* State shared by every file of one load. */
+struct config_shared {
+    struct pb_strv stack;   /* realpaths being loaded, for cycles */
+    struct config_sel *sel_p, *sel_w;
+    size_t nsel_p, nsel_w;
+    int has_override;       /* --python given: `python:` is not checked */
+    struct config_ovr *ovr; /* overrides: of the top-level file */
+    size_t novr;
+};
+
+/* One file being walked. */
+struct config_walk {
+    struct pb_yw yw;        /* yw.file is interned in cfg->files; yw.user is this */
+    char *dir;              /* directory of the file, absolute */
+    struct pb_config *cfg;
+    int top;                /* the top-level file, not an include */
+    int depth;              /* include depth */
+    struct config_shared *sh;
+};
+
+/* The walk of a handler's yw. */
+static inline struct config_walk *config_walk_of(struct pb_yw *yw)
+{
+    return yw->user;
+}
+
+/* n's location in the walk's file. */
+static inline struct pb_loc config_loc(const struct config_walk *w, const yaml_node_t *n)
+{
+    struct pb_loc l = { w->yw.file, pb_yw_line(n), pb_yw_col(n) };
+    return l;
+}
+
+/* Loads path (named `shown` in messages, as the user wrote it) into cfg;
+ * parent and from are the walk and the include item that named it, NULL
+ * for the top-level file. Returns 0, or -1 with errors in the diags.
+ * (config.c) */
+int config_load_file(struct config_walk *parent, struct pb_config *cfg, const char *path,
+                     const char *shown, const yaml_node_t *from, int depth,
+                     struct pb_diags *d, struct config_shared *sh);
+
+/* The top-level keys ("include" is listed with no handler:
+ * config_include runs first, so included definitions come first).
+ * (config_toplevel.c) */
+extern const struct pb_yw_key config_top_keys[];
+
+/* The `include:` handler. (config_toplevel.c) */
+void config_include(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key);
+
+/* Checks --python (a path must be executable, a bare name must be in
+ * PATH), appending an error to d when it is not. (config_toplevel.c) */
+void config_check_python_override(const char *python, struct pb_diags *d);
+
+/* Once every file is read: applies `select:` and `overrides:` (names must
+ * exist) and frees sh's lists. (config_toplevel.c) */
+void config_apply_select(struct pb_config *cfg, struct config_shared *sh, struct pb_diags *d);
+void config_apply_overrides(struct pb_config *cfg, struct config_shared *sh, struct pb_diags *d);
+void config_shared_release(struct config_shared *sh);
+
+/* Checks a workload, profiler or config name (n, a scalar): 1-64 letters,
+ * digits, '_', '-', '.', not starting with '.'. Returns 0, or -1 with an
+ * error at n. (config_toplevel.c) */
+int config_check_name(struct pb_yw *yw, const yaml_node_t *n, const char *what);
+
+/* The `workloads:` handler; frees one workload's fields.
+ * (config_workloads.c) */
+void config_workloads(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key);
+void config_free_workload(struct pb_workload *wl);
+
+/* The `profilers:` handler; frees one profiler's fields.
+ * (config_profilers.c) */
+void config_profilers(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key);
+void config_free_profiler(struct pb_profiler *p);
+
+#endif /* PB_CONFIG_WALK_H */

@@ -1,0 +1,276 @@
+/*
+ * config: the `workloads:` list. A workload names a script (resolved
+ * against the defining file's directory, which must exist), its
+ * arguments, hot functions, tags and per-workload settings; one with
+ * `sizes: [a, b, ...]` becomes one workload per size ("name@a", ...).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config_walk.h"
+#include "util/path.h"
+
+/* What a workload's keys fill: the workload, and its `sizes:` (kept as
+ * written, for the names and args) until it is split per size. */
+struct sized {
+    struct pb_workload wl;
+    struct pb_strv sizes;
+    const yaml_node_t *sizes_node;
+};
+
+/* dir + path, made canonical when it exists. */
+static char *resolve(const char *dir, const char *path)
+{
+    char *joined = pb_path_join(dir, path);
+    char *real;
+
+    if (!joined)
+        return NULL;
+    real = realpath(joined, NULL);
+    if (real) {
+        free(joined);
+        return real;
+    }
+    return joined;
+}
+
+static void wl_name(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_workload *wl = o;
+
+    if (pb_yw_get_str(yw, v, key, &wl->name) == 0 && config_check_name(yw, v, "workload") < 0) {
+        free(wl->name);
+        wl->name = NULL;
+    }
+    if (v->type == YAML_SCALAR_NODE)
+        wl->loc = config_loc(config_walk_of(yw), v);
+}
+
+static void wl_script(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_workload *wl = o;
+    char *s = NULL;
+
+    if (pb_yw_get_str(yw, v, key, &s) < 0)
+        return;
+    wl->script = resolve(config_walk_of(yw)->dir, s);
+    if (wl->script && access(wl->script, R_OK) != 0)
+        pb_yw_error(yw, v, "workload script '%s' not found (looked at %s)", s, wl->script);
+    free(s);
+}
+
+static void wl_args(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_strv(yw, v, key, &((struct pb_workload *)o)->args);
+}
+
+static void wl_hot(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_strv(yw, v, key, &((struct pb_workload *)o)->hot);
+}
+
+static void wl_tags(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_strv(yw, v, key, &((struct pb_workload *)o)->tags);
+}
+
+static void wl_desc(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_str(yw, v, key, &((struct pb_workload *)o)->description);
+}
+
+static void wl_runs(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_int(yw, v, key, 1, CONFIG_MAX_RUNS, &((struct pb_workload *)o)->runs);
+}
+
+static void wl_warmup(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_int(yw, v, key, 0, CONFIG_MAX_RUNS, &((struct pb_workload *)o)->warmup);
+}
+
+static void wl_timeout(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_seconds(yw, v, key, &((struct pb_workload *)o)->timeout);
+}
+
+/* sizes: positive numbers, at least two */
+static void wl_sizes(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct sized *sz = o;
+
+    sz->sizes_node = v;
+    if (pb_yw_get_strv(yw, v, key, &sz->sizes) < 0)
+        return;
+    for (size_t i = 0; i < pb_yw_len(v); i++) {
+        yaml_node_t *item = pb_yw_item(yw, v, i);
+        const char *s = pb_yw_str(item);
+        char *end;
+        double x = strtod(s, &end);
+        if (end == s || *end || !(x > 0) || strchr(s, '@'))
+            pb_yw_error(yw, item, "each of 'sizes' must be a positive number, found '%s'", s);
+    }
+    if (sz->sizes.n == 1)
+        pb_yw_error(yw, v, "'sizes' needs at least two sizes to fit a line (or give the size in 'args')");
+}
+
+static const struct pb_yw_key workload_keys[] = {
+    { "name", wl_name }, { "script", wl_script }, { "args", wl_args }, { "hot", wl_hot },
+    { "tags", wl_tags }, { "description", wl_desc }, { "runs", wl_runs },
+    { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes }, { NULL, NULL }
+};
+
+/* "{size}" in s replaced by size; a new string. */
+static char *with_size(const char *s, const char *size)
+{
+    const char *at = strstr(s, "{size}");
+    size_t n;
+    char *r;
+
+    if (!at)
+        return strdup(s);
+    n = strlen(s) - 6 + strlen(size) + 1;
+    r = malloc(n);
+    if (r)
+        snprintf(r, n, "%.*s%s%s", (int)(at - s), s, size, at + 6);
+    return r;
+}
+
+/* A copy of from, with "{size}" replaced by size when size is not NULL.
+ * Returns 0, -1 when out of memory (to holds what was copied). */
+static int copy_strv(struct pb_strv *to, const struct pb_strv *from, const char *size)
+{
+    memset(to, 0, sizeof *to);
+    for (size_t i = 0; i < from->n; i++) {
+        char *x = size ? with_size(from->v[i], size) : strdup(from->v[i]);
+        if (!x || pb_strv_push(to, x) < 0) {
+            free(x);
+            return -1;
+        }
+        free(x);
+    }
+    return 0;
+}
+
+static int args_have_size(const struct pb_workload *wl)
+{
+    for (size_t i = 0; i < wl->args.n; i++)
+        if (strstr(wl->args.v[i], "{size}"))
+            return 1;
+    return 0;
+}
+
+void config_free_workload(struct pb_workload *wl)
+{
+    free(wl->base);
+    free(wl->name);
+    free(wl->script);
+    pb_strv_release(&wl->args);
+    pb_strv_release(&wl->hot);
+    pb_strv_release(&wl->tags);
+    free(wl->description);
+}
+
+/* Appends *wlp to cfg (taking it over), or frees it when its name is
+ * taken (an error) or out of memory. */
+static void append_workload(struct config_walk *w, struct pb_workload *wlp)
+{
+    struct pb_config *cfg = w->cfg;
+    struct pb_workload wl = *wlp;
+
+    for (size_t i = 0; i < cfg->nworkloads; i++)
+        if (!strcmp(cfg->workloads[i].name, wl.name)) {
+            pb_diags_add(w->yw.diags, wl.loc.file, wl.loc.line, wl.loc.col,
+                         "duplicate workload name '%s' (first defined at %s:%d:%d)", wl.name,
+                         cfg->workloads[i].loc.file, cfg->workloads[i].loc.line,
+                         cfg->workloads[i].loc.col);
+            config_free_workload(&wl);
+            return;
+        }
+    struct pb_workload *nw = realloc(cfg->workloads, (cfg->nworkloads + 1) * sizeof *nw);
+    if (!nw) {
+        config_free_workload(&wl);
+        return;
+    }
+    cfg->workloads = nw;
+    cfg->workloads[cfg->nworkloads++] = wl;
+}
+
+/* Appends one workload per size of sz, sharing everything but the name
+ * and the args. */
+static void append_per_size(struct config_walk *w, const struct sized *sz)
+{
+    const struct pb_workload *wl = &sz->wl;
+
+    for (size_t k = 0; k < sz->sizes.n; k++) {
+        struct pb_workload one = *wl;
+        memset(&one.args, 0, sizeof one.args);
+        memset(&one.hot, 0, sizeof one.hot);
+        memset(&one.tags, 0, sizeof one.tags);
+        size_t n = strlen(wl->name) + strlen(sz->sizes.v[k]) + 2;
+        one.name = malloc(n);
+        if (one.name)
+            snprintf(one.name, n, "%s@%s", wl->name, sz->sizes.v[k]);
+        one.script = strdup(wl->script);
+        one.description = wl->description ? strdup(wl->description) : NULL;
+        one.base = strdup(wl->name);
+        one.size = strtod(sz->sizes.v[k], NULL);
+        if (!one.name || !one.script || !one.base || copy_strv(&one.args, &wl->args, sz->sizes.v[k]) < 0
+            || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0) {
+            config_free_workload(&one);
+            break;
+        }
+        append_workload(w, &one);
+    }
+}
+
+/* Walks one item of `workloads:` and appends what it defines. */
+static void add_workload(struct config_walk *w, const yaml_node_t *item)
+{
+    struct pb_yw *yw = &w->yw;
+    struct sized sz;
+    struct pb_workload *wl = &sz.wl;
+
+    memset(&sz, 0, sizeof sz);
+    wl->runs = wl->warmup = -1;
+    wl->timeout = -1;
+    wl->selected = 1;
+    wl->loc = config_loc(w, item);
+    pb_yw_walk_map(yw, item, workload_keys, &sz, "a workload");
+    if (!pb_yw_find_key(yw, item, "name"))
+        pb_yw_error(yw, item, "workload has no 'name'");
+    if (!pb_yw_find_key(yw, item, "script"))
+        pb_yw_error(yw, item, "workload has no 'script'");
+    if (!wl->name || !wl->script)
+        goto cleanup;
+    if (sz.sizes.n && !args_have_size(wl))
+        pb_yw_error(yw, sz.sizes_node, "'sizes' given but no argument of '%s' contains '{size}'", wl->name);
+    if (!sz.sizes.n && args_have_size(wl))
+        pb_yw_error(yw, item, "'{size}' in the arguments of '%s' needs 'sizes:'", wl->name);
+    if (sz.sizes.n < 2) {
+        append_workload(w, wl);         /* takes wl over */
+        pb_strv_release(&sz.sizes);
+        return;
+    }
+    append_per_size(w, &sz);
+cleanup:
+    config_free_workload(wl);
+    pb_strv_release(&sz.sizes);
+}
+
+void config_workloads(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key)
+{
+    if (!pb_yw_want(yw, v, YAML_SEQUENCE_NODE, key))
+        return;
+    for (size_t i = 0; i < pb_yw_len(v); i++) {
+        yaml_node_t *item = pb_yw_item(yw, v, i);
+        if (item->type != YAML_MAPPING_NODE) {
+            pb_yw_error(yw, item, "each workload must be a mapping with at least 'name' and 'script', found %s",
+                        pb_yw_kind(item));
+            continue;
+        }
+        add_workload(config_walk_of(yw), item);
+    }
+}
