@@ -14,7 +14,7 @@ static void usage(FILE *f)
           "  Reads the profilers' outputs of a run of truth workloads (configs/accuracy.yaml)\n"
           "  and writes RESULTS_DIR/accuracy.json: attribution errors and the capability matrix.\n"
           "      --python PATH    interpreter for the adapter (default: the run's)\n"
-          "      --adapter PATH   adapt.py to use (default: the source tree's)\n"
+          "      --adapter PATH   adapt.py to use (default: adapters/adapt.py of pbench's data directory)\n"
           "      --timeout S      per adapter run (default 120)\n"
           "  -q, --quiet          write accuracy.json, print nothing\n", f);
 }

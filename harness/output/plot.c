@@ -15,6 +15,7 @@
 #include "output/chart.h"
 #include "output/gnuplot.h"
 #include "output/plot.h"
+#include "store/accuracy.h"
 #include "util/fs.h"
 #include "util/path.h"
 
@@ -150,10 +151,7 @@ int pb_plot_write_set(const struct pb_summary_set *set, const char *out_dir,
 
 int pb_plot_has_accuracy(const struct pb_summary_set *set, size_t r)
 {
-    char path[PB_ERROR_PATH_MAX];
-
-    snprintf(path, sizeof path, "%s/accuracy.json", set->runs[r]->dir);
-    return access(path, F_OK) == 0;
+    return pb_accuracy_exists(set->runs[r]->dir);
 }
 
 void pb_plot_accuracy_path(const struct pb_summary_set *set, size_t r, char *buf, size_t n)

@@ -19,42 +19,26 @@
 #include "sampler/samples.h"
 #include "sampler/sampler.h"
 #include "sampler/targets.h"
+#include "util/path.h"
 
-/* Finds the program as execvp would: as given when it holds a '/', else
- * along PATH. Returns 0 with its path in buf, or the exit code for a
- * shell's "not found" (127) or "cannot execute" (126). */
+/* Finds the program as execvp would (util/path.h): as given when it holds
+ * a '/', else along PATH. Returns 0 with its path in buf, or the exit code
+ * for a shell's "not found" (127) or "cannot execute" (126). */
 static int resolve(const char *name, char *buf, size_t n)
 {
-    const char *path = getenv("PATH");
-    int seen_noexec = 0;
+    int e;
+    char *found = pb_path_search(name, AT_FDCWD, &e);
     struct stat st;
 
-    if (!*name)
+    snprintf(buf, n, "%s", found ? found : name);
+    free(found);
+    if (!found)
+        return e == EACCES ? PB_SAMPLER_EXIT_CANNOT_RUN : PB_SAMPLER_EXIT_NOT_FOUND;
+    if (stat(buf, &st) < 0)
         return PB_SAMPLER_EXIT_NOT_FOUND;
-    if (strchr(name, '/')) {
-        snprintf(buf, n, "%s", name);
-        if (stat(name, &st) < 0)
-            return PB_SAMPLER_EXIT_NOT_FOUND;
-        if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0)
-            return PB_SAMPLER_EXIT_CANNOT_RUN;
-        return 0;
-    }
-    if (!path || !*path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    while (*path) {
-        size_t len = strcspn(path, ":");
-        snprintf(buf, n, "%.*s%s%s", (int)len, path, len ? "/" : "", name);
-        if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
-            if (access(buf, X_OK) == 0)
-                return 0;
-            seen_noexec = 1;
-        }
-        path += len;
-        if (*path == ':')
-            path++;
-    }
-    snprintf(buf, n, "%s", name);
-    return seen_noexec ? PB_SAMPLER_EXIT_CANNOT_RUN : PB_SAMPLER_EXIT_NOT_FOUND;
+    if (S_ISDIR(st.st_mode) || access(buf, X_OK) < 0)
+        return PB_SAMPLER_EXIT_CANNOT_RUN;
+    return 0;
 }
 
 /* Starts path with argv. The child stays in our process group: whoever
