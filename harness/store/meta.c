@@ -157,14 +157,7 @@ json_t *pb_meta_to_json(const struct pb_meta *m)
 
 int pb_meta_save(const char *dir, const struct pb_meta *m, struct pb_error *err)
 {
-    json_t *o = pb_meta_to_json(m);
-    int rc;
-
-    if (!o)
-        return pb_error_set(err, "out of memory");
-    rc = pb_json_write(dir, FILE_NAME, o, err);
-    json_decref(o);
-    return rc;
+    return pb_json_write_new(dir, FILE_NAME, pb_meta_to_json(m), err);
 }
 
 /* ---- reading -------------------------------------------------------------- */

@@ -233,14 +233,7 @@ static json_t *to_json(const struct pb_resolved *r)
 
 int pb_resolved_save(const char *dir, const struct pb_resolved *r, struct pb_error *err)
 {
-    json_t *o = to_json(r);
-    int rc;
-
-    if (!o)
-        return pb_error_set(err, "out of memory");
-    rc = pb_json_write(dir, FILE_NAME, o, err);
-    json_decref(o);
-    return rc;
+    return pb_json_write_new(dir, FILE_NAME, to_json(r), err);
 }
 
 static int load_workload(json_t *o, void *item, const struct pb_jloc *at,

@@ -46,3 +46,14 @@ int pb_json_write(const char *dir, const char *name, const json_t *obj, struct p
     return rc;
 }
 
+
+int pb_json_write_new(const char *dir, const char *name, json_t *obj, struct pb_error *err)
+{
+    int rc;
+
+    if (!obj)
+        return pb_error_set(err, "out of memory");
+    rc = pb_json_write(dir, name, obj, err);
+    json_decref(obj);
+    return rc;
+}

@@ -21,4 +21,9 @@ json_t *pb_json_read(const char *dir, const char *name, struct pb_error *err);
  * final newline, atomically (pb_write_file). Returns 0 or -1 with err. */
 int pb_json_write(const char *dir, const char *name, const json_t *obj, struct pb_error *err);
 
+/* pb_json_write of a new reference obj, which it then drops (obj NULL, as
+ * from a builder that ran out of memory, is "out of memory"). Returns 0
+ * or -1 with err. */
+int pb_json_write_new(const char *dir, const char *name, json_t *obj, struct pb_error *err);
+
 #endif /* PB_JSONFILE_H */
