@@ -2,7 +2,7 @@
 #define PB_STATS_H
 
 /*
- * Statistics for pbench summaries: a small seedable PRNG, order statistics,
+ * Statistics for pbench summaries (the PRNG is util/rng.h): order statistics,
  * percentile-bootstrap confidence intervals of ratios of medians (one pair,
  * and the geometric mean over workloads), MAD outliers and a least-squares
  * line.
