@@ -13,23 +13,6 @@
 #include "run/spawn.h"
 #include "util/fs.h"
 
-/* The last non-empty line of path (at most n bytes) into out; "" when
- * none. */
-static void last_line_of(const char *path, char *out, size_t n)
-{
-    FILE *f = fopen(path, "r");
-    char line[1024];
-
-    out[0] = '\0';
-    if (!f)
-        return;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0])
-            snprintf(out, n, "%s", line);
-    }
-    fclose(f);
-}
 
 static int set_error(struct pb_accuracy_probe *p, const char *msg, struct pb_error *err)
 {
@@ -79,7 +62,7 @@ static int adapt(const char *dir, const struct pb_adapters_opts *o, struct pb_ac
         pb_error_set(err, "cannot run the adapter with '%s'", o->python);
         return pb_error_errno(err, res.exec_errno);
     }
-    last_line_of(errp, tail, sizeof tail);
+    pb_file_last_line(errp, tail, sizeof tail);
     if (stat(errp, &st) == 0 && st.st_size == 0)
         unlink(errp);
     if (res.timed_out)

@@ -113,33 +113,6 @@ static char **make_env(const struct pb_strv *extra)
     return env;
 }
 
-/* The last non-empty line of a file, at most n-1 bytes of it. */
-static void last_line(const char *path, char *out, size_t n)
-{
-    FILE *f = fopen(path, "rb");
-    char buf[4096];
-    long size;
-    size_t got, end, start;
-
-    out[0] = '\0';
-    if (!f)
-        return;
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
-    got = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[got] = '\0';
-    end = got;
-    while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r' || buf[end - 1] == ' '))
-        end--;
-    buf[end] = '\0';
-    start = end;
-    while (start > 0 && buf[start - 1] != '\n')
-        start--;
-    snprintf(out, n, "%s", buf + start);
-}
-
 /* What a finished run's result means. */
 static void classify(const struct pb_spawn_result *res, const struct pb_profiler *p,
                      const char *argv0, const char *absout, double timeout,
@@ -176,7 +149,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     }
     if (res->term_signal) {
         rec->status = PB_RUN_FAILED;
-        last_line(path, tail, sizeof tail);
+        pb_file_last_line(path, tail, sizeof tail);
         sanitize(tail);
         snprintf(rec->error, sizeof rec->error, "killed by signal %d (%s)%s%s", res->term_signal,
                  strsignal(res->term_signal), tail[0] ? ": " : "", tail);
@@ -184,7 +157,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     }
     if (res->exit_code != 0) {
         rec->status = PB_RUN_FAILED;
-        last_line(path, tail, sizeof tail);
+        pb_file_last_line(path, tail, sizeof tail);
         sanitize(tail);
         snprintf(rec->error, sizeof rec->error, "exit code %d%s%s", res->exit_code,
                  tail[0] ? ": " : "", tail);

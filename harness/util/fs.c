@@ -129,3 +129,29 @@ char *pb_read_file(const char *path, size_t max, size_t *len, int *errnum)
         *len = n;
     return buf;
 }
+
+void pb_file_last_line(const char *path, char *out, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    char buf[4096];
+    long size;
+    size_t got, end, start;
+
+    out[0] = '\0';
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
+    got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    end = got;
+    while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r' || buf[end - 1] == ' '))
+        end--;
+    buf[end] = '\0';
+    start = end;
+    while (start > 0 && buf[start - 1] != '\n')
+        start--;
+    snprintf(out, n, "%s", buf + start);
+}

@@ -28,6 +28,11 @@ char *pb_read_file(const char *path, size_t max, size_t *len, int *errnum);
  * a directory). */
 int pb_mkdirs(const char *path, struct pb_error *err);
 
+/* The last non-empty line of the file at path (its last 4 KiB read;
+ * trailing spaces and line ends dropped) into out, at most n-1 bytes; ""
+ * when the file is missing, empty or unreadable. Cannot fail. */
+void pb_file_last_line(const char *path, char *out, size_t n);
+
 /* Current UTC time as "YYYY-mm-ddTHH:MM:SSZ" into buf (>= 21 bytes).
  * Cannot fail. */
 void pb_now_iso(char *buf, size_t n);
