@@ -441,7 +441,7 @@ END_TEST
 
 Suite *records_suite(void)
 {
-    Suite *s = suite_create("results");
+    Suite *s = suite_create("records");
     TCase *core = tcase_create("core");
     TCase *errors = tcase_create("errors");
 
