@@ -95,6 +95,33 @@ static struct pb_ratio ci_ratio(const struct pb_ci *ci)
     return (struct pb_ratio){ ci->value, ci->lo, ci->hi };
 }
 
+/* Why profiler p could not run on workload w's interpreter (as the
+ * run's probe recorded it in meta.json), or NULL. */
+static const char *unavailable(struct agg *a, const struct pb_resolved_workload *w, const char *p)
+{
+    static char why[400];
+    const struct pb_meta *m = &a->s->meta;
+    const struct pb_meta_profiler *list = m->profilers;
+    size_t n = m->nprofilers;
+
+    for (size_t i = 0; w && w->python && i < m->npythons; i++) {
+        if (!m->pythons[i].label || strcmp(m->pythons[i].label, w->python))
+            continue;
+        if (!m->pythons[i].available) {
+            snprintf(why, sizeof why, "unavailable: %s", m->pythons[i].why ? m->pythons[i].why : "?");
+            return why;
+        }
+        list = m->pythons[i].profilers;
+        n = m->pythons[i].nprofilers;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(list[k].name, p) && pb_meta_not_installed(list[k].version)) {
+            snprintf(why, sizeof why, "unavailable: %s", list[k].version);
+            return why;
+        }
+    return NULL;
+}
+
 /* Pair k of the resolved inputs into s->pairs[k]. */
 static int build_pair(struct agg *a, size_t k)
 {
@@ -106,12 +133,16 @@ static int build_pair(struct agg *a, size_t k)
                               a->r.seed, PB_ALL_ROUNDS, st, a->err) < 0)
         return -1;
     const struct pb_pair_counts *c = &st->n;
+    const struct pb_resolved_workload *rw = pb_resolved_workload(&a->r, rp->workload);
+    const char *gone = unavailable(a, rw, rp->profiler);
     /* timed out in a warm-up run: the measured runs were skipped, and the
      * pair is still a lower bound, not "not run" */
     size_t timeouts = c->timeouts ? c->timeouts : !c->ok && c->warmup_timeout;
-    p->workload = pb_summary_intern(a->s, rp->workload);
+    p->workload = pb_summary_intern(a->s, rw && rw->given ? rw->given : rp->workload);
     p->profiler = pb_summary_intern(a->s, rp->profiler);
-    p->failure_reason = c->reason && *c->reason ? pb_summary_intern(a->s, c->reason) : NULL;
+    p->python = rw && rw->python ? pb_summary_intern(a->s, rw->python) : NULL;
+    p->failure_reason = c->reason && *c->reason ? pb_summary_intern(a->s, c->reason)
+                      : gone ? pb_summary_intern(a->s, gone) : NULL;
     p->status = c->ok && (c->failures || timeouts) ? PB_PAIR_PARTIAL
               : c->ok ? PB_PAIR_OK : timeouts ? PB_PAIR_TIMEOUT
               : c->failures ? PB_PAIR_FAILED : PB_PAIR_NOT_RUN;
@@ -143,22 +174,37 @@ static int build_pair(struct agg *a, size_t k)
 }
 
 /* Geometric means of profiler q's ratios over the workloads it measured. */
-static int build_profiler(struct agg *a, size_t q, struct pb_ratio_sample *groups)
+/* 1 when resolved pair i runs on interpreter python (NULL: no axis). */
+static int on(const struct agg *a, size_t i, const char *python)
+{
+    const struct pb_resolved_workload *w = pb_resolved_workload(&a->r, a->r.pairs[i].workload);
+
+    if (!python)
+        return 1;
+    return w && w->python && !strcmp(w->python, python);
+}
+
+/* Geometric means of profiler q's ratios over the workloads it measured
+ * on interpreter python (NULL: without the axis), into *ps. */
+static int build_profiler(struct agg *a, size_t q, const char *python, struct pb_profiler_summary *ps,
+                          struct pb_ratio_sample *groups)
 {
     const char *name = a->r.profilers[q].name;
-    struct pb_profiler_summary *ps = &a->s->profilers[q];
     struct pb_ratio *out[3] = { &ps->wall, &ps->cpu, &ps->mem };
     double bounds[a->r.npairs ? a->r.npairs : 1];
 
-    if (!(ps->name = pb_summary_intern(a->s, name)))
+    ps->name = pb_summary_intern(a->s, name);
+    ps->python = python ? pb_summary_intern(a->s, python) : NULL;
+    ps->label = ps->name ? pb_summary_label(a->s, ps->name, ps->python) : NULL;
+    if (!ps->name || !ps->label || (python && !ps->python))
         return pb_error_set(a->err, "out of memory");
-    ps->version = pb_meta_profiler_version(&a->s->meta, name);
+    ps->version = pb_summary_version(a->s, name, python);
     for (int m = 0; m < 3; m++) {
         size_t ng = 0;
         ps->workloads_ok = ps->workloads_failed = 0;
         for (size_t i = 0; i < a->r.npairs; i++) {
             const struct pb_pair_state *st = &a->states[i];
-            if (strcmp(a->r.pairs[i].profiler, name))
+            if (strcmp(a->r.pairs[i].profiler, name) || !on(a, i, python))
                 continue;
             if (!st->num.n || !st->den.n) {
                 /* a timed-out pair enters the wall mean at its lower bound
@@ -220,7 +266,8 @@ static int build(struct agg *a)
         s->budget = a->r.budget;
     }
     s->pairs = calloc(a->r.npairs + 1, sizeof *s->pairs);
-    s->profilers = calloc(a->r.nprofilers + 1, sizeof *s->profilers);
+    size_t npy = a->r.npythons ? a->r.npythons : 1;
+    s->profilers = calloc(a->r.nprofilers * npy + 1, sizeof *s->profilers);
     a->states = calloc(a->r.npairs + 1, sizeof *a->states);
     groups = calloc(a->r.npairs + 1, sizeof *groups);
     if (!s->baseline || !s->pairs || !s->profilers || !a->states || !groups || run_warnings(s) < 0) {
@@ -230,9 +277,12 @@ static int build(struct agg *a)
     for (; s->npairs < a->r.npairs; s->npairs++)
         if (build_pair(a, s->npairs) < 0)
             goto fail;
-    for (; s->nprofilers < a->r.nprofilers; s->nprofilers++)
-        if (build_profiler(a, s->nprofilers, groups) < 0)
-            goto fail;
+    /* one entry a profiler, or with pythons: one a profiler and interpreter */
+    for (size_t py = 0; py < npy; py++)
+        for (size_t q = 0; q < a->r.nprofilers; q++, s->nprofilers++)
+            if (build_profiler(a, q, a->r.npythons ? a->r.pythons[py].label : NULL,
+                               &s->profilers[s->nprofilers], groups) < 0)
+                goto fail;
     free(groups);
     return pb_scaling_fit(&a->r, &a->runs, a->r.seed, s, a->err);
 fail:

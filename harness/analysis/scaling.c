@@ -84,15 +84,21 @@ cleanup:
 
 /* who's ok walls of each size of base into sd (pointing into buf, which
  * holds *used values of at most cap). Returns 0 when every size has runs. */
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
 static int gather(const struct pb_resolved *r, const struct pb_run_list *runs, const char *base,
-                  const char *who, double *buf, size_t cap, size_t *used, struct side *sd)
+                  const char *py, const char *who, double *buf, size_t cap, size_t *used,
+                  struct side *sd)
 {
     int ok = 1;
 
     sd->nsizes = 0;
     for (size_t j = 0; j < r->nworkloads; j++) {
         const struct pb_resolved_workload *w = &r->workloads[j];
-        if (!w->base || strcmp(w->base, base) || sd->nsizes >= MAX_SIZES)
+        if (!w->base || strcmp(w->base, base) || !same(w->python, py) || sd->nsizes >= MAX_SIZES)
             continue;
         size_t k = sd->nsizes++;
         sd->size[k] = w->size;
@@ -112,16 +118,18 @@ static int gather(const struct pb_resolved *r, const struct pb_run_list *runs, c
     return ok ? 0 : -1;
 }
 
-/* 1 when workload i is the first of its base (each base is fitted once). */
+/* 1 when workload i is the first of its base on its interpreter (each
+ * is fitted once). */
 static int first_of_base(const struct pb_resolved *r, size_t i)
 {
     for (size_t j = 0; j < i; j++)
-        if (r->workloads[j].base && !strcmp(r->workloads[j].base, r->workloads[i].base))
+        if (r->workloads[j].base && !strcmp(r->workloads[j].base, r->workloads[i].base)
+            && same(r->workloads[j].python, r->workloads[i].python))
             return 0;
     return 1;
 }
 
-static int add_entry(struct pb_summary *s, const char *base, const char *prof,
+static int add_entry(struct pb_summary *s, const char *base, const char *py, const char *prof,
                      const struct side *p, const struct side *b, uint64_t seed,
                      struct pb_error *err)
 {
@@ -138,7 +146,8 @@ static int add_entry(struct pb_summary *s, const char *base, const char *prof,
     s->scaling = ns;
     e.workload = pb_summary_intern(s, base);
     e.profiler = pb_summary_intern(s, prof);
-    if (!e.workload || !e.profiler)
+    e.python = py ? pb_summary_intern(s, py) : NULL;
+    if (!e.workload || !e.profiler || (py && !e.python))
         return pb_error_set(err, "out of memory");
     s->scaling[s->nscaling++] = e;
     return 0;
@@ -154,7 +163,7 @@ int pb_scaling_fit(const struct pb_resolved *r, const struct pb_run_list *runs, 
     if (!buf)
         return pb_error_set(err, "out of memory");
     for (size_t i = 0; rc == 0 && i < r->nworkloads; i++) {
-        const char *base = r->workloads[i].base;
+        const char *base = r->workloads[i].base, *py = r->workloads[i].python;
         if (!base || !first_of_base(r, i))
             continue;
         for (size_t q = 0; rc == 0 && q < r->nprofilers; q++) {
@@ -162,11 +171,11 @@ int pb_scaling_fit(const struct pb_resolved *r, const struct pb_run_list *runs, 
             struct side sides[2];
             size_t used = 0;
             if (!strcmp(prof, r->baseline)
-                || gather(r, runs, base, prof, buf, cap, &used, &sides[0]) < 0
-                || gather(r, runs, base, r->baseline, buf, cap, &used, &sides[1]) < 0
+                || gather(r, runs, base, py, prof, buf, cap, &used, &sides[0]) < 0
+                || gather(r, runs, base, py, r->baseline, buf, cap, &used, &sides[1]) < 0
                 || sides[0].nsizes < 2)
                 continue;
-            rc = add_entry(s, base, prof, &sides[0], &sides[1], pb_hash_str(seed, prof) ^ i, err);
+            rc = add_entry(s, base, py, prof, &sides[0], &sides[1], pb_hash_str(seed, prof) ^ i, err);
         }
     }
     free(buf);

@@ -45,8 +45,13 @@ int cmd_check(int argc, char **argv)
         }
         char runs[64];
         pb_cli_plan_size(cfg, runs, sizeof runs);
-        printf("%s: ok: %zu workloads, %zu profilers (baseline '%s'), %s\n", argv[i],
-               cfg->nworkloads, cfg->nprofilers, cfg->profilers[cfg->baseline].name, runs);
+        size_t nw, np;
+        char interps[64] = "";
+        pb_cli_matrix_counts(cfg, 0, &nw, &np);
+        if (cfg->axis)
+            snprintf(interps, sizeof interps, ", %zu interpreters", cfg->ninterps);
+        printf("%s: ok: %zu workloads, %zu profilers%s (baseline '%s'), %s\n", argv[i], nw, np,
+               interps, cfg->profilers[cfg->baseline].name, runs);
         pb_config_free(cfg);
     }
     return bad ? PB_EXIT_USAGE : PB_EXIT_OK;

@@ -44,4 +44,9 @@ struct pb_config *pb_cli_load_config(const char *path, const char *python);
  * selected pairs, into buf. Cannot fail. */
 void pb_cli_plan_size(const struct pb_config *cfg, char *buf, size_t size);
 
+/* How many workloads and profilers cfg has (only the selected ones when
+ * selected is nonzero); a workload on several interpreters counts once.
+ * Cannot fail. */
+void pb_cli_matrix_counts(const struct pb_config *cfg, int selected, size_t *nw, size_t *np);
+
 #endif /* PB_CLI_H */

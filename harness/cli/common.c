@@ -67,3 +67,22 @@ void pb_cli_plan_size(const struct pb_config *cfg, char *buf, size_t size)
         snprintf(buf, size, "%zu to %zu runs (runs: auto)", least, most);
 }
 
+
+void pb_cli_matrix_counts(const struct pb_config *cfg, int selected, size_t *nw, size_t *np)
+{
+    *np = *nw = 0;
+    for (size_t i = 0; i < cfg->nprofilers; i++)
+        *np += !selected || cfg->profilers[i].selected;
+    for (size_t i = 0; i < cfg->nworkloads; i++) {
+        const struct pb_workload *w = &cfg->workloads[i];
+        size_t k = 0;
+        if (selected && !w->selected)
+            continue;
+        /* the same workload on another interpreter counts once */
+        while (k < i && !(cfg->workloads[k].given && w->given
+                          && !strcmp(cfg->workloads[k].given, w->given)
+                          && (!selected || cfg->workloads[k].selected)))
+            k++;
+        *nw += k == i;
+    }
+}

@@ -202,12 +202,16 @@ static int open_new(struct run_args *a, struct pb_config **cfg, struct pb_plan *
         return PB_EXIT_USAGE;
     if (!a->has_seed)
         a->seed = (*cfg)->has_seed ? (*cfg)->seed : random_seed();
-    if (pb_config_select(*cfg, a->profs, a->np, a->wls, a->nw, &err) < 0
-        || pb_plan_build(*cfg, a->seed, plan, &err) < 0) {
+    if (pb_config_select(*cfg, a->profs, a->np, a->wls, a->nw, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         return PB_EXIT_USAGE;
     }
     if (pb_session_start(s, *cfg, a->seed, a->base, &err) < 0) {
+        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+        return PB_EXIT_FAIL;
+    }
+    /* after the probe: what cannot run on an interpreter is left out */
+    if (pb_plan_build(*cfg, a->seed, plan, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         return PB_EXIT_FAIL;
     }
@@ -240,8 +244,7 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
     }
     if (pb_config_select(*cfg, (const char *const *)stored.select_profilers.v, stored.select_profilers.n,
                          (const char *const *)stored.select_workloads.v, stored.select_workloads.n,
-                         &err) < 0
-        || pb_plan_build(*cfg, stored.seed, plan, &err) < 0) {
+                         &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         rc = PB_EXIT_USAGE;
         goto done;
@@ -257,6 +260,10 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
     }
     if (s->records.warning[0])
         fprintf(stderr, "pbench: warning: %s\n", s->records.warning);
+    if (pb_plan_build(*cfg, stored.seed, plan, &err) < 0) {
+        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+        goto done;
+    }
     rc = -1;
 done:
     pb_resolved_release(&stored);
@@ -265,16 +272,15 @@ done:
 
 static void banner(const struct pb_config *cfg, const struct pb_session *s, int resumed)
 {
-    size_t nsel_p = 0, nsel_w = 0;
-    char runs[64];
+    char runs[64], interps[64] = "";
+    size_t nw, np;
 
-    for (size_t i = 0; i < cfg->nprofilers; i++)
-        nsel_p += cfg->profilers[i].selected;
-    for (size_t i = 0; i < cfg->nworkloads; i++)
-        nsel_w += cfg->workloads[i].selected;
+    pb_cli_matrix_counts(cfg, 1, &nw, &np);
+    if (cfg->axis)
+        snprintf(interps, sizeof interps, " x %zu interpreters", cfg->ninterps);
     pb_cli_plan_size(cfg, runs, sizeof runs);
-    fprintf(stderr, "pbench %s: %s: %zu workloads x %zu profilers, %s (seed %llu)%s\n",
-            PB_VERSION, cfg->path, nsel_w, nsel_p, runs, (unsigned long long)s->seed,
+    fprintf(stderr, "pbench %s: %s: %zu workloads x %zu profilers%s, %s (seed %llu)%s\n",
+            PB_VERSION, cfg->path, nw, np, interps, runs, (unsigned long long)s->seed,
             resumed ? ", resuming" : "");
     fprintf(stderr, "results: %s\n", s->dir);
 }

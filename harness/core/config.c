@@ -190,9 +190,12 @@ static void finish(struct pb_config *cfg, const char *path, struct config_shared
                          "no baseline profiler: one profiler needs 'baseline: true' (include profilers.yaml for 'plain')");
         if (cfg->nworkloads == 0)
             pb_diags_add(d, top, 1, 1, "no workloads defined");
-        if (!cfg->python)
+        if (!cfg->python && !sh->pythons.n)
             pb_diags_add(d, top, 1, 1, "no 'python:' interpreter given (or use --python)");
     }
+    config_build_interps(cfg, sh, d);
+    if (d->n == before)
+        config_expand_per_interp(cfg, d);
     config_apply_select(cfg, sh, d);
     if (cfg->runs_auto) {
         cfg->runs = cfg->min_runs;
@@ -253,14 +256,15 @@ void pb_config_free(struct pb_config *cfg)
     free(cfg->path);
     free(cfg->name);
     free(cfg->python);
+    config_free_interps(cfg);
     pb_strv_release(&cfg->files);
     free(cfg);
 }
 
-/* 1 when workload w is named name, or was made from `name` by sizes:. */
-static int workload_is(const struct pb_workload *w, const char *name)
+int pb_workload_is(const struct pb_workload *w, const char *name)
 {
-    return !strcmp(w->name, name) || (w->base && !strcmp(w->base, name));
+    return !strcmp(w->name, name) || (w->base && !strcmp(w->base, name))
+        || (w->given && !strcmp(w->given, name));
 }
 
 int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t np,
@@ -277,7 +281,7 @@ int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t
     for (size_t s = 0; s < nw; s++) {
         size_t i;
         for (i = 0; i < cfg->nworkloads; i++)
-            if (workload_is(&cfg->workloads[i], workloads[s]))
+            if (pb_workload_is(&cfg->workloads[i], workloads[s]))
                 break;
         if (i == cfg->nworkloads)
             return pb_error_set(err, "no workload named '%s' in %s", workloads[s], cfg->path);
@@ -292,7 +296,7 @@ int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t
     for (size_t i = 0; nw && i < cfg->nworkloads; i++) {
         int keep = 0;
         for (size_t s = 0; s < nw; s++)
-            if (workload_is(&cfg->workloads[i], workloads[s]))
+            if (pb_workload_is(&cfg->workloads[i], workloads[s]))
                 keep = 1;
         cfg->workloads[i].selected = keep;
     }

@@ -42,6 +42,12 @@ struct pb_workload {
      * given name and size = its size; NULL and 0 otherwise. */
     char *base;
     double size;
+    /* With `pythons:`, a workload becomes one per interpreter, named
+     * "<name>@py<label>", each with given = the name without that suffix
+     * (the given name, or "<name>@<size>") and interp = its interpreter's
+     * index in cfg->interps. Without: given = name, interp = 0. */
+    char *given;
+    size_t interp;
 };
 
 struct pb_profiler {
@@ -59,10 +65,31 @@ struct pb_profiler {
     struct pb_loc loc;
 };
 
+/* One interpreter of the matrix's Python axis (`pythons:`). */
+struct pb_interp {
+    char *label;            /* "3.12": the item, or for a path the version in it
+                             * (.../3.12.1/bin/python3 -> "3.12.1"); "" without `pythons:` */
+    char *python;           /* the interpreter to run: a path, or a name in PATH */
+    struct pb_loc loc;      /* of the item; line 0 for `python:` and --python */
+    int available;          /* 1 unless the session found it cannot run (why says) */
+    char *why;              /* NULL while available */
+};
+
 struct pb_config {
     char *path;             /* as given */
     char *name;             /* `name:` or the file's base name without .yaml */
-    char *python;           /* absolute path, or a bare name looked up in PATH */
+    char *python;           /* the first interpreter (interps[0].python) */
+    /* The interpreters every pair runs on: `pythons: [3.11, 3.12]` (the
+     * axis: axis = 1), or the one of `python:` / --python (axis = 0, its
+     * label ""). A ratio is always taken against the baseline of the same
+     * interpreter. */
+    struct pb_interp *interps;
+    size_t ninterps;
+    int axis;
+    unsigned char *unavailable;     /* [ninterps * nprofilers]: the profiler
+                                     * cannot run on that interpreter (set by
+                                     * pb_config_mark_unavailable); NULL: none */
+    char **unavailable_why;         /* likewise, the reasons */
     int runs, warmup;       /* with runs_auto, runs is min_runs */
     int runs_auto;          /* `runs: auto`: add rounds until precise (adaptive.h) */
     double precision;       /* auto: target half-width of the wall ratio's interval, relative */
@@ -94,6 +121,22 @@ void pb_config_free(struct pb_config *cfg);
  * Returns 0, or -1 with err naming an unknown name. */
 int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t np,
                      const char *const *workloads, size_t nw, struct pb_error *err);
+
+/* 1 when w answers to name: its own name, the name it was given (before
+ * the per-interpreter suffix), or, made by sizes:, its base. Cannot fail. */
+int pb_workload_is(const struct pb_workload *w, const char *name);
+
+/* Marks interpreter i unavailable (profiler p < 0: every profiler there)
+ * or profiler p unavailable on it, with why (copied). Its pairs are not
+ * planned and the summary says why. Returns 0, or -1 when out of memory. */
+int pb_config_mark_unavailable(struct pb_config *cfg, size_t i, long p, const char *why);
+
+/* 1 when profiler p can run on interpreter i (neither was marked
+ * unavailable). Cannot fail. */
+int pb_config_runnable(const struct pb_config *cfg, size_t i, size_t p);
+
+/* Why profiler p cannot run on interpreter i, or NULL. Cannot fail. */
+const char *pb_config_unavailable_why(const struct pb_config *cfg, size_t i, size_t p);
 
 /* Effective per-pair settings: profiler's override, else the workload's,
  * else the defaults. With `runs: auto`, pb_config_runs gives the first

@@ -87,6 +87,7 @@ static void t_python(struct pb_yw *yw, const yaml_node_t *v, void *o, const char
         free(s);
         return;
     }
+    w->sh->python_loc = config_loc(w, v);
     free(cfg->python);
     if (strchr(s, '/')) {
         /* keep a venv's bin/python as written (no realpath): resolving the
@@ -100,6 +101,52 @@ static void t_python(struct pb_yw *yw, const yaml_node_t *v, void *o, const char
         if (!in_path(s))
             pb_yw_error(yw, v, "python interpreter '%s' not found in PATH", s);
     }
+    free(s);
+}
+
+/* `pythons: [3.11, 3.12, ../other/bin/python]`: the Python axis. Items
+ * are kept as written; pb_config_load's finish turns them into
+ * interpreters once `venvs:` is known. An interpreter that is missing is no
+ * config error: the run reports it unavailable and runs the others. */
+static void t_pythons(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct config_walk *w = config_walk_of(yw);
+    struct config_shared *sh = w->sh;
+
+    if (!top_only(yw, v, key) || pb_yw_get_strv(yw, v, key, &sh->pythons) < 0)
+        return;
+    if (sh->pythons.n == 0) {
+        pb_yw_error(yw, v, "'pythons' lists no interpreter");
+        return;
+    }
+    free(sh->python_locs);
+    sh->python_locs = calloc(sh->pythons.n, sizeof *sh->python_locs);
+    free(sh->pythons_dir);
+    sh->pythons_dir = strdup(w->dir);
+    for (size_t i = 0; sh->python_locs && i < sh->pythons.n; i++) {
+        const yaml_node_t *item = pb_yw_item(yw, v, i);
+        const char *s = sh->pythons.v[i];
+        sh->python_locs[i] = config_loc(w, item);
+        if (!*s || strlen(s) > 200)
+            pb_yw_error(yw, item, "'pythons' items are a version (3.12), a path or a command name, "
+                        "not '%s'", s);
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(sh->pythons.v[k], s))
+                pb_yw_error(yw, item, "'%s' is listed twice in 'pythons'", s);
+    }
+}
+
+/* `venvs: DIR`: where `pythons:` versions have their environments
+ * (DIR/3.12/bin/python); default ../.venvs beside the config. */
+static void t_venvs(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct config_walk *w = config_walk_of(yw);
+    char *s = NULL;
+
+    if (!top_only(yw, v, key) || pb_yw_get_str(yw, v, key, &s) < 0)
+        return;
+    free(w->sh->venvs);
+    w->sh->venvs = pb_path_join(w->dir, s);
     free(s);
 }
 
@@ -277,8 +324,7 @@ void config_apply_select(struct pb_config *cfg, struct config_shared *sh, struct
         for (size_t s = 0; s < sh->nsel_w; s++) {
             int found = 0;
             for (size_t i = 0; i < cfg->nworkloads; i++)
-                if (!strcmp(cfg->workloads[i].name, sh->sel_w[s].name)
-                    || (cfg->workloads[i].base && !strcmp(cfg->workloads[i].base, sh->sel_w[s].name))) {
+                if (pb_workload_is(&cfg->workloads[i], sh->sel_w[s].name)) {
                     cfg->workloads[i].selected = 1;
                     found = 1;
                 }
@@ -372,6 +418,10 @@ void config_shared_release(struct config_shared *sh)
         free(sh->ovr[i].name);
     free(sh->ovr);
     pb_strv_release(&sh->stack);
+    pb_strv_release(&sh->pythons);
+    free(sh->python_locs);
+    free(sh->pythons_dir);
+    free(sh->venvs);
     memset(sh, 0, sizeof *sh);
 }
 
@@ -438,6 +488,7 @@ void config_include(struct pb_yw *yw, const yaml_node_t *v, void *obj, const cha
 
 const struct pb_yw_key config_top_keys[] = {
     { "name", t_name }, { "include", NULL }, { "python", t_python },
+    { "pythons", t_pythons }, { "venvs", t_venvs },
     { "defaults", t_defaults }, { "workloads", config_workloads }, { "profilers", config_profilers },
     { "select", t_select }, { "overrides", t_overrides }, { NULL, NULL }
 };

@@ -44,6 +44,11 @@ struct config_shared {
     struct config_sel *sel_p, *sel_w;
     size_t nsel_p, nsel_w;
     int has_override;       /* --python given: `python:` is not checked */
+    struct pb_strv pythons; /* `pythons:` items as written */
+    struct pb_loc *python_locs;     /* where each item stands */
+    char *pythons_dir;      /* the directory of the file that said pythons: */
+    char *venvs;            /* `venvs:` (absolute), or NULL: <pythons_dir>/../.venvs */
+    struct pb_loc python_loc;       /* where `python:` was given; line 0: not given */
     struct config_ovr *ovr; /* overrides: of the top-level file */
     size_t novr;
 };
@@ -75,6 +80,17 @@ static inline struct pb_loc config_loc(const struct config_walk *w, const yaml_n
  * parent and from are the walk and the include item that named it, NULL
  * for the top-level file. Returns 0, or -1 with errors in the diags.
  * (config.c) */
+/* Turns `pythons:` (or `python:` / --python) into cfg->interps, once
+ * every file is read. Errors go to d. */
+void config_build_interps(struct pb_config *cfg, struct config_shared *sh, struct pb_diags *d);
+
+/* With the Python axis, replaces every workload by one per interpreter
+ * (see struct pb_workload); without, sets each one's given name. */
+void config_expand_per_interp(struct pb_config *cfg, struct pb_diags *d);
+
+/* Frees cfg's interpreters and availability marks. */
+void config_free_interps(struct pb_config *cfg);
+
 int config_load_file(struct config_walk *parent, struct pb_config *cfg, const char *path,
                      const char *shown, const yaml_node_t *from, int depth,
                      struct pb_diags *d, struct config_shared *sh);

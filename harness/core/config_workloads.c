@@ -164,6 +164,7 @@ static int args_have_size(const struct pb_workload *wl)
 
 void config_free_workload(struct pb_workload *wl)
 {
+    free(wl->given);
     free(wl->base);
     free(wl->name);
     free(wl->script);

@@ -22,6 +22,14 @@ static int push(struct pb_plan *p, size_t *cap, int round, size_t w, size_t pr)
     return 0;
 }
 
+int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p)
+{
+    const struct pb_workload *wl = &cfg->workloads[w];
+
+    return wl->selected && cfg->profilers[p].selected && pb_config_runnable(cfg, wl->interp, p)
+        && pb_config_runnable(cfg, wl->interp, cfg->baseline);
+}
+
 static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)
 {
     const struct pb_workload *wl = &cfg->workloads[w];
@@ -31,7 +39,7 @@ static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)
     if (p != cfg->baseline)
         return n;
     for (size_t q = 0; q < cfg->nprofilers; q++) {
-        if (!cfg->profilers[q].selected)
+        if (!pb_plan_pair_in(cfg, w, q))
             continue;
         int m = warm ? pb_config_warmup(cfg, wl, &cfg->profilers[q])
                      : pb_config_runs(cfg, wl, &cfg->profilers[q]);
@@ -55,10 +63,8 @@ void pb_plan_count(const struct pb_config *cfg, size_t *least, size_t *most)
 {
     *least = *most = 0;
     for (size_t w = 0; w < cfg->nworkloads; w++) {
-        if (!cfg->workloads[w].selected)
-            continue;
         for (size_t p = 0; p < cfg->nprofilers; p++) {
-            if (!cfg->profilers[p].selected)
+            if (!pb_plan_pair_in(cfg, w, p))
                 continue;
             size_t warm = (size_t)pb_plan_pair_warmup(cfg, w, p);
             size_t runs = (size_t)pb_plan_pair_runs(cfg, w, p);
@@ -85,7 +91,7 @@ static int first_runs(const struct pb_config *cfg, size_t w, size_t p)
     if (p != cfg->baseline)
         return n;
     for (size_t q = 0; q < cfg->nprofilers; q++) {
-        if (q == p || !cfg->profilers[q].selected)
+        if (q == p || !pb_plan_pair_in(cfg, w, q))
             continue;
         int m = first_runs(cfg, w, q);
         if (m > n)
@@ -104,10 +110,8 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
     memset(out, 0, sizeof *out);
     out->seed = seed;
     for (size_t w = 0; w < cfg->nworkloads; w++) {
-        if (!cfg->workloads[w].selected)
-            continue;
         for (size_t p = 0; p < cfg->nprofilers; p++) {
-            if (!cfg->profilers[p].selected)
+            if (!pb_plan_pair_in(cfg, w, p))
                 continue;
             int r = first_runs(cfg, w, p);
             int wu = pb_plan_pair_warmup(cfg, w, p);
@@ -119,17 +123,16 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
         }
     }
     if (npairs == 0)
-        return pb_error_set(err, "nothing to run: no workload or no profiler is selected");
+        return pb_error_set(err, "nothing to run: no workload or no profiler is selected%s",
+                            cfg->ninterps > 1 || !cfg->interps[0].available
+                            ? " that can run on an available interpreter" : "");
 
     pb_rng_seed(&rng, seed);
     for (int round = -max_warm; round < max_runs; round++) {
         size_t start = out->n;
         for (size_t w = 0; w < cfg->nworkloads; w++) {
-            if (!cfg->workloads[w].selected)
-                continue;
             for (size_t p = 0; p < cfg->nprofilers; p++) {
-                const struct pb_profiler *pr = &cfg->profilers[p];
-                if (!pr->selected)
+                if (!pb_plan_pair_in(cfg, w, p))
                     continue;
                 int in = round < 0 ? -round <= pb_plan_pair_warmup(cfg, w, p)
                                    : round < first_runs(cfg, w, p);

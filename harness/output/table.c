@@ -27,16 +27,42 @@ static void fmt_ci(const struct pb_ratio *r, char *buf, size_t n)
         snprintf(buf, n, "%.2fx [%.2f-%.2f]", r->value, r->lo, r->hi);
 }
 
+/* "workload x profiler", with " on python" under the Python axis. */
+static const char *pair_name(const struct pb_pair *p, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s x %s%s%s", p->workload, p->profiler, p->python ? " on " : "",
+             p->python ? p->python : "");
+    return buf;
+}
+
 static int is_baseline(const struct pb_summary *s, const char *profiler)
 {
     return s->baseline && !strcmp(profiler, s->baseline);
 }
 
+static const char *label(const struct pb_profiler_summary *p)
+{
+    return p->label ? p->label : p->name;
+}
+
+/* The width of the profiler column: its longest label, at least 16. */
+static int name_width(const struct pb_profiler_summary *const *rows, size_t np)
+{
+    size_t w = 16;
+
+    for (size_t i = 0; i < np; i++)
+        if (strlen(label(rows[i])) > w)
+            w = strlen(label(rows[i]));
+    return (int)(w < 60 ? w : 60);
+}
+
 static void overhead(FILE *out, const struct pb_profiler_summary *const *rows, size_t np)
 {
+    int nw = name_width(rows, np);
+
     fprintf(out, "\nOverhead: normalized time (profiled / plain), geometric mean over workloads, 95%% CI\n"
                  "('>=': a timed-out workload entered the mean at its lower bound)\n\n");
-    fprintf(out, "%-16s %-22s %-22s %-22s %s\n", "profiler", "wall", "cpu", "memory (tree RSS)",
+    fprintf(out, "%-*s %-22s %-22s %-22s %s\n", nw, "profiler", "wall", "cpu", "memory (tree RSS)",
             "workloads");
     for (size_t i = 0; i < np; i++) {
         char a[64], b[64], c[64];
@@ -48,7 +74,7 @@ static void overhead(FILE *out, const struct pb_profiler_summary *const *rows, s
         }
         fmt_ci(&rows[i]->cpu, b, sizeof b);
         fmt_ci(&rows[i]->mem, c, sizeof c);
-        fprintf(out, "%-16s %-22s %-22s %-22s %d ok, %d not\n", rows[i]->name, a, b, c,
+        fprintf(out, "%-*s %-22s %-22s %-22s %d ok, %d not\n", nw, label(rows[i]), a, b, c,
                 rows[i]->workloads_ok, rows[i]->workloads_failed);
     }
 }
@@ -67,14 +93,15 @@ static void matrix(FILE *out, const struct pb_summary *s, const struct pb_profil
             workloads[nw++] = s->pairs[i].workload;
     }
     fprintf(out, "\nNormalized wall time per workload (median ratio; '>' = lower bound after a timeout)\n\n");
-    fprintf(out, "%-16s", "profiler");
+    int pw = name_width(rows, np);
+    fprintf(out, "%-*s", pw, "profiler");
     for (size_t k = 0; k < nw; k++)
         fprintf(out, " %9.9s", workloads[k]);
     fprintf(out, "\n");
     for (size_t i = 0; i < np; i++) {
-        fprintf(out, "%-16s", rows[i]->name);
+        fprintf(out, "%-*s", pw, label(rows[i]));
         for (size_t k = 0; k < nw; k++) {
-            const struct pb_pair *cell = pb_summary_pair(s, workloads[k], rows[i]->name);
+            const struct pb_pair *cell = pb_summary_pair_on(s, workloads[k], rows[i]->name, rows[i]->python);
             char buf[32] = "-";
             if (cell && cell->lower_bound)
                 snprintf(buf, sizeof buf, ">%.0fx", cell->wall.value);
@@ -103,7 +130,10 @@ static void scaling(FILE *out, const struct pb_summary *s)
         snprintf(a, sizeof a, "%+.3f [%+.3f, %+.3f]", e->startup_s.value, e->startup_s.lo,
                  e->startup_s.hi);
         fmt_ci(&e->steady, b, sizeof b);
-        fprintf(out, "%-14s %-16s %-26s %-24s %.3f (%.3f)\n", e->workload, e->profiler, a, b, e->r2,
+        char pb[200];
+        snprintf(pb, sizeof pb, "%s%s%s%s", e->profiler, e->python ? " (" : "", e->python ? e->python : "",
+                 e->python ? ")" : "");
+        fprintf(out, "%-14s %-16s %-26s %-24s %.3f (%.3f)\n", e->workload, pb, a, b, e->r2,
                 e->r2_baseline);
     }
 }
@@ -140,7 +170,8 @@ static void precision(FILE *out, const struct pb_summary *s)
             continue;
         if (!isnan(p->precision))
             snprintf(pbuf, sizeof pbuf, "+/-%.1f%%", p->precision * 100);
-        fprintf(out, "  %s x %s: %s after %d runs (%s)\n", p->workload, p->profiler, pbuf, p->runs,
+        char nb[300];
+        fprintf(out, "  %s: %s after %d runs (%s)\n", pair_name(p, nb, sizeof nb), pbuf, p->runs,
                 why_text(p->adaptive));
     }
 }
@@ -159,9 +190,10 @@ static void warnings(FILE *out, const struct pb_summary *s)
         fprintf(out, "  %s\n", s->warnings[k]);
     for (size_t i = 0; i < s->npairs; i++)
         for (size_t k = 0; k < s->pairs[i].nwarnings; k++)
-            if (shown++ < MAX_WARNINGS_SHOWN)
-                fprintf(out, "  %s x %s: %s\n", s->pairs[i].workload, s->pairs[i].profiler,
-                        s->pairs[i].warnings[k]);
+            if (shown++ < MAX_WARNINGS_SHOWN) {
+                char nb[300];
+                fprintf(out, "  %s: %s\n", pair_name(&s->pairs[i], nb, sizeof nb), s->pairs[i].warnings[k]);
+            }
     if (shown > MAX_WARNINGS_SHOWN)
         fprintf(out, "  (%zu more in summary.json)\n", shown - MAX_WARNINGS_SHOWN);
 }
@@ -176,7 +208,8 @@ static void problems(FILE *out, const struct pb_summary *s)
             continue;
         if (!header++)
             fprintf(out, "\nPairs with problems (* above = some runs failed):\n");
-        fprintf(out, "  %s x %s: %s (%d ok, %d failed, %d timed out)%s%s\n", p->workload, p->profiler,
+        char nb[300];
+        fprintf(out, "  %s: %s (%d ok, %d failed, %d timed out)%s%s\n", pair_name(p, nb, sizeof nb),
                 pb_pair_status_name(p->status), p->runs, p->failures, p->timeouts,
                 p->failure_reason ? ": " : "", p->failure_reason ? p->failure_reason : "");
     }

@@ -61,10 +61,8 @@ int pb_adaptive_next_round(const struct pb_config *cfg, const struct pb_run_list
         return pb_error_set(err, "out of memory");
     for (size_t w = 0; w < cfg->nworkloads; w++) {
         int need = 0;
-        if (!cfg->workloads[w].selected)
-            continue;
         for (size_t p = 0; p < cfg->nprofilers; p++) {
-            if (!cfg->profilers[p].selected || p == cfg->baseline)
+            if (p == cfg->baseline || !pb_plan_pair_in(cfg, w, p))
                 continue;
             int more = needs_more(cfg, runs, w, p, round, seed, err);
             if (more < 0) {

@@ -138,18 +138,20 @@ static const char probe[] =
     "        out['packages'][name] = None\n"
     "print(json.dumps(out))\n";
 
-int pb_probe_python(const struct pb_config *cfg, const char *scratch_dir, struct pb_meta *m,
-                    struct pb_error *err)
+
+/* Runs python with the probe script; its JSON answer into *out. */
+static int ask(const struct pb_config *cfg, const char *python, const char *scratch_dir, json_t **out,
+               struct pb_error *err)
 {
     struct pb_strv argv = { 0 };
     struct pb_spawn_opts opts;
     struct pb_spawn_result res;
     char outpath[PATH_MAX], errpath[PATH_MAX];
-    json_t *probe_out = NULL;
-    int rc = -1;
     json_error_t jerr;
+    int rc = -1;
 
-    pb_strv_push(&argv, cfg->python);
+    *out = NULL;
+    pb_strv_push(&argv, python);
     pb_strv_push(&argv, "-c");
     pb_strv_push(&argv, probe);
     for (size_t i = 0; i < cfg->nprofilers; i++)
@@ -165,55 +167,94 @@ int pb_probe_python(const struct pb_config *cfg, const char *scratch_dir, struct
     if (pb_spawn_run(&opts, &res, err) < 0)
         goto cleanup;
     if (res.exec_failed) {
-        pb_error_set(err, "cannot run python interpreter '%s'", cfg->python);
+        pb_error_set(err, "cannot run python interpreter '%s'", python);
         pb_error_errno(err, res.exec_errno);
         goto cleanup;
     }
     if (res.exit_code != 0) {
         char *why = read_line(errpath);
-        pb_error_set(err, "python interpreter '%s' failed (exit code %d)%s%s", cfg->python,
+        pb_error_set(err, "python interpreter '%s' failed (exit code %d)%s%s", python,
                      res.exit_code, why ? ": " : "", why ? why : "");
         free(why);
         goto cleanup;
     }
-    probe_out = json_load_file(outpath, 0, &jerr);
-    if (!probe_out) {
-        pb_error_set(err, "python interpreter '%s' gave no version information: %s", cfg->python,
-                     jerr.text);
+    *out = json_load_file(outpath, 0, &jerr);
+    if (!*out) {
+        pb_error_set(err, "python interpreter '%s' gave no version information: %s", python, jerr.text);
         goto cleanup;
     }
-    const char *pyver = json_string_value(json_object_get(probe_out, "version"));
-    json_t *pkgs = json_object_get(probe_out, "packages");
-    int bad = pb_meta_set(&m->python_path, cfg->python)
-            | pb_meta_set(&m->python_executable, json_string_value(json_object_get(probe_out, "executable")))
-            | pb_meta_set(&m->python_version, pyver)
-            | pb_meta_set(&m->python_implementation,
-                          json_string_value(json_object_get(probe_out, "implementation")))
-            | pb_meta_set(&m->python_prefix, json_string_value(json_object_get(probe_out, "prefix")));
-    for (size_t i = 0; i < cfg->nprofilers; i++) {
-        const struct pb_profiler *p = &cfg->profilers[i];
-        char v[256];
-        if (!p->selected)
-            continue;
-        if (p->package) {
-            json_t *pv = json_object_get(pkgs, p->package);
-            if (json_is_string(pv))
-                snprintf(v, sizeof v, "%s %s", p->package, json_string_value(pv));
-            else
-                snprintf(v, sizeof v, "%s (not installed)", p->package);
-        } else if (p->command.n && strstr(p->command.v[0], "{pbench}")) {
-            snprintf(v, sizeof v, "pbench %s (built-in)", PB_VERSION);
-        } else {
-            snprintf(v, sizeof v, "Python %s (standard library)", pyver ? pyver : "?");
-        }
-        bad |= pb_meta_set_profiler(m, p->name, v);
-    }
-    rc = bad ? pb_error_set(err, "out of memory") : 0;
-
+    rc = 0;
 cleanup:
     unlink(outpath);
     unlink(errpath);
-    json_decref(probe_out);
     pb_strv_release(&argv);
+    return rc;
+}
+
+/* The version text of profiler p on an interpreter of version pyver. */
+static void version_of(const struct pb_profiler *p, json_t *pkgs, const char *pyver, char *v, size_t n)
+{
+    if (p->package) {
+        json_t *pv = json_object_get(pkgs, p->package);
+        if (json_is_string(pv))
+            snprintf(v, n, "%s %s", p->package, json_string_value(pv));
+        else
+            snprintf(v, n, "%s" PB_META_NOT_INSTALLED, p->package);
+    } else if (p->command.n && strstr(p->command.v[0], "{pbench}")) {
+        snprintf(v, n, "pbench %s (built-in)", PB_VERSION);
+    } else {
+        snprintf(v, n, "Python %s (standard library)", pyver ? pyver : "?");
+    }
+}
+
+int pb_probe_interp(const struct pb_config *cfg, const char *python, const char *scratch_dir,
+                    struct pb_meta_python *out, struct pb_error *err)
+{
+    json_t *facts;
+
+    if (ask(cfg, python, scratch_dir, &facts, err) < 0)
+        return -1;
+    const char *pyver = json_string_value(json_object_get(facts, "version"));
+    json_t *pkgs = json_object_get(facts, "packages");
+    int bad = pb_meta_set(&out->path, python)
+            | pb_meta_set(&out->executable, json_string_value(json_object_get(facts, "executable")))
+            | pb_meta_set(&out->version, pyver)
+            | pb_meta_set(&out->implementation, json_string_value(json_object_get(facts, "implementation")))
+            | pb_meta_set(&out->prefix, json_string_value(json_object_get(facts, "prefix")));
+    for (size_t i = 0; i < cfg->nprofilers; i++) {
+        char v[256];
+        if (!cfg->profilers[i].selected)
+            continue;
+        version_of(&cfg->profilers[i], pkgs, pyver, v, sizeof v);
+        bad |= pb_meta_python_set_profiler(out, cfg->profilers[i].name, v);
+    }
+    json_decref(facts);
+    return bad ? pb_error_set(err, "out of memory") : 0;
+}
+
+int pb_probe_as_main(struct pb_meta *m, const struct pb_meta_python *py)
+{
+    int bad = pb_meta_set(&m->python_path, py->path) | pb_meta_set(&m->python_executable, py->executable)
+            | pb_meta_set(&m->python_version, py->version)
+            | pb_meta_set(&m->python_implementation, py->implementation)
+            | pb_meta_set(&m->python_prefix, py->prefix);
+    for (size_t i = 0; i < py->nprofilers; i++)
+        bad |= pb_meta_set_profiler(m, py->profilers[i].name, py->profilers[i].version);
+    return bad ? -1 : 0;
+}
+
+int pb_probe_python(const struct pb_config *cfg, const char *scratch_dir, struct pb_meta *m,
+                    struct pb_error *err)
+{
+    struct pb_meta tmp;
+    struct pb_meta_python *py;
+    int rc = -1;
+
+    pb_meta_init(&tmp);
+    if (!(py = pb_meta_add_python(&tmp)))
+        pb_error_set(err, "out of memory");
+    else if (pb_probe_interp(cfg, cfg->python, scratch_dir, py, err) == 0)
+        rc = pb_probe_as_main(m, py) < 0 ? pb_error_set(err, "out of memory") : 0;
+    pb_meta_release(&tmp);
     return rc;
 }

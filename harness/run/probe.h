@@ -30,4 +30,16 @@ void pb_probe_loadavg(double l[3]);
 int pb_probe_python(const struct pb_config *cfg, const char *scratch_dir, struct pb_meta *m,
                     struct pb_error *err);
 
+/* Probes one interpreter (python) as pb_probe_python does, into an entry
+ * of the Python axis (store/meta.h): path, executable, version,
+ * implementation, prefix and every selected profiler's version there.
+ * Returns 0, or -1 with err filled when the interpreter does not run or
+ * says nothing readable. */
+int pb_probe_interp(const struct pb_config *cfg, const char *python, const char *scratch_dir,
+                    struct pb_meta_python *out, struct pb_error *err);
+
+/* Copies py's facts into m's python_* and profilers (the run's main
+ * interpreter). Returns 0, or -1 when out of memory. */
+int pb_probe_as_main(struct pb_meta *m, const struct pb_meta_python *py);
+
 #endif /* PB_PROBE_H */

@@ -194,14 +194,15 @@ static void launch_release(struct launch *l)
  * output directory made and emptied, rec's argv/env/env_pad set. Returns
  * 0; 1 when a template cannot be expanded (rec says why: a spawn error);
  * -1 with err filled when the results directory cannot take the run. */
-static int prepare(const struct pb_runner_opts *o, const char *bindir,
+static int prepare(const struct pb_runner_opts *o, char *const *bindirs,
                    const struct pb_plan_entry *e, struct pb_run_record *rec, struct launch *l,
                    struct pb_error *err)
 {
     const struct pb_workload *w = &o->cfg->workloads[e->workload];
     const struct pb_profiler *p = &o->cfg->profilers[e->profiler];
-    struct pb_template_ctx ctx = { o->cfg->python, bindir, w->script, l->absout, w->name, p->name,
-                                   p->configdir, o->pbench_path, &w->args, &w->hot };
+    const char *bindir = bindirs[w->interp];
+    struct pb_template_ctx ctx = { o->cfg->interps[w->interp].python, bindir, w->script, l->absout,
+                                   w->name, p->name, p->configdir, o->pbench_path, &w->args, &w->hot };
     struct pb_error xerr;
 
     snprintf(l->absout, sizeof l->absout, "%s/%s", o->dir, rec->outdir);
@@ -293,7 +294,7 @@ static int execute(const struct pb_runner_opts *o, const struct pb_profiler *p, 
 struct loop {
     const struct pb_runner_opts *o;
     int fd;
-    char *bindir;
+    char **bindirs;                 /* per interpreter: {bindir} */
     unsigned char *timed_out;       /* per pair, for the ETA only (the decision
                                      * to skip a pair is pb_pair_count's) */
     double *last_wall, *base_sum;
@@ -358,6 +359,7 @@ static void record_init(const struct pb_config *cfg, const struct pb_plan_entry 
     rec->round = e->round;
     snprintf(rec->workload, sizeof rec->workload, "%s", w);
     snprintf(rec->profiler, sizeof rec->profiler, "%s", p);
+    snprintf(rec->python, sizeof rec->python, "%s", cfg->interps[cfg->workloads[e->workload].interp].label);
     pb_now_iso(rec->started, sizeof rec->started);
     if (e->round < 0)
         snprintf(round_name, sizeof round_name, "warmup%d", -e->round);
@@ -386,7 +388,7 @@ static int run_entry(struct loop *lp, const struct pb_plan_entry *e, struct pb_r
         return 0;
     }
     memset(&l, 0, sizeof l);
-    rc = prepare(lp->o, lp->bindir, e, rec, &l, err);
+    rc = prepare(lp->o, lp->bindirs, e, rec, &l, err);
     if (rc == 0)
         rc = execute(lp->o, p, timeout, &l, rec);
     launch_release(&l);
@@ -433,8 +435,11 @@ static int loop_init(struct loop *lp, const struct pb_runner_opts *o, struct pb_
     lp->last_wall = calloc(npairs ? npairs : 1, sizeof *lp->last_wall);
     lp->base_sum = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *lp->base_sum);
     lp->base_n = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *lp->base_n);
-    lp->bindir = bindir_of(cfg->python);
-    if (!lp->timed_out || !lp->last_wall || !lp->base_sum || !lp->base_n || !lp->bindir)
+    lp->bindirs = calloc(cfg->ninterps + 1, sizeof *lp->bindirs);
+    for (size_t i = 0; lp->bindirs && i < cfg->ninterps; i++)
+        if (!(lp->bindirs[i] = bindir_of(cfg->interps[i].python)))
+            return pb_error_set(err, "out of memory");
+    if (!lp->timed_out || !lp->last_wall || !lp->base_sum || !lp->base_n || !lp->bindirs)
         return pb_error_set(err, "out of memory");
     /* resumed: the last recorded durations and the timeouts feed the ETA */
     for (size_t w = 0; w < cfg->nworkloads; w++)
@@ -464,7 +469,9 @@ static void loop_release(struct loop *lp)
     free(lp->last_wall);
     free(lp->base_sum);
     free(lp->base_n);
-    free(lp->bindir);
+    for (size_t i = 0; lp->bindirs && i < lp->o->cfg->ninterps; i++)
+        free(lp->bindirs[i]);
+    free(lp->bindirs);
 }
 
 int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,

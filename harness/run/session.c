@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/plan.h"
 #include "run/probe.h"
 #include "run/session.h"
 #include "util/fs.h"
@@ -58,6 +59,69 @@ static int make_dir(struct pb_session *s, const char *base, struct pb_error *err
     return s->dir ? 0 : pb_error_set(err, "out of memory");
 }
 
+/* Marks in cfg the profilers whose package py says is not installed on
+ * interpreter i. Returns 0 or -1 (out of memory). */
+static int mark_missing(struct pb_config *cfg, size_t i, const struct pb_meta_python *py)
+{
+    for (size_t p = 0; p < cfg->nprofilers; p++) {
+        const char *v = NULL;
+        char why[300];
+        for (size_t k = 0; k < py->nprofilers; k++)
+            if (!strcmp(py->profilers[k].name, cfg->profilers[p].name))
+                v = py->profilers[k].version;
+        if (!pb_meta_not_installed(v))
+            continue;
+        snprintf(why, sizeof why, "%s is not installed for %s (%s)", cfg->profilers[p].package,
+                 cfg->axis ? cfg->interps[i].label : "this interpreter", cfg->interps[i].python);
+        if (pb_config_mark_unavailable(cfg, i, (long)p, why) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Marks cfg from the interpreters' probe in the meta (start and resume). */
+static int mark_from_meta(struct pb_config *cfg, const struct pb_meta *m)
+{
+    for (size_t i = 0; i < m->npythons && i < cfg->ninterps; i++) {
+        const struct pb_meta_python *py = &m->pythons[i];
+        if (!py->available && pb_config_mark_unavailable(cfg, i, -1, py->why) < 0)
+            return -1;
+        if (py->available && mark_missing(cfg, i, py) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Probes every interpreter into s->meta.pythons; the first that runs
+ * gives the main facts. Returns 0, or -1 with err when none runs. */
+static int probe_interps(struct pb_session *s, const char *scratch, struct pb_error *err)
+{
+    struct pb_error perr, first;
+    int any = 0;
+
+    pb_error_clear(&first);
+    for (size_t i = 0; i < s->cfg->ninterps; i++) {
+        struct pb_meta_python *py = pb_meta_add_python(&s->meta);
+        if (!py || pb_meta_set(&py->label, s->cfg->interps[i].label) < 0)
+            return pb_error_set(err, "out of memory");
+        if (pb_probe_interp(s->cfg, s->cfg->interps[i].python, scratch, py, &perr) < 0) {
+            py->available = 0;
+            if (pb_meta_set(&py->why, perr.msg) < 0 || pb_meta_set(&py->path, s->cfg->interps[i].python) < 0)
+                return pb_error_set(err, "out of memory");
+            if (!first.msg[0])
+                first = perr;
+            continue;
+        }
+        if (!any++ && pb_probe_as_main(&s->meta, py) < 0)
+            return pb_error_set(err, "out of memory");
+    }
+    if (!any) {
+        *err = first;
+        return -1;
+    }
+    return 0;
+}
+
 /* The facts known when a run starts. */
 static int start_meta(struct pb_session *s, struct pb_error *err)
 {
@@ -70,10 +134,14 @@ static int start_meta(struct pb_session *s, struct pb_error *err)
         pb_error_set(err, "cannot create a temporary directory");
         return pb_error_errno(err, e);
     }
-    rc = pb_probe_python(s->cfg, scratch, &s->meta, err);
+    rc = probe_interps(s, scratch, err);
     rmdir(scratch);
     if (rc < 0)
         return -1;
+    if (mark_from_meta(s->cfg, &s->meta) < 0)
+        return pb_error_set(err, "out of memory");
+    if (!s->cfg->axis)
+        pb_meta_drop_pythons(&s->meta);     /* one interpreter: its facts are the main ones */
     pb_now_iso(now, sizeof now);
     if (pb_meta_set(&s->meta.pbench_version, PB_VERSION) < 0
         || pb_meta_set(&s->meta.config, s->cfg->path) < 0
@@ -86,7 +154,22 @@ static int start_meta(struct pb_session *s, struct pb_error *err)
     return 0;
 }
 
-int pb_session_start(struct pb_session *s, const struct pb_config *cfg, uint64_t seed,
+/* After the probe: is anything left to run? (Before the directory exists.) */
+static int runnable(const struct pb_config *cfg, struct pb_error *err)
+{
+    size_t least, most;
+
+    pb_plan_count(cfg, &least, &most);
+    if (least > 0)
+        return 0;
+    for (size_t i = 0; i < cfg->ninterps; i++)
+        for (size_t p = 0; p < cfg->nprofilers; p++)
+            if (cfg->profilers[p].selected && pb_config_unavailable_why(cfg, i, p))
+                return pb_error_set(err, "nothing can run: %s", pb_config_unavailable_why(cfg, i, p));
+    return pb_error_set(err, "nothing to run: no workload or no profiler is selected");
+}
+
+int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
                      const char *base, struct pb_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -96,7 +179,7 @@ int pb_session_start(struct pb_session *s, const struct pb_config *cfg, uint64_t
     /* everything that can be checked before a results directory exists:
      * the resolved inputs, and that the interpreter runs */
     if (pb_resolved_from_config(cfg, seed, &s->resolved, err) < 0 || start_meta(s, err) < 0
-        || make_dir(s, base, err) < 0)
+        || runnable(cfg, err) < 0 || make_dir(s, base, err) < 0)
         return -1;
     if (copy_file(cfg->path, s->dir, "config.yaml", err) < 0
         || pb_resolved_save(s->dir, &s->resolved, err) < 0 || pb_meta_save(s->dir, &s->meta, err) < 0)
@@ -104,7 +187,7 @@ int pb_session_start(struct pb_session *s, const struct pb_config *cfg, uint64_t
     return 0;
 }
 
-int pb_session_resume(struct pb_session *s, const char *dir, const struct pb_config *cfg,
+int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *cfg,
                       const struct pb_resolved *stored, int *changed, struct pb_error *err)
 {
     memset(s, 0, sizeof *s);
@@ -124,6 +207,14 @@ int pb_session_resume(struct pb_session *s, const char *dir, const struct pb_con
     }
     if (pb_meta_load(dir, &s->meta, err) < 0 || pb_records_read(dir, 1, &s->records, err) < 0)
         return -1;
+    if (mark_from_meta(cfg, &s->meta) < 0)
+        return pb_error_set(err, "out of memory");
+    if (!cfg->axis) {
+        /* one interpreter: what its profilers' versions say */
+        struct pb_meta_python one = { .profilers = s->meta.profilers, .nprofilers = s->meta.nprofilers };
+        if (mark_missing(cfg, 0, &one) < 0)
+            return pb_error_set(err, "out of memory");
+    }
     return 0;
 }
 

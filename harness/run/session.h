@@ -23,7 +23,8 @@
 
 struct pb_session {
     char *dir;                      /* the results directory */
-    const struct pb_config *cfg;    /* borrowed: the caller's loaded, selected config */
+    struct pb_config *cfg;          /* borrowed: the caller's loaded, selected config;
+                                     * the session marks what cannot run on it */
     uint64_t seed;
     struct pb_resolved resolved;
     struct pb_meta meta;
@@ -32,21 +33,25 @@ struct pb_session {
 };
 
 /* Starts a new results directory under base for cfg (its selection made)
- * with seed; scratch_dir is where the interpreter probe may write. The
- * session borrows cfg. Returns 0, or -1 with err filled: the interpreter
- * does not run, base or the directory cannot be made, a file cannot be
- * written (then nothing is left but an empty directory). Release with
- * pb_session_release. */
-int pb_session_start(struct pb_session *s, const struct pb_config *cfg, uint64_t seed,
+ * with seed. The session borrows cfg. Every interpreter is probed first:
+ * with the Python axis, one that does not run is marked unavailable in cfg
+ * (its pairs are not planned; the summary says why) and the others go on;
+ * on any interpreter, a profiler whose package is not installed there is
+ * marked unavailable on it. Returns 0, or -1 with err filled: the (or
+ * every) interpreter does not run, base or the directory cannot be made,
+ * a file cannot be written (then nothing is left but an empty directory).
+ * Release with pb_session_release. */
+int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
                      const char *base, struct pb_error *err);
 
 /* Reopens dir to finish it with cfg, which the caller loaded from
  * stored->config_path and selected as stored->select_*: refuses (-1,
  * *changed = 1) when cfg resolves to another hash than stored (the config
  * or the interpreter changed since), else loads meta.json and runs.jsonl
- * (a torn line is skipped: s->records.warning says so). Returns 0 or -1
- * with err. */
-int pb_session_resume(struct pb_session *s, const char *dir, const struct pb_config *cfg,
+ * (a torn line is skipped: s->records.warning says so) and marks in cfg
+ * what the start found unavailable, so the plan is the same. Returns 0 or
+ * -1 with err. */
+int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *cfg,
                       const struct pb_resolved *stored, int *changed, struct pb_error *err);
 
 /* Keeps pbench itself off CPU cpu (the runs are pinned to it) and records

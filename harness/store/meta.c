@@ -23,6 +23,29 @@ void pb_meta_init(struct pb_meta *m)
         m->loadavg_start[i] = m->loadavg_end[i] = NAN;
 }
 
+static void free_profilers(struct pb_meta_profiler *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].name);
+        free(p[i].version);
+    }
+    free(p);
+}
+
+void pb_meta_drop_pythons(struct pb_meta *m)
+{
+    for (size_t i = 0; i < m->npythons; i++) {
+        struct pb_meta_python *p = &m->pythons[i];
+        char *s[] = { p->label, p->path, p->executable, p->version, p->implementation, p->prefix, p->why };
+        for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
+            free(s[k]);
+        free_profilers(p->profilers, p->nprofilers);
+    }
+    free(m->pythons);
+    m->pythons = NULL;
+    m->npythons = 0;
+}
+
 void pb_meta_release(struct pb_meta *m)
 {
     char **strings[] = {
@@ -33,11 +56,8 @@ void pb_meta_release(struct pb_meta *m)
     };
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
-    for (size_t i = 0; i < m->nprofilers; i++) {
-        free(m->profilers[i].name);
-        free(m->profilers[i].version);
-    }
-    free(m->profilers);
+    free_profilers(m->profilers, m->nprofilers);
+    pb_meta_drop_pythons(m);
     pb_meta_init(m);
 }
 
@@ -52,16 +72,17 @@ int pb_meta_set(char **field, const char *value)
     return 0;
 }
 
-int pb_meta_set_profiler(struct pb_meta *m, const char *name, const char *version)
+/* Adds or replaces name's version in the list *list of *n. */
+static int set_version(struct pb_meta_profiler **list, size_t *n, const char *name, const char *version)
 {
-    for (size_t i = 0; i < m->nprofilers; i++)
-        if (!strcmp(m->profilers[i].name, name))
-            return pb_meta_set(&m->profilers[i].version, version);
-    struct pb_meta_profiler *np = realloc(m->profilers, (m->nprofilers + 1) * sizeof *np);
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*list)[i].name, name))
+            return pb_meta_set(&(*list)[i].version, version);
+    struct pb_meta_profiler *np = realloc(*list, (*n + 1) * sizeof *np);
     if (!np)
         return -1;
-    m->profilers = np;
-    np = &m->profilers[m->nprofilers];
+    *list = np;
+    np = &np[*n];
     np->name = strdup(name);
     np->version = version ? strdup(version) : NULL;
     if (!np->name || (version && !np->version)) {
@@ -69,8 +90,38 @@ int pb_meta_set_profiler(struct pb_meta *m, const char *name, const char *versio
         free(np->version);
         return -1;
     }
-    m->nprofilers++;
+    (*n)++;
     return 0;
+}
+
+int pb_meta_set_profiler(struct pb_meta *m, const char *name, const char *version)
+{
+    return set_version(&m->profilers, &m->nprofilers, name, version);
+}
+
+int pb_meta_python_set_profiler(struct pb_meta_python *py, const char *name, const char *version)
+{
+    return set_version(&py->profilers, &py->nprofilers, name, version);
+}
+
+struct pb_meta_python *pb_meta_add_python(struct pb_meta *m)
+{
+    struct pb_meta_python *np = realloc(m->pythons, (m->npythons + 1) * sizeof *np);
+
+    if (!np)
+        return NULL;
+    m->pythons = np;
+    np = &np[m->npythons++];
+    memset(np, 0, sizeof *np);
+    np->available = 1;
+    return np;
+}
+
+int pb_meta_not_installed(const char *version)
+{
+    size_t n = version ? strlen(version) : 0, k = strlen(PB_META_NOT_INSTALLED);
+
+    return n > k && !strcmp(version + n - k, PB_META_NOT_INSTALLED);
 }
 
 const char *pb_meta_profiler_version(const struct pb_meta *m, const char *name)
@@ -121,6 +172,37 @@ static json_t *host_json(const struct pb_meta *m)
     return h;
 }
 
+static json_t *versions_json(const struct pb_meta_profiler *p, size_t n)
+{
+    json_t *o = json_object();
+
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(o, p[i].name, p[i].version
+                            ? json_pack("{s:o}", "version", pb_jwrite_str(p[i].version)) : json_object());
+    return o;
+}
+
+static json_t *pythons_json(const struct pb_meta *m)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < m->npythons; i++) {
+        const struct pb_meta_python *p = &m->pythons[i];
+        json_t *o = json_object();
+        put_str(o, "label", p->label);
+        put_str(o, "path", p->path);
+        put_str(o, "executable", p->executable);
+        put_str(o, "version", p->version);
+        put_str(o, "implementation", p->implementation);
+        put_str(o, "prefix", p->prefix);
+        json_object_set_new(o, "available", json_boolean(p->available));
+        put_str(o, "why", p->why);
+        json_object_set_new(o, "profilers", versions_json(p->profilers, p->nprofilers));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 json_t *pb_meta_to_json(const struct pb_meta *m)
 {
     json_t *o = json_object(), *py = json_object(), *profs = json_object();
@@ -145,6 +227,8 @@ json_t *pb_meta_to_json(const struct pb_meta *m)
                             m->profilers[i].version
                             ? json_pack("{s:s}", "version", m->profilers[i].version) : json_object());
     json_object_set_new(o, "profilers", profs);
+    if (m->npythons)
+        json_object_set_new(o, "pythons", pythons_json(m));
     if (m->pin_cpu >= 0)
         json_object_set_new(o, "pin_cpu", json_integer(m->pin_cpu));
     put_str(o, "finished", m->finished);
@@ -236,6 +320,60 @@ static int read_python(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
     return 0;
 }
 
+/* A {name: {"version": V}} map into an interpreter entry. */
+static int read_versions(json_t *profs, struct pb_meta_python *py, const struct pb_jloc *pat,
+                         struct pb_error *err)
+{
+    const char *name;
+    json_t *v;
+
+    json_object_foreach(profs, name, v) {
+        char *version = NULL;
+        struct pb_jloc in = pb_jloc_in(pat, name, 0);
+        if (!json_is_object(v))
+            return pb_error_at(err, pat->file, 0, 0, "%s: expected an object", in.path);
+        if (pb_jread_str(v, "version", 0, &version, &in, err) < 0)
+            return -1;
+        int rc = pb_meta_python_set_profiler(py, name, version);
+        free(version);
+        if (rc < 0)
+            return pb_error_set(err, "out of memory");
+    }
+    return 0;
+}
+
+static int read_pythons(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
+                        struct pb_error *err)
+{
+    json_t *a, *v;
+    size_t i;
+    struct pb_jloc list = pb_jloc_in(top, "pythons", 0);
+
+    if (pb_jread_arr(o, "pythons", 0, &a, top, err) < 0)
+        return -1;
+    json_array_foreach(a, i, v) {
+        struct pb_jloc at = pb_jloc_in(&list, NULL, i), pat = pb_jloc_in(&at, "profilers", 0);
+        struct pb_meta_python *py = pb_meta_add_python(m);
+        json_t *profs;
+        if (!py)
+            return pb_error_set(err, "out of memory");
+        if (!json_is_object(v))
+            return pb_error_at(err, at.file, 0, 0, "%s: expected an object", at.path);
+        if (pb_jread_str(v, "label", 1, &py->label, &at, err) < 0
+            || pb_jread_str(v, "path", 0, &py->path, &at, err) < 0
+            || pb_jread_str(v, "executable", 0, &py->executable, &at, err) < 0
+            || pb_jread_str(v, "version", 0, &py->version, &at, err) < 0
+            || pb_jread_str(v, "implementation", 0, &py->implementation, &at, err) < 0
+            || pb_jread_str(v, "prefix", 0, &py->prefix, &at, err) < 0
+            || pb_jread_bool(v, "available", &py->available, &at, err) < 0
+            || pb_jread_str(v, "why", 0, &py->why, &at, err) < 0
+            || pb_jread_obj(v, "profilers", 0, &profs, &at, err) < 0
+            || read_versions(profs, py, &pat, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb_meta *m,
                       struct pb_error *err)
 {
@@ -260,7 +398,8 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
         || pb_jread_bool(o, "complete", &m->complete, &at, err) < 0
         || pb_jread_int(o, "pin_cpu", 0, -1, 1 << 20, &pin, &at, err) < 0
         || pb_jread_num(o, "harness_cpu_s", 0, &m->harness_cpu_s, &at, err) < 0
-        || read_host(o, m, &at, err) < 0 || read_python(o, m, &at, err) < 0) {
+        || read_host(o, m, &at, err) < 0 || read_python(o, m, &at, err) < 0
+        || read_pythons(o, m, &at, err) < 0) {
         pb_meta_release(m);
         return -1;
     }

@@ -23,6 +23,16 @@ struct pb_meta_profiler {
     char *version;          /* "pyinstrument 5.1.3", "Python 3.11.2 (standard library)" */
 };
 
+/* One interpreter of the Python axis (`pythons:`), as probed. */
+struct pb_meta_python {
+    char *label;            /* the `pythons:` item */
+    char *path, *executable, *version, *implementation, *prefix;
+    int available;          /* 0: it did not run (why says) */
+    char *why;
+    struct pb_meta_profiler *profilers;     /* each selected profiler's version there */
+    size_t nprofilers;
+};
+
 struct pb_meta {
     char *pbench_version, *config, *config_name;
     char *config_hash;      /* config-resolved.json's hash (--resume compares it) */
@@ -44,6 +54,10 @@ struct pb_meta {
          *python_prefix;
     struct pb_meta_profiler *profilers;
     size_t nprofilers;
+    /* with pythons: every interpreter (the python_* and profilers above
+     * are the first available one's); none without */
+    struct pb_meta_python *pythons;
+    size_t npythons;
 };
 
 /* An empty meta: every number NAN or 0, pin_cpu -1, no strings. Cannot
@@ -60,6 +74,25 @@ int pb_meta_set(char **field, const char *value);
 /* Adds (or replaces) profiler name's version. Returns 0 or -1 (out of
  * memory). */
 int pb_meta_set_profiler(struct pb_meta *m, const char *name, const char *version);
+
+/* A profiler's version text when its package is not installed on an
+ * interpreter: "pyinstrument (not installed)". */
+#define PB_META_NOT_INSTALLED " (not installed)"
+
+/* 1 when version is such a text. Cannot fail. */
+int pb_meta_not_installed(const char *version);
+
+/* Frees m's interpreter entries (m->pythons); m keeps the rest. Cannot
+ * fail. */
+void pb_meta_drop_pythons(struct pb_meta *m);
+
+/* Appends an empty interpreter entry (available) and returns it, or NULL
+ * when out of memory. */
+struct pb_meta_python *pb_meta_add_python(struct pb_meta *m);
+
+/* Adds (or replaces) profiler name's version in the interpreter entry py.
+ * Returns 0 or -1 (out of memory). */
+int pb_meta_python_set_profiler(struct pb_meta_python *py, const char *name, const char *version);
 
 /* The version of profiler name, or NULL. Cannot fail. */
 const char *pb_meta_profiler_version(const struct pb_meta *m, const char *name);

@@ -191,6 +191,8 @@ static json_t *record_json(const struct pb_run_record *r)
     json_object_set_new(o, "warmup", json_boolean(r->round < 0));
     json_object_set_new(o, "workload", pb_jwrite_str(r->workload));
     json_object_set_new(o, "profiler", pb_jwrite_str(r->profiler));
+    if (r->python[0])
+        json_object_set_new(o, "python", pb_jwrite_str(r->python));
     json_object_set_new(o, "status", json_string(pb_run_status_name(r->status)));
     json_object_set_new(o, "exit_code", json_integer(r->exit_code));
     json_object_set_new(o, "signal", json_integer(r->signal));
@@ -291,6 +293,7 @@ static int parse_record(json_t *o, struct pb_run_record *r)
     r->round = (int)json_integer_value(json_object_get(o, "round"));
     copy_str(o, "workload", r->workload, sizeof r->workload);
     copy_str(o, "profiler", r->profiler, sizeof r->profiler);
+    copy_str(o, "python", r->python, sizeof r->python);
     r->status = (enum pb_run_status)s;
     r->exit_code = (int)json_integer_value(json_object_get(o, "exit_code"));
     r->signal = (int)json_integer_value(json_object_get(o, "signal"));

@@ -42,6 +42,7 @@ struct pb_run_record {
     int round;              /* < 0: warm-up */
     char workload[128];
     char profiler[128];
+    char python[64];        /* the interpreter's label (`pythons:`); "" without the axis */
     enum pb_run_status status;
     int exit_code, signal, timed_out;
     double wall_s, user_s, sys_s;

@@ -37,8 +37,13 @@ static void copy_strv(struct pb_strv *dst, const struct pb_strv *src, int *oom)
             *oom = 1;
 }
 
-static void from_workload(struct pb_resolved_workload *o, const struct pb_workload *w, int *oom)
+static void from_workload(struct pb_resolved_workload *o, const struct pb_config *cfg,
+                          const struct pb_workload *w, int *oom)
 {
+    if (cfg->axis) {
+        o->python = dup_or_null(cfg->interps[w->interp].label, oom);
+        o->given = dup_or_null(w->given, oom);
+    }
     o->name = dup_or_null(w->name, oom);
     o->script = dup_or_null(w->script, oom);
     o->description = dup_or_null(w->description, oom);
@@ -121,7 +126,7 @@ int pb_resolved_from_config(const struct pb_config *cfg, uint64_t seed, struct p
             continue;
         if (pb_strv_push(&out->select_workloads, w->name) < 0)
             oom = 1;
-        from_workload(&out->workloads[out->nworkloads++], w, &oom);
+        from_workload(&out->workloads[out->nworkloads++], cfg, w, &oom);
     }
     for (size_t i = 0; i < cfg->nprofilers; i++) {
         const struct pb_profiler *p = &cfg->profilers[i];
@@ -144,6 +149,15 @@ int pb_resolved_from_config(const struct pb_config *cfg, uint64_t seed, struct p
             pr->warmup = pb_plan_pair_warmup(cfg, i, k);
             pr->timeout_s = pb_config_timeout(cfg, w, p);
             pr->adaptive = pb_config_adaptive(cfg, w, p);
+        }
+    }
+    if (cfg->axis) {
+        out->pythons = calloc(cfg->ninterps, sizeof *out->pythons);
+        if (!out->pythons)
+            goto oom;
+        for (size_t i = 0; i < cfg->ninterps; i++) {
+            out->pythons[out->npythons].label = dup_or_null(cfg->interps[i].label, &oom);
+            out->pythons[out->npythons++].python = dup_or_null(cfg->interps[i].python, &oom);
         }
     }
     if (!oom && compute_hash(out) == 0)
@@ -174,6 +188,10 @@ static json_t *workload_json(const struct pb_resolved_workload *w)
     if (w->base) {
         json_object_set_new(o, "base", pb_jwrite_str(w->base));
         json_object_set_new(o, "size", json_real(w->size));
+    }
+    if (w->python) {
+        json_object_set_new(o, "python", pb_jwrite_str(w->python));
+        json_object_set_new(o, "given", pb_jwrite_str(w->given));
     }
     return o;
 }
@@ -222,6 +240,13 @@ static json_t *to_json(const struct pb_resolved *r)
             "profiler", p->profiler, "runs", p->runs, "warmup", p->warmup,
             "timeout_s", p->timeout_s, "adaptive", p->adaptive));
     }
+    if (r->npythons) {
+        json_t *py = json_array();
+        for (size_t i = 0; i < r->npythons; i++)
+            json_array_append_new(py, json_pack("{s:o,s:o}", "label", pb_jwrite_str(r->pythons[i].label),
+                                                "python", pb_jwrite_str(r->pythons[i].python)));
+        json_object_set_new(o, "pythons", py);
+    }
     json_object_set_new(o, "select", json_pack("{s:o,s:o}", "profilers", strv_json(&r->select_profilers),
                                                "workloads", strv_json(&r->select_workloads)));
     json_object_set_new(o, "workloads", ws);
@@ -247,6 +272,8 @@ static int load_workload(json_t *o, void *item, const struct pb_jloc *at,
         || pb_jread_str(o, "description", 0, &w->description, at, err) < 0
         || pb_jread_str(o, "base", 0, &w->base, at, err) < 0
         || pb_jread_num(o, "size", 0, &w->size, at, err) < 0
+        || pb_jread_str(o, "python", 0, &w->python, at, err) < 0
+        || pb_jread_str(o, "given", 0, &w->given, at, err) < 0
         || pb_jread_strv(o, "args", &w->args, at, err) < 0
         || pb_jread_strv(o, "hot", &w->hot, at, err) < 0
         || pb_jread_strv(o, "tags", &w->tags, at, err) < 0)
@@ -268,6 +295,19 @@ static int load_profiler(json_t *o, void *item, const struct pb_jloc *at,
         || pb_jread_strv(o, "command", &p->command, at, err) < 0
         || pb_jread_strv(o, "env", &p->env, at, err) < 0
         || pb_jread_strv(o, "outputs", &p->outputs, at, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_python(json_t *o, void *item, const struct pb_jloc *at,
+                       struct pb_error *err)
+{
+    struct pb_resolved_python *p = item;
+
+    if (!json_is_object(o))
+        return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
+    if (pb_jread_str(o, "label", 1, &p->label, at, err) < 0
+        || pb_jread_str(o, "python", 1, &p->python, at, err) < 0)
         return -1;
     return 0;
 }
@@ -377,7 +417,9 @@ int pb_resolved_load(const char *dir, struct pb_resolved *out, struct pb_error *
         || load_list(root, "profilers", 1, (void **)&out->profilers, &out->nprofilers,
                      sizeof *out->profilers, load_profiler, &at, err) < 0
         || load_list(root, "pairs", 1, (void **)&out->pairs, &out->npairs,
-                     sizeof *out->pairs, load_pair, &at, err) < 0)
+                     sizeof *out->pairs, load_pair, &at, err) < 0
+        || load_list(root, "pythons", 0, (void **)&out->pythons, &out->npythons,
+                     sizeof *out->pythons, load_python, &at, err) < 0)
         goto cleanup;
     rc = 0;
 cleanup:
@@ -398,6 +440,8 @@ void pb_resolved_release(struct pb_resolved *r)
         free(w->script);
         free(w->description);
         free(w->base);
+        free(w->python);
+        free(w->given);
         pb_strv_release(&w->args);
         pb_strv_release(&w->hot);
         pb_strv_release(&w->tags);
@@ -416,6 +460,11 @@ void pb_resolved_release(struct pb_resolved *r)
         free(r->pairs[i].workload);
         free(r->pairs[i].profiler);
     }
+    for (size_t i = 0; r->pythons && i < r->npythons; i++) {
+        free(r->pythons[i].label);
+        free(r->pythons[i].python);
+    }
+    free(r->pythons);
     free(r->workloads);
     free(r->profilers);
     free(r->pairs);

@@ -25,6 +25,12 @@ struct pb_resolved_workload {
     struct pb_strv args, hot, tags;
     char *base;             /* a workload with sizes: its given name; else NULL */
     double size;            /* with base: its size */
+    char *python;           /* with pythons: the label of its interpreter; else NULL */
+    char *given;            /* with pythons: its name without "@py<label>"; else NULL */
+};
+
+struct pb_resolved_python {
+    char *label, *python;   /* `pythons:` item as written; the interpreter */
 };
 
 struct pb_resolved_profiler {
@@ -57,6 +63,8 @@ struct pb_resolved {
     size_t nprofilers;
     struct pb_resolved_pair *pairs;     /* every selected workload x profiler */
     size_t npairs;
+    struct pb_resolved_python *pythons; /* the Python axis; none without pythons: */
+    size_t npythons;
     char hash[17];          /* 16 hex digits over everything above */
 };
 

@@ -64,14 +64,58 @@ void pb_summary_free(struct pb_summary *s)
     free(s);
 }
 
+static int same(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+const struct pb_pair *pb_summary_pair_on(const struct pb_summary *s, const char *workload,
+                                         const char *profiler, const char *python)
+{
+    for (size_t i = 0; i < s->npairs; i++)
+        if (!strcmp(s->pairs[i].workload, workload) && !strcmp(s->pairs[i].profiler, profiler)
+            && same(s->pairs[i].python, python))
+            return &s->pairs[i];
+    return NULL;
+}
+
 const struct pb_pair *pb_summary_pair(const struct pb_summary *s,
                                       const char *workload, const char *profiler)
 {
     for (size_t i = 0; i < s->npairs; i++)
-        if (strcmp(s->pairs[i].workload, workload) == 0
-            && strcmp(s->pairs[i].profiler, profiler) == 0)
+        if (!strcmp(s->pairs[i].workload, workload) && !strcmp(s->pairs[i].profiler, profiler))
             return &s->pairs[i];
     return NULL;
+}
+
+const struct pb_profiler_summary *pb_summary_profiler(const struct pb_summary *s, const char *name,
+                                                      const char *python)
+{
+    for (size_t i = 0; i < s->nprofilers; i++)
+        if (!strcmp(s->profilers[i].name, name) && same(s->profilers[i].python, python))
+            return &s->profilers[i];
+    return NULL;
+}
+
+const char *pb_summary_version(const struct pb_summary *s, const char *name, const char *python)
+{
+    for (size_t i = 0; python && i < s->meta.npythons; i++)
+        if (s->meta.pythons[i].label && !strcmp(s->meta.pythons[i].label, python))
+            for (size_t k = 0; k < s->meta.pythons[i].nprofilers; k++)
+                if (!strcmp(s->meta.pythons[i].profilers[k].name, name))
+                    return s->meta.pythons[i].profilers[k].version;
+    return pb_meta_profiler_version(&s->meta, name);
+}
+
+/* "name", or with an interpreter "name (python)", in s's pool. */
+const char *pb_summary_label(struct pb_summary *s, const char *name, const char *python)
+{
+    char buf[512];
+
+    if (!python)
+        return name;
+    snprintf(buf, sizeof buf, "%s (%s)", name, python);
+    return pb_summary_intern(s, buf);
 }
 
 /* ---- typed reading into the pool ---------------------------------------- */
@@ -176,7 +220,7 @@ static int parse_pair(struct rd *r, json_t *o, struct pb_pair *p, const struct p
     if (!json_is_object(o))
         return pb_error_at(r->err, at->file, 0, 0, "%s: expected an object", at->path);
     if (str(r, o, "workload", 1, &p->workload, at) < 0 || str(r, o, "profiler", 1, &p->profiler, at) < 0
-        || str(r, o, "status", 1, &status, at) < 0)
+        || str(r, o, "python", 0, &p->python, at) < 0 || str(r, o, "status", 1, &status, at) < 0)
         return -1;
     if (parse_status(status, &p->status) < 0)
         return pb_error_at(r->err, at->file, 0, 0,
@@ -204,14 +248,16 @@ static int parse_profiler(struct rd *r, json_t *o, struct pb_profiler_summary *p
 {
     if (!json_is_object(o))
         return pb_error_at(r->err, at->file, 0, 0, "%s: expected an object", at->path);
-    if (str(r, o, "name", 1, &p->name, at) < 0
+    if (str(r, o, "name", 1, &p->name, at) < 0 || str(r, o, "python", 0, &p->python, at) < 0
         || count(r, o, "workloads_ok", &p->workloads_ok, at) < 0
         || count(r, o, "workloads_failed", &p->workloads_failed, at) < 0
         || ratio(r, o, "wall_geomean", 1, &p->wall, at) < 0 || ratio(r, o, "cpu_geomean", 1, &p->cpu, at) < 0
         || ratio(r, o, "mem_geomean", 1, &p->mem, at) < 0
         || pb_jread_bool(o, "wall_geomean_lower_bound", &p->wall_lower_bound, at, r->err) < 0)
         return -1;
-    p->version = pb_meta_profiler_version(&r->s->meta, p->name);
+    p->version = pb_summary_version(r->s, p->name, p->python);
+    if (!(p->label = pb_summary_label(r->s, p->name, p->python)))
+        return pb_error_set(r->err, "out of memory");
     return 0;
 }
 
@@ -222,6 +268,7 @@ static int parse_scaling(struct rd *r, json_t *o, struct pb_scaling *sc, const s
     if (!json_is_object(o))
         return pb_error_at(r->err, at->file, 0, 0, "%s: expected an object", at->path);
     if (str(r, o, "workload", 1, &sc->workload, at) < 0 || str(r, o, "profiler", 1, &sc->profiler, at) < 0
+        || str(r, o, "python", 0, &sc->python, at) < 0
         || ratio(r, o, "startup_s", 0, &sc->startup_s, at) < 0 || ratio(r, o, "steady_ratio", 0, &sc->steady, at) < 0
         || num(r, o, "r2", &sc->r2, at) < 0 || num(r, o, "r2_baseline", &sc->r2_baseline, at) < 0
         || num(r, o, "baseline_startup_s", &sc->baseline_startup_s, at) < 0

@@ -50,8 +50,9 @@ struct pb_ratio {
 
 /* One (workload, profiler) cell of the matrix. */
 struct pb_pair {
-    const char *workload;
+    const char *workload;           /* with pythons: the workload's given name */
     const char *profiler;
+    const char *python;             /* with pythons: the interpreter's label; else NULL */
     enum pb_pair_status status;
     int runs, failures, timeouts;   /* measured runs ok, failed, timed out */
     int planned, skipped;           /* runs planned; not run after a timeout */
@@ -78,6 +79,8 @@ struct pb_pair {
  * workloads are in no mean. */
 struct pb_profiler_summary {
     const char *name;
+    const char *python;             /* with pythons: the interpreter its means are on */
+    const char *label;              /* "name" or, with pythons, "name (python)" */
     const char *version;            /* from meta "profilers"; NULL if unknown */
     int workloads_ok, workloads_failed;     /* failed counts the timed out too */
     struct pb_ratio wall, cpu, mem;
@@ -90,6 +93,7 @@ struct pb_profiler_summary {
  * baseline. */
 struct pb_scaling {
     const char *workload, *profiler;
+    const char *python;             /* with pythons: the interpreter; else NULL */
     double sizes[16];
     size_t nsizes;
     struct pb_ratio startup_s;      /* intercept difference, seconds (may be <= 0) */
@@ -141,9 +145,28 @@ struct pb_summary *pb_summary_load(const char *dir, struct pb_error *err);
 /* Frees s and everything it points to. s may be NULL. */
 void pb_summary_free(struct pb_summary *s);
 
-/* The pair for (workload, profiler) in s, or NULL. Cannot fail. */
+/* The pair for (workload, profiler) on interpreter python (NULL: without
+ * the Python axis) in s, or NULL. Cannot fail. */
+const struct pb_pair *pb_summary_pair_on(const struct pb_summary *s, const char *workload,
+                                         const char *profiler, const char *python);
+
+/* The pair for (workload, profiler) in s whatever its interpreter (the
+ * first one), or NULL. Cannot fail. */
 const struct pb_pair *pb_summary_pair(const struct pb_summary *s,
                                       const char *workload, const char *profiler);
+
+/* "name", or with an interpreter "name (python)", kept in s's pool;
+ * NULL when out of memory. */
+const char *pb_summary_label(struct pb_summary *s, const char *name, const char *python);
+
+/* Profiler name's version on interpreter python (from meta.json's
+ * interpreters; NULL python: the run's main one), or NULL. Cannot fail. */
+const char *pb_summary_version(const struct pb_summary *s, const char *name, const char *python);
+
+/* The profiler summary of name on python (NULL: without the axis), or
+ * NULL. Cannot fail. */
+const struct pb_profiler_summary *pb_summary_profiler(const struct pb_summary *s, const char *name,
+                                                      const char *python);
 
 /* "ok", "partial", "failed", "timeout", "not_run". Cannot fail. */
 const char *pb_pair_status_name(enum pb_pair_status st);
@@ -155,7 +178,7 @@ int pb_ratio_known(const struct pb_ratio *r);
 
 /* A profiler of the merged view, with the run it was taken from. */
 struct pb_merged_profiler {
-    const char *name;
+    const char *name;                       /* for display: sum->label ("cProfile (3.12)") */
     size_t run;                             /* index into set->runs */
     const struct pb_profiler_summary *sum;
     const struct pb_pair **pairs;           /* [set->nworkloads]; NULL where the run has no such pair */

@@ -31,6 +31,8 @@ static json_t *pair_json(const struct pb_pair *p)
 
     json_object_set_new(o, "workload", pb_jwrite_str(p->workload));
     json_object_set_new(o, "profiler", pb_jwrite_str(p->profiler));
+    if (p->python)
+        json_object_set_new(o, "python", pb_jwrite_str(p->python));
     json_object_set_new(o, "status", pb_jwrite_str(pb_pair_status_name(p->status)));
     json_object_set_new(o, "runs", json_integer(p->runs));
     json_object_set_new(o, "failures", json_integer(p->failures));
@@ -61,6 +63,8 @@ static json_t *profiler_json(const struct pb_profiler_summary *p)
     json_t *o = json_object();
 
     json_object_set_new(o, "name", pb_jwrite_str(p->name));
+    if (p->python)
+        json_object_set_new(o, "python", pb_jwrite_str(p->python));
     json_object_set_new(o, "wall_geomean", ratio_json(&p->wall));
     json_object_set_new(o, "cpu_geomean", ratio_json(&p->cpu));
     json_object_set_new(o, "mem_geomean", ratio_json(&p->mem));
@@ -76,12 +80,15 @@ static json_t *scaling_json(const struct pb_scaling *sc)
 
     for (size_t k = 0; k < sc->nsizes; k++)
         json_array_append_new(sizes, json_real(sc->sizes[k]));
-    return json_pack("{s:s,s:s,s:o,s:{s:f,s:f,s:f},s:{s:f,s:f,s:f},s:f,s:f,s:f,s:f}",
-        "workload", sc->workload, "profiler", sc->profiler, "sizes", sizes,
+    json_t *o = json_pack("{s:o,s:o,s:o,s:{s:f,s:f,s:f},s:{s:f,s:f,s:f},s:f,s:f,s:f,s:f}",
+        "workload", pb_jwrite_str(sc->workload), "profiler", pb_jwrite_str(sc->profiler), "sizes", sizes,
         "startup_s", "value", sc->startup_s.value, "lo", sc->startup_s.lo, "hi", sc->startup_s.hi,
         "steady_ratio", "value", sc->steady.value, "lo", sc->steady.lo, "hi", sc->steady.hi,
         "r2", sc->r2, "r2_baseline", sc->r2_baseline,
         "baseline_startup_s", sc->baseline_startup_s, "baseline_slope_s", sc->baseline_slope_s);
+    if (o && sc->python)
+        json_object_set_new(o, "python", pb_jwrite_str(sc->python));
+    return o;
 }
 
 static json_t *summary_json(const struct pb_summary *s)
@@ -129,12 +136,16 @@ static char *csv_text(const struct pb_summary *s, size_t *len)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
+    int axis = 0;
 
     if (!f)
         return NULL;
+    for (size_t i = 0; i < s->npairs; i++)
+        axis |= s->pairs[i].python != NULL;
     fputs("workload,profiler,status,runs,failures,timeouts,wall_median_s,cpu_median_s,"
           "tree_peak_rss_median_kb,wall_ratio,wall_lo,wall_hi,cpu_ratio,cpu_lo,cpu_hi,"
-          "mem_ratio,mem_lo,mem_hi,lower_bound\n", f);
+          "mem_ratio,mem_lo,mem_hi,lower_bound", f);
+    fputs(axis ? ",python\n" : "\n", f);   /* the Python axis, last: the columns before keep their places */
     for (size_t i = 0; i < s->npairs; i++) {
         const struct pb_pair *p = &s->pairs[i];
         fprintf(f, "%s,%s,%s,%d,%d,%d", p->workload, p->profiler, pb_pair_status_name(p->status),
@@ -145,7 +156,10 @@ static char *csv_text(const struct pb_summary *s, size_t *len)
         csv_ratio(f, &p->wall);
         csv_ratio(f, &p->cpu);
         csv_ratio(f, &p->mem);
-        fprintf(f, ",%s\n", p->lower_bound ? "true" : "false");
+        fprintf(f, ",%s", p->lower_bound ? "true" : "false");
+        if (axis)
+            fprintf(f, ",%s", p->python ? p->python : "");
+        fputc('\n', f);
     }
     fclose(f);
     return buf;

@@ -85,10 +85,10 @@ static int merge(struct pb_summary_set *set)
 
             if (strcmp(ps->name, s->baseline) == 0)
                 continue;       /* each run's own baseline is the 1.0 line */
-            m = find_merged(set, ps->name);
+            m = find_merged(set, ps->label ? ps->label : ps->name);
             if (!m) {
                 m = &set->profilers[set->nprofilers++];
-                m->name = ps->name;
+                m->name = ps->label ? ps->label : ps->name;
                 m->run = r;
                 m->sum = ps;
             } else if (later(set, r, m->run)) {
@@ -96,7 +96,7 @@ static int merge(struct pb_summary_set *set)
                     return -1;
                 m->run = r;
                 m->sum = ps;
-                m->name = ps->name;
+                m->name = ps->label ? ps->label : ps->name;
             } else if (add_other(m, r) < 0) {
                 return -1;
             }
@@ -111,7 +111,8 @@ static int merge(struct pb_summary_set *set)
         if (!m->pairs)
             return -1;
         for (size_t w = 0; w < set->nworkloads; w++) {
-            const struct pb_pair *p = pb_summary_pair(s, set->workloads[w], m->name);
+            const struct pb_pair *p = pb_summary_pair_on(s, set->workloads[w], m->sum->name,
+                                                         m->sum->python);
             m->pairs[w] = p;
             if (!p)
                 continue;
