@@ -41,7 +41,8 @@ static const char *config =
     "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\"]}\n"
     "  - {name: cprof, command: [\"{python}\", -m, cProfile, -o, \"{outdir}/p.pstats\", \"{script}\"],\n"
     "     outputs: [p.pstats]}\n"
-    "  - {name: ghost, package: pbench-no-such-package, command: [\"{python}\", \"{script}\"]}\n";
+    "  - {name: ghost, package: pbench-no-such-package, command: [\"{python}\", \"{script}\"]}\n"
+    "  - {name: only311, python_versions: [\"3.11\"], command: [\"{python}\", \"{script}\"]}\n";
 
 static json_t *pair(json_t *sum, const char *p, const char *py)
 {
@@ -66,7 +67,7 @@ START_TEST(two_interpreters_and_a_missing_one)
     char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
     int rc = tu_run(argv, &out);
     ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
-    ck_assert_ptr_nonnull(strstr(out, "1 workloads x 3 profilers x 3 interpreters"));
+    ck_assert_ptr_nonnull(strstr(out, "1 workloads x 4 profilers x 3 interpreters"));
     ck_assert_ptr_nonnull(strstr(out, "cprof (3.12.1)"));
     free(out);
     char *rd = tu_only_subdir(res);
@@ -90,9 +91,16 @@ START_TEST(two_interpreters_and_a_missing_one)
         /* the package is not there: not run, and why */
         json_t *g = pair(sum, "ghost", py);
         ck_assert_str_eq(json_string_value(json_object_get(g, "status")), "not_run");
-        ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(g, "failure_reason")),
-                                     "pbench-no-such-package (not installed)"));
+        char want[128];
+        snprintf(want, sizeof want, "unavailable: pbench-no-such-package is not installed for %s", py);
+        ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(g, "failure_reason")), want));
     }
+    /* python_versions: runs on 3.11 only */
+    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "only311", "3.11.7"), "status")), "ok");
+    json_t *o = pair(sum, "only311", "3.12.1");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "status")), "not_run");
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(o, "failure_reason")),
+                                 "does not support Python 3.12.1"));
     /* the interpreter that is not there: every pair not run, with the reason */
     json_t *m = pair(sum, "cprof", "3.99");
     ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "not_run");
@@ -120,6 +128,15 @@ START_TEST(two_interpreters_and_a_missing_one)
     ck_assert_ptr_nonnull(strstr(meta, "\"version\": \"3.12.1\""));
     ck_assert_ptr_nonnull(strstr(meta, "\"available\": false"));
     free(meta);
+
+    /* resumed, the matrix is complete: nothing runs again, what could not
+     * run stays so (decided by the start, not probed anew) */
+    char *rargv[] = { PB_BINARY, "run", "--resume", rd, "--no-plot", NULL };
+    rc = tu_run(rargv, &out);
+    ck_assert_msg(rc == 0, "resume exited %d:\n%s", rc, out);
+    ck_assert_ptr_nonnull(strstr(out, "0 runs (0 ok, 0 not ok)"));
+    ck_assert_ptr_nonnull(strstr(out, "does not support Python 3.12.1"));
+    free(out);
     free(rd);
     free(cfg);
 }

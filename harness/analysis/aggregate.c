@@ -95,31 +95,24 @@ static struct pb_ratio ci_ratio(const struct pb_ci *ci)
     return (struct pb_ratio){ ci->value, ci->lo, ci->hi };
 }
 
-/* Why profiler p could not run on workload w's interpreter (as the
- * run's probe recorded it in meta.json), or NULL. */
+/* Why profiler p could not run on workload w's interpreter, as the run
+ * recorded it in meta.json when it started, or NULL. */
 static const char *unavailable(struct agg *a, const struct pb_resolved_workload *w, const char *p)
 {
     static char why[400];
     const struct pb_meta *m = &a->s->meta;
-    const struct pb_meta_profiler *list = m->profilers;
-    size_t n = m->nprofilers;
+    const char *reason = pb_meta_reason_of(m->unavailable, m->nunavailable, p);
 
     for (size_t i = 0; w && w->python && i < m->npythons; i++) {
-        if (!m->pythons[i].label || strcmp(m->pythons[i].label, w->python))
+        const struct pb_meta_python *py = &m->pythons[i];
+        if (!py->label || strcmp(py->label, w->python))
             continue;
-        if (!m->pythons[i].available) {
-            snprintf(why, sizeof why, "unavailable: %s", m->pythons[i].why ? m->pythons[i].why : "?");
-            return why;
-        }
-        list = m->pythons[i].profilers;
-        n = m->pythons[i].nprofilers;
+        reason = py->available ? pb_meta_reason_of(py->unavailable, py->nunavailable, p) : py->why;
     }
-    for (size_t k = 0; k < n; k++)
-        if (!strcmp(list[k].name, p) && pb_meta_not_installed(list[k].version)) {
-            snprintf(why, sizeof why, "unavailable: %s", list[k].version);
-            return why;
-        }
-    return NULL;
+    if (!reason)
+        return NULL;
+    snprintf(why, sizeof why, "unavailable: %s", reason);
+    return why;
 }
 
 /* Pair k of the resolved inputs into s->pairs[k]. */

@@ -237,7 +237,9 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
                 a->resume);
         goto done;
     }
-    *cfg = pb_cli_load_config(stored.config_path, a->python ? a->python : stored.python);
+    /* the interpreter it ran with (with pythons:, the config names them) */
+    *cfg = pb_cli_load_config(stored.config_path,
+                              a->python ? a->python : stored.npythons ? NULL : stored.python);
     if (!*cfg) {
         rc = PB_EXIT_USAGE;
         goto done;

@@ -56,6 +56,7 @@ struct pb_profiler {
     struct pb_strv env;     /* "KEY=VALUE" templates */
     struct pb_strv outputs; /* files expected in {outdir} */
     char *package;          /* PyPI distribution for the version; NULL: stdlib */
+    struct pb_strv python_versions; /* CPython versions it supports ("3.11"); none: all */
     char *description;      /* may be NULL */
     char *configdir;        /* directory of the defining file, absolute */
     int baseline;

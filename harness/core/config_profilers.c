@@ -113,6 +113,17 @@ static void pr_package(struct pb_yw *yw, const yaml_node_t *v, void *o, const ch
     pb_yw_get_str(yw, v, key, &p->package);
 }
 
+/* python_versions: [3.11]: the CPython versions the profiler can profile
+ * (a probed version counts when it starts with one of them); on another
+ * interpreter of the Python axis its pairs are reported unavailable. */
+static void pr_python_versions(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_profiler *p = o;
+
+    if (pb_yw_get_strv(yw, v, key, &p->python_versions) == 0 && p->python_versions.n == 0)
+        pb_yw_error(yw, v, "'%s' lists no version (leave it out: every version)", key);
+}
+
 static void pr_desc(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
 {
     pb_yw_get_str(yw, v, key, &((struct pb_profiler *)o)->description);
@@ -141,7 +152,8 @@ static void pr_timeout(struct pb_yw *yw, const yaml_node_t *v, void *o, const ch
 static const struct pb_yw_key profiler_keys[] = {
     { "name", pr_name }, { "command", pr_command }, { "env", pr_env }, { "outputs", pr_outputs },
     { "package", pr_package }, { "description", pr_desc }, { "baseline", pr_baseline },
-    { "runs", pr_runs }, { "warmup", pr_warmup }, { "timeout", pr_timeout }, { NULL, NULL }
+    { "runs", pr_runs }, { "warmup", pr_warmup }, { "timeout", pr_timeout },
+    { "python_versions", pr_python_versions }, { NULL, NULL }
 };
 
 void config_free_profiler(struct pb_profiler *p)
@@ -150,6 +162,7 @@ void config_free_profiler(struct pb_profiler *p)
     pb_strv_release(&p->command);
     pb_strv_release(&p->env);
     pb_strv_release(&p->outputs);
+    pb_strv_release(&p->python_versions);
     free(p->package);
     free(p->description);
     free(p->configdir);

@@ -59,35 +59,85 @@ static int make_dir(struct pb_session *s, const char *base, struct pb_error *err
     return s->dir ? 0 : pb_error_set(err, "out of memory");
 }
 
-/* Marks in cfg the profilers whose package py says is not installed on
- * interpreter i. Returns 0 or -1 (out of memory). */
-static int mark_missing(struct pb_config *cfg, size_t i, const struct pb_meta_python *py)
+/* 1 when version (e.g. "3.12.1") is one of the list (e.g. "3.12"): equal,
+ * or starting with it and a dot. */
+static int version_in(const char *version, const struct pb_strv *list)
 {
+    for (size_t i = 0; version && i < list->n; i++) {
+        size_t n = strlen(list->v[i]);
+        if (!strncmp(version, list->v[i], n) && (version[n] == '\0' || version[n] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Marks in cfg the profilers that cannot run on interpreter i as py
+ * describes it: their package is not installed there, or the interpreter's
+ * version is not among their python_versions. Returns 0 or -1 (out of
+ * memory). */
+static int mark_profilers(struct pb_config *cfg, size_t i, const struct pb_meta_python *py)
+{
+    const char *where = cfg->axis ? cfg->interps[i].label : "this interpreter";
+
     for (size_t p = 0; p < cfg->nprofilers; p++) {
+        const struct pb_profiler *pr = &cfg->profilers[p];
         const char *v = NULL;
-        char why[300];
+        char why[400] = "";
         for (size_t k = 0; k < py->nprofilers; k++)
-            if (!strcmp(py->profilers[k].name, cfg->profilers[p].name))
+            if (!strcmp(py->profilers[k].name, pr->name))
                 v = py->profilers[k].version;
-        if (!pb_meta_not_installed(v))
-            continue;
-        snprintf(why, sizeof why, "%s is not installed for %s (%s)", cfg->profilers[p].package,
-                 cfg->axis ? cfg->interps[i].label : "this interpreter", cfg->interps[i].python);
-        if (pb_config_mark_unavailable(cfg, i, (long)p, why) < 0)
+        if (pb_meta_not_installed(v))
+            snprintf(why, sizeof why, "%s is not installed for %s (%s)", pr->package, where,
+                     cfg->interps[i].python);
+        else if (pr->python_versions.n && py->version && !version_in(py->version, &pr->python_versions))
+            snprintf(why, sizeof why, "%s does not support Python %s (python_versions: %s%s)", pr->name,
+                     py->version, pr->python_versions.v[0], pr->python_versions.n > 1 ? ", ..." : "");
+        if (why[0] && pb_config_mark_unavailable(cfg, i, (long)p, why) < 0)
             return -1;
     }
     return 0;
 }
 
-/* Marks cfg from the interpreters' probe in the meta (start and resume). */
-static int mark_from_meta(struct pb_config *cfg, const struct pb_meta *m)
+/* At the start: marks in cfg what the probe found cannot run (an
+ * interpreter that does not run, a profiler that cannot run on one) and
+ * writes the reasons into the meta, which --resume and the summary read. */
+static int mark_from_probe(struct pb_config *cfg, struct pb_meta *m)
 {
     for (size_t i = 0; i < m->npythons && i < cfg->ninterps; i++) {
-        const struct pb_meta_python *py = &m->pythons[i];
-        if (!py->available && pb_config_mark_unavailable(cfg, i, -1, py->why) < 0)
+        struct pb_meta_python *py = &m->pythons[i];
+        if (!py->available) {
+            if (pb_config_mark_unavailable(cfg, i, -1, py->why) < 0)
+                return -1;
+            continue;
+        }
+        if (mark_profilers(cfg, i, py) < 0)
             return -1;
-        if (py->available && mark_missing(cfg, i, py) < 0)
+        for (size_t p = 0; p < cfg->nprofilers; p++) {
+            const char *why = pb_config_unavailable_why(cfg, i, p);
+            if (why && pb_meta_add_reason(cfg->axis ? &py->unavailable : &m->unavailable,
+                                          cfg->axis ? &py->nunavailable : &m->nunavailable,
+                                          cfg->profilers[p].name, why) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* At --resume: marks in cfg what the start recorded, so the plan is the
+ * same whatever changed on the machine since. */
+static int mark_from_meta(struct pb_config *cfg, const struct pb_meta *m)
+{
+    for (size_t i = 0; i < cfg->ninterps; i++) {
+        const struct pb_meta_python *py = cfg->axis && i < m->npythons ? &m->pythons[i] : NULL;
+        const struct pb_meta_reason *list = py ? py->unavailable : m->unavailable;
+        size_t n = py ? py->nunavailable : m->nunavailable;
+        if (py && !py->available && pb_config_mark_unavailable(cfg, i, -1, py->why) < 0)
             return -1;
+        for (size_t p = 0; p < cfg->nprofilers; p++) {
+            const char *why = pb_meta_reason_of(list, n, cfg->profilers[p].name);
+            if (why && pb_config_mark_unavailable(cfg, i, (long)p, why) < 0)
+                return -1;
+        }
     }
     return 0;
 }
@@ -138,7 +188,7 @@ static int start_meta(struct pb_session *s, struct pb_error *err)
     rmdir(scratch);
     if (rc < 0)
         return -1;
-    if (mark_from_meta(s->cfg, &s->meta) < 0)
+    if (mark_from_probe(s->cfg, &s->meta) < 0)
         return pb_error_set(err, "out of memory");
     if (!s->cfg->axis)
         pb_meta_drop_pythons(&s->meta);     /* one interpreter: its facts are the main ones */
@@ -209,12 +259,6 @@ int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *c
         return -1;
     if (mark_from_meta(cfg, &s->meta) < 0)
         return pb_error_set(err, "out of memory");
-    if (!cfg->axis) {
-        /* one interpreter: what its profilers' versions say */
-        struct pb_meta_python one = { .profilers = s->meta.profilers, .nprofilers = s->meta.nprofilers };
-        if (mark_missing(cfg, 0, &one) < 0)
-            return pb_error_set(err, "out of memory");
-    }
     return 0;
 }
 

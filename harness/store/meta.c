@@ -32,6 +32,41 @@ static void free_profilers(struct pb_meta_profiler *p, size_t n)
     free(p);
 }
 
+static void free_reasons(struct pb_meta_reason *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].name);
+        free(r[i].why);
+    }
+    free(r);
+}
+
+int pb_meta_add_reason(struct pb_meta_reason **list, size_t *n, const char *name, const char *why)
+{
+    struct pb_meta_reason *nl = realloc(*list, (*n + 1) * sizeof *nl);
+
+    if (!nl)
+        return -1;
+    *list = nl;
+    nl[*n].name = strdup(name);
+    nl[*n].why = strdup(why ? why : "unavailable");
+    if (!nl[*n].name || !nl[*n].why) {
+        free(nl[*n].name);
+        free(nl[*n].why);
+        return -1;
+    }
+    (*n)++;
+    return 0;
+}
+
+const char *pb_meta_reason_of(const struct pb_meta_reason *list, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i].name, name))
+            return list[i].why;
+    return NULL;
+}
+
 void pb_meta_drop_pythons(struct pb_meta *m)
 {
     for (size_t i = 0; i < m->npythons; i++) {
@@ -40,6 +75,7 @@ void pb_meta_drop_pythons(struct pb_meta *m)
         for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
             free(s[k]);
         free_profilers(p->profilers, p->nprofilers);
+        free_reasons(p->unavailable, p->nunavailable);
     }
     free(m->pythons);
     m->pythons = NULL;
@@ -57,6 +93,7 @@ void pb_meta_release(struct pb_meta *m)
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         free(*strings[i]);
     free_profilers(m->profilers, m->nprofilers);
+    free_reasons(m->unavailable, m->nunavailable);
     pb_meta_drop_pythons(m);
     pb_meta_init(m);
 }
@@ -182,6 +219,15 @@ static json_t *versions_json(const struct pb_meta_profiler *p, size_t n)
     return o;
 }
 
+static json_t *reasons_json(const struct pb_meta_reason *r, size_t n)
+{
+    json_t *o = json_object();
+
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(o, r[i].name, pb_jwrite_str(r[i].why));
+    return o;
+}
+
 static json_t *pythons_json(const struct pb_meta *m)
 {
     json_t *a = json_array();
@@ -198,6 +244,8 @@ static json_t *pythons_json(const struct pb_meta *m)
         json_object_set_new(o, "available", json_boolean(p->available));
         put_str(o, "why", p->why);
         json_object_set_new(o, "profilers", versions_json(p->profilers, p->nprofilers));
+        if (p->nunavailable)
+            json_object_set_new(o, "unavailable", reasons_json(p->unavailable, p->nunavailable));
         json_array_append_new(a, o);
     }
     return a;
@@ -227,6 +275,8 @@ json_t *pb_meta_to_json(const struct pb_meta *m)
                             m->profilers[i].version
                             ? json_pack("{s:s}", "version", m->profilers[i].version) : json_object());
     json_object_set_new(o, "profilers", profs);
+    if (m->nunavailable)
+        json_object_set_new(o, "unavailable", reasons_json(m->unavailable, m->nunavailable));
     if (m->npythons)
         json_object_set_new(o, "pythons", pythons_json(m));
     if (m->pin_cpu >= 0)
@@ -342,6 +392,25 @@ static int read_versions(json_t *profs, struct pb_meta_python *py, const struct 
     return 0;
 }
 
+/* An {name: why} map at key of o into *list. */
+static int read_reasons(json_t *o, struct pb_meta_reason **list, size_t *n, const struct pb_jloc *at,
+                        struct pb_error *err)
+{
+    json_t *map, *v;
+    const char *name;
+    struct pb_jloc in = pb_jloc_in(at, "unavailable", 0);
+
+    if (pb_jread_obj(o, "unavailable", 0, &map, at, err) < 0)
+        return -1;
+    json_object_foreach(map, name, v) {
+        if (!json_is_string(v))
+            return pb_error_at(err, at->file, 0, 0, "%s.%s: expected a string", in.path, name);
+        if (pb_meta_add_reason(list, n, name, json_string_value(v)) < 0)
+            return pb_error_set(err, "out of memory");
+    }
+    return 0;
+}
+
 static int read_pythons(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
                         struct pb_error *err)
 {
@@ -368,7 +437,8 @@ static int read_pythons(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
             || pb_jread_bool(v, "available", &py->available, &at, err) < 0
             || pb_jread_str(v, "why", 0, &py->why, &at, err) < 0
             || pb_jread_obj(v, "profilers", 0, &profs, &at, err) < 0
-            || read_versions(profs, py, &pat, err) < 0)
+            || read_versions(profs, py, &pat, err) < 0
+            || read_reasons(v, &py->unavailable, &py->nunavailable, &at, err) < 0)
             return -1;
     }
     return 0;
@@ -399,6 +469,7 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
         || pb_jread_int(o, "pin_cpu", 0, -1, 1 << 20, &pin, &at, err) < 0
         || pb_jread_num(o, "harness_cpu_s", 0, &m->harness_cpu_s, &at, err) < 0
         || read_host(o, m, &at, err) < 0 || read_python(o, m, &at, err) < 0
+        || read_reasons(o, &m->unavailable, &m->nunavailable, &at, err) < 0
         || read_pythons(o, m, &at, err) < 0) {
         pb_meta_release(m);
         return -1;

@@ -23,6 +23,13 @@ struct pb_meta_profiler {
     char *version;          /* "pyinstrument 5.1.3", "Python 3.11.2 (standard library)" */
 };
 
+/* Why a profiler cannot run on an interpreter ("pyinstrument (not
+ * installed)", "does not support Python 3.12.1"), as the run decided when
+ * it started; --resume and the summary read it back. */
+struct pb_meta_reason {
+    char *name, *why;
+};
+
 /* One interpreter of the Python axis (`pythons:`), as probed. */
 struct pb_meta_python {
     char *label;            /* the `pythons:` item */
@@ -31,6 +38,8 @@ struct pb_meta_python {
     char *why;
     struct pb_meta_profiler *profilers;     /* each selected profiler's version there */
     size_t nprofilers;
+    struct pb_meta_reason *unavailable;     /* the profilers that cannot run there */
+    size_t nunavailable;
 };
 
 struct pb_meta {
@@ -54,6 +63,9 @@ struct pb_meta {
          *python_prefix;
     struct pb_meta_profiler *profilers;
     size_t nprofilers;
+    struct pb_meta_reason *unavailable;     /* without pythons: the profilers that
+                                             * cannot run on the interpreter */
+    size_t nunavailable;
     /* with pythons: every interpreter (the python_* and profilers above
      * are the first available one's); none without */
     struct pb_meta_python *pythons;
@@ -81,6 +93,13 @@ int pb_meta_set_profiler(struct pb_meta *m, const char *name, const char *versio
 
 /* 1 when version is such a text. Cannot fail. */
 int pb_meta_not_installed(const char *version);
+
+/* Records that profiler name cannot run, and why, in *list (m->unavailable
+ * or an interpreter's). Returns 0 or -1 (out of memory). */
+int pb_meta_add_reason(struct pb_meta_reason **list, size_t *n, const char *name, const char *why);
+
+/* Why profiler name cannot run per *list, or NULL. Cannot fail. */
+const char *pb_meta_reason_of(const struct pb_meta_reason *list, size_t n, const char *name);
 
 /* Frees m's interpreter entries (m->pythons); m keeps the rest. Cannot
  * fail. */

@@ -64,6 +64,7 @@ static void from_profiler(struct pb_resolved_profiler *o, const struct pb_profil
     copy_strv(&o->command, &p->command, oom);
     copy_strv(&o->env, &p->env, oom);
     copy_strv(&o->outputs, &p->outputs, oom);
+    copy_strv(&o->python_versions, &p->python_versions, oom);
 }
 
 static json_t *to_json(const struct pb_resolved *r);
@@ -209,6 +210,8 @@ static json_t *profiler_json(const struct pb_resolved_profiler *p)
     json_object_set_new(o, "configdir", pb_jwrite_str(p->configdir));
     if (p->description)
         json_object_set_new(o, "description", pb_jwrite_str(p->description));
+    if (p->python_versions.n)
+        json_object_set_new(o, "python_versions", strv_json(&p->python_versions));
     return o;
 }
 
@@ -294,7 +297,8 @@ static int load_profiler(json_t *o, void *item, const struct pb_jloc *at,
         || pb_jread_bool(o, "baseline", &p->baseline, at, err) < 0
         || pb_jread_strv(o, "command", &p->command, at, err) < 0
         || pb_jread_strv(o, "env", &p->env, at, err) < 0
-        || pb_jread_strv(o, "outputs", &p->outputs, at, err) < 0)
+        || pb_jread_strv(o, "outputs", &p->outputs, at, err) < 0
+        || pb_jread_strv(o, "python_versions", &p->python_versions, at, err) < 0)
         return -1;
     return 0;
 }
@@ -455,6 +459,7 @@ void pb_resolved_release(struct pb_resolved *r)
         pb_strv_release(&p->command);
         pb_strv_release(&p->env);
         pb_strv_release(&p->outputs);
+        pb_strv_release(&p->python_versions);
     }
     for (size_t i = 0; r->pairs && i < r->npairs; i++) {
         free(r->pairs[i].workload);

@@ -36,6 +36,7 @@ struct pb_resolved_python {
 struct pb_resolved_profiler {
     char *name, *package, *configdir, *description;     /* package, description may be NULL */
     struct pb_strv command, env, outputs;
+    struct pb_strv python_versions;     /* none: every version */
     int baseline;
 };
 
