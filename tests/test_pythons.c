@@ -129,6 +129,24 @@ START_TEST(two_interpreters_and_a_missing_one)
     ck_assert_ptr_nonnull(strstr(meta, "\"available\": false"));
     free(meta);
 
+    /* the report shows the overhead by Python version, charted */
+    char *pargv[] = { PB_BINARY, "report", rd, NULL };
+    rc = tu_run(pargv, &out);
+    ck_assert_msg(rc == 0, "report exited %d:\n%s", rc, out);
+    free(out);
+    snprintf(path, sizeof path, "%s/report.md", rd);
+    char *md = tu_read_file(path);
+    ck_assert_ptr_nonnull(md);
+    ck_assert_ptr_nonnull(strstr(md, "(plots/overhead-by-python.png)"));
+    ck_assert_ptr_nonnull(strstr(md, "cprof (3.12.1)"));
+    free(md);
+    snprintf(path, sizeof path, "%s/plots/overhead-by-python.dat", rd);
+    char *dat = tu_read_file(path);
+    ck_assert_ptr_nonnull(dat);
+    ck_assert_ptr_nonnull(strstr(dat, "cprof on 3.11.7"));
+    ck_assert_ptr_nonnull(strstr(dat, "cprof on 3.12.1"));
+    free(dat);
+
     /* resumed, the matrix is complete: nothing runs again, what could not
      * run stays so (decided by the start, not probed anew) */
     char *rargv[] = { PB_BINARY, "run", "--resume", rd, "--no-plot", NULL };

@@ -145,11 +145,17 @@ START_TEST(report_small_fixture)
     check_names(text, dirs, 1);
     /* 4 charts: PNG, SVG and script each. */
     ck_assert_int_eq(check_links(text, tmp), 12);
+    struct pb_summary_set *set = pb_summary_set_load(dirs, 1, &err);
+    ck_assert_ptr_nonnull(set);
     for (size_t i = 0; pb_plot_charts[i].name; i++) {
         char want[256];
         snprintf(want, sizeof want, "](plots/%s.png)", pb_plot_charts[i].name);
-        ck_assert_msg(strstr(text, want) != NULL, "no %s", want);
+        if (pb_plot_chart_applies(set, i))
+            ck_assert_msg(strstr(text, want) != NULL, "no %s", want);
+        else
+            ck_assert_msg(strstr(text, want) == NULL, "%s for results it does not apply to", want);
     }
+    pb_summary_set_free(set);
     ck_assert_ptr_nonnull(strstr(text, "## Machine and versions"));
     ck_assert_ptr_nonnull(strstr(text, "E5-2680"));
     ck_assert_ptr_nonnull(strstr(text, "CPython 3.11.2"));

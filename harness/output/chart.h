@@ -171,4 +171,9 @@ pb_chart_fn pb_chart_heat;
 /* CPU-time mean against wall-time mean, one labelled point per profiler. */
 pb_chart_fn pb_chart_scatter;
 
+/* Each profiler's wall-time mean by Python version (chart_python.c); only
+ * for results with the Python axis: pb_chart_python_applies. */
+pb_chart_fn pb_chart_python;
+int pb_chart_python_applies(const struct pb_summary_set *set);
+
 #endif /* PB_CHART_H */

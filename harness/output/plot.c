@@ -24,13 +24,19 @@ const struct pb_chart pb_plot_charts[] = {
     { "overhead-by-workload", "Overhead per workload: wall time" },
     { "memory", "Memory overhead: peak RSS" },
     { "cpu-vs-wall", "CPU time versus wall time" },
+    { "overhead-by-python", "Profiler overhead by Python version: wall time" },
     { NULL, NULL },
 };
 
 /* The function that writes each chart, in the order of pb_plot_charts. */
 static pb_chart_fn *const chart_fns[] = {
-    pb_chart_overhead, pb_chart_heat, pb_chart_memory, pb_chart_scatter,
+    pb_chart_overhead, pb_chart_heat, pb_chart_memory, pb_chart_scatter, pb_chart_python,
 };
+
+int pb_plot_chart_applies(const struct pb_summary_set *set, size_t i)
+{
+    return chart_fns[i] != pb_chart_python || pb_chart_python_applies(set);
+}
 
 void pb_plot_opts_init(struct pb_plot_opts *opts)
 {
@@ -131,7 +137,7 @@ int pb_plot_write_set(const struct pb_summary_set *set, const char *out_dir,
         return -1;
     pb_chart_canvas_init(&c, o.width, o.height);
     for (size_t i = 0; pb_plot_charts[i].name; i++)
-        if (write_chart(i, set, out_dir, &c, &o, err) < 0)
+        if (pb_plot_chart_applies(set, i) && write_chart(i, set, out_dir, &c, &o, err) < 0)
             return -1;
 
     /* The accuracy chart of every run that has accuracy.json. */

@@ -40,6 +40,10 @@ struct pb_chart {
 /* The charts pb_plot_write_set draws, ending with { NULL, NULL }. */
 extern const struct pb_chart pb_plot_charts[];
 
+/* 1 when chart i of pb_plot_charts is drawn for set (the by-Python chart
+ * only for results with the Python axis). Cannot fail. */
+int pb_plot_chart_applies(const struct pb_summary_set *set, size_t i);
+
 /* Writes every chart of a loaded set (pb_summary_set_load) into out_dir
  * (created with its parents if needed; files of the same names are
  * replaced), and for each results directory that has accuracy.json its

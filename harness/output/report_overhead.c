@@ -202,6 +202,8 @@ int pb_report_sec_overhead(FILE *f, const struct pb_report_ctx *c)
     fprintf(f, "## Overhead\n\n");
     overhead_lead(f, set);
     embed(f, c, "overhead");
+    if (pb_plot_chart_applies(c->set, (size_t)chart_index("overhead-by-python")))
+        embed(f, c, "overhead-by-python");
 
     fprintf(f, "| profiler | version | wall time × (%.0f%% CI) | CPU time × | peak RSS × "
             "| workloads in the means | left out of the means |%s\n",
