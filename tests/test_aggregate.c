@@ -142,6 +142,15 @@ START_TEST(figures)
     ck_assert(fabs(bw->wall.value - 20.0) < 1e-9);
     /* never run */
     ck_assert_str_eq(pb_pair_status_name(pair(sum, "b", "hang")->status), "not_run");
+    /* the runs' own time, warm-ups and failures included, against which
+     * the matrix's elapsed time shows what pbench added */
+    struct pb_run_list runs;
+    double walls = 0;
+    ck_assert_int_eq(pb_records_read(dir, 0, &runs, &err), 0);
+    for (size_t i = 0; i < runs.n; i++)
+        walls += runs.items[i].wall_s;
+    pb_records_release(&runs);
+    ck_assert(walls > 100 && fabs(sum->runs_wall_s - walls) < 1e-9);
     pb_summary_free(sum);
 
     /* files written; the CSV has a header and one line per pair */

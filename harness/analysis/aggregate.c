@@ -251,6 +251,7 @@ static int build(struct agg *a)
 
     s->baseline = pb_summary_intern(s, a->r.baseline);
     s->confidence = PB_CONFIDENCE;
+    s->runs_wall_s = pb_pair_spent(&a->runs, PB_ALL_ROUNDS);
     if (a->r.has_adaptive) {
         s->has_adaptive = 1;
         s->target_precision = a->r.precision;

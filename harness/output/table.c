@@ -176,6 +176,18 @@ static void precision(FILE *out, const struct pb_summary *s)
     }
 }
 
+/* What pbench itself added to the matrix: its time between runs (start
+ * a run, record it, decide the next round), against the runs' own. */
+static void harness_time(FILE *out, const struct pb_summary *s)
+{
+    double total = s->meta.elapsed_s, runs = s->runs_wall_s;
+
+    if (isnan(total) || isnan(runs) || total <= 0)
+        return;
+    fprintf(out, "\nTime: the runs took %.1f s of the matrix's %.1f s; pbench between runs: %.1f s "
+            "(%.1f%%)\n", runs, total, total - runs, (total - runs) / total * 100);
+}
+
 /* what a user can act on: the machine, then pairs with noisy runs */
 static void warnings(FILE *out, const struct pb_summary *s)
 {
@@ -228,6 +240,7 @@ void pb_table_print_summary(FILE *out, const struct pb_summary *s)
     matrix(out, s, rows, s->nprofilers);
     scaling(out, s);
     precision(out, s);
+    harness_time(out, s);
     warnings(out, s);
     problems(out, s);
     free(rows);

@@ -36,7 +36,7 @@ struct pb_summary *pb_summary_new(const char *dir)
     if (!s)
         return NULL;
     pb_meta_init(&s->meta);
-    s->confidence = s->target_precision = NAN;
+    s->confidence = s->target_precision = s->runs_wall_s = NAN;
     if (!(s->dir = strdup(dir))) {
         free(s);
         return NULL;
@@ -328,6 +328,7 @@ static int parse_top(struct rd *r, json_t *root, const struct pb_jloc *at)
     if (pb_jread_format(root, formats, &fmt, at, r->err) < 0
         || str(r, root, "baseline", 1, &s->baseline, at) < 0
         || num(r, root, "confidence", &s->confidence, at) < 0
+        || num(r, root, "runs_wall_s", &s->runs_wall_s, at) < 0
         || strings(r, root, "warnings", s->warnings, PB_SUMMARY_MAX_WARNINGS, &s->nwarnings, at) < 0
         || pb_jread_obj(root, "adaptive", 0, &adaptive, at, r->err) < 0)
         return -1;

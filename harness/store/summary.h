@@ -111,6 +111,9 @@ struct pb_summary {
     double target_precision;        /* "precision"; NAN without runs: auto */
     int min_runs, max_runs;         /* 0 without */
     double budget;                  /* seconds; <= 0 none */
+    double runs_wall_s;             /* the runs' own wall times, summed (warm-ups and
+                                     * failures too); NAN unknown. Against
+                                     * meta.elapsed_s: what pbench added between runs */
     const char *warnings[PB_SUMMARY_MAX_WARNINGS];  /* about the whole run (a
                                      * busy machine, ASLR off) */
     size_t nwarnings;

@@ -99,6 +99,8 @@ static json_t *summary_json(const struct pb_summary *s)
     json_object_set_new(o, "meta", pb_meta_to_json(&s->meta));
     json_object_set_new(o, "baseline", pb_jwrite_str(s->baseline));
     json_object_set_new(o, "confidence", json_real(s->confidence));
+    if (!isnan(s->runs_wall_s))
+        json_object_set_new(o, "runs_wall_s", json_real(s->runs_wall_s));
     json_object_set_new(o, "warnings", strings_json(s->warnings, s->nwarnings));
     if (s->has_adaptive)
         json_object_set_new(o, "adaptive", json_pack("{s:f,s:i,s:i,s:f}", "precision",
