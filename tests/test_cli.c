@@ -1,6 +1,7 @@
 /* The command line: every subcommand answers --help (and -h) on stdout
  * with its own usage and exit 0, takes an unknown option as a usage error
- * (exit 2), and `pbench --version` names the version. The real binary. */
+ * (exit 2), and `pbench --version` names the version; --reference of
+ * summarize and report. The real binary. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,60 @@ START_TEST(version_and_top_level_help)
 }
 END_TEST
 
+/* --reference on the command line: summarize prints the comparison after
+ * its table; a reference file with an error is a usage error naming its
+ * file:line:col, for summarize and report alike. */
+START_TEST(reference_option)
+{
+    char *dir = tu_mkdtemp(), *out = NULL, res[4096], bad[4096];
+    char *cp[] = { "cp", "-r", PB_FIXTURES_DIR "/results-small", dir, NULL };
+    int rc;
+
+    ck_assert_ptr_nonnull(dir);
+    ck_assert_int_eq(tu_run(cp, NULL), 0);
+    snprintf(res, sizeof res, "%s/results-small", dir);
+    free(tu_write_file(dir, "bad.yaml", "# a newer file\nformat: pbench-reference/9\n"));
+    snprintf(bad, sizeof bad, "%s/bad.yaml", dir);
+
+    char *sum[] = { PB_BINARY, "summarize", res, "--reference", "reference/scalene-osdi23.yaml",
+                    NULL };
+    rc = tu_run(sum, &out);
+    ck_assert_msg(rc == 0, "summarize --reference exited %d:\n%s", rc, out);
+    ck_assert_ptr_nonnull(strstr(out, "Overhead: normalized time"));     /* the table first */
+    ck_assert_ptr_nonnull(strstr(out, "Published versus measured: Scalene paper (OSDI'23), "
+                                      "Table 3"));
+    ck_assert_ptr_nonnull(strstr(out, "  cProfile         cProfile             1.73x"));
+    ck_assert_ptr_nonnull(strstr(out, "  austin_cpu       -                    1.00x  not in "
+                                      "pbench\n"));
+    ck_assert_ptr_nonnull(strstr(out, "Kendall's tau-b = 0.88 over 12 profilers (66 pairs"));
+    ck_assert_ptr_nonnull(strstr(out, "cProfile and line_profiler swapped: published 1.73x < "
+                                      "2.21x, measured 1.78x > 1.40x"));
+    free(out);
+
+    char *sum_bad[] = { PB_BINARY, "summarize", res, "--reference", bad, NULL };
+    char want[8192];
+    snprintf(want, sizeof want, "pbench summarize: %s:2:9: format 'pbench-reference/9' is not "
+             "one this pbench reads (pbench-reference/1)", bad);
+    rc = tu_run(sum_bad, &out);
+    ck_assert_msg(rc == 2 && strstr(out, want), "exited %d:\n%s", rc, out);
+    ck_assert_ptr_null(strstr(out, "Overhead"));      /* refused before summarizing */
+    free(out);
+
+    char *rep_bad[] = { PB_BINARY, "report", res, "--no-plot", "--reference", bad, NULL };
+    snprintf(want, sizeof want, "pbench report: %s:2:9: format 'pbench-reference/9'", bad);
+    rc = tu_run(rep_bad, &out);
+    ck_assert_msg(rc == 2 && strstr(out, want), "exited %d:\n%s", rc, out);
+    free(out);
+
+    char *sum_two[] = { PB_BINARY, "summarize", res, res, NULL };
+    rc = tu_run(sum_two, &out);
+    ck_assert_msg(rc == 2 && strstr(out, "one results directory at a time"), "%d:\n%s", rc, out);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -70,6 +125,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, every_command_has_help);
     tcase_add_test(tc, unknown_option_is_a_usage_error);
     tcase_add_test(tc, version_and_top_level_help);
+    tcase_add_test(tc, reference_option);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,7 +8,8 @@
  * to another directory, then, with the source and build trees hidden (a
  * private mount namespace with an empty directory mounted over both), the
  * installed pbench runs a config that includes profilers.yaml by name and
- * writes a report on it. Where no mount namespace can be made, the test
+ * writes a report on it, with the shipped reference table (configs/reference/
+ * installed with the configs). Where no mount namespace can be made, the test
  * says so on stderr and only checks that nothing the run wrote names the
  * source or build tree. */
 #include <check.h>
@@ -404,13 +405,17 @@ START_TEST(relocated_install_runs_and_reports)
     assert_names_no_tree(results, out, &t);
     free(out);
 
-    char *report[] = { bin, "report", results, NULL };
+    /* the shipped reference tables are installed with the configs */
+    char *report[] = { bin, "report", results, "--reference", "reference/scalene-osdi23.yaml",
+                       NULL };
     rc = run_outside(&t, hide, empty, work, report, &out);
     ck_assert_msg(rc == 0, "installed pbench report exited %d:\n%s", rc, out);
     snprintf(path, sizeof path, "%s/report.md", results);
     char *md = tu_read_file(path);
     ck_assert_msg(md && strstr(md, "cProfile") && strstr(md, "datadir_probe"),
                   "report.md missing or without the profilers");
+    ck_assert_msg(strstr(md, "## Published versus measured")
+                  && strstr(md, "(shipped with pbench)"), "report.md without the reference");
     free(md);
     assert_names_no_tree(results, out, &t);
     free(out);

@@ -10,10 +10,12 @@
 #include "cli/cli.h"
 #include "output/plot.h"
 #include "output/report.h"
+#include "store/reference.h"
 #include "store/summary.h"
 #include "testutil.h"
 
 #define FIX PB_FIXTURES_DIR
+#define SHIPPED_REFERENCE PB_SOURCE_DIR "/configs/reference/scalene-osdi23.yaml"
 
 static char *tmp;
 
@@ -63,7 +65,25 @@ static int write_report(const char *const *dirs, size_t ndirs, const char *path,
 
     if (!set)
         return -1;
-    rc = pb_report_write_set(set, path, plots, err);
+    rc = pb_report_write_set(set, path, plots, NULL, err);
+    pb_summary_set_free(set);
+    return rc;
+}
+
+/* write_report with a reference file loaded from ref_path. */
+static int write_report_ref(const char *dir, const char *path, const char *ref_path,
+                            struct pb_error *err)
+{
+    struct pb_summary_set *set = pb_summary_set_load(&dir, 1, err);
+    struct pb_diags d = { 0 };
+    struct pb_reference *ref = pb_reference_load(ref_path, &d);
+    int rc;
+
+    ck_assert_msg(ref != NULL, "%s", d.n ? d.items[0].msg : "");
+    if (!set)
+        return -1;
+    rc = pb_report_write_set(set, path, NULL, ref, err);
+    pb_reference_free(ref);
     pb_summary_set_free(set);
     return rc;
 }
@@ -181,7 +201,90 @@ START_TEST(report_small_fixture)
     ck_assert_ptr_nonnull(strstr(text, "| memory_profiler | julia | timeout after 300 s |"));
     ck_assert_ptr_nonnull(strstr(text, "## Baseline"));
     ck_assert_ptr_null(strstr(text, "## Runs"));            /* one run */
+    ck_assert_ptr_null(strstr(text, "Published versus measured"));  /* no --reference */
     free(text);
+}
+END_TEST
+
+/* With the shipped Scalene table: the section, after the overhead table,
+ * with the paper's and pbench's figures side by side, tau and the swaps
+ * (the figures are worked out in tests/test_published.c). */
+START_TEST(report_published_versus_measured)
+{
+    const char *report = in_tmp("report.md");
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(write_report_ref(FIX "/results-small", report, SHIPPED_REFERENCE, &err) == 0,
+                  "%s", err.msg);
+    text = tu_read_file(report);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_uint_lt(at(text, "## Overhead\n"), at(text, "## Published versus measured\n"));
+    ck_assert_uint_lt(at(text, "## Published versus measured\n"),
+                      at(text, "## Overhead per workload\n"));
+    at(text, "Compared with **Scalene paper (OSDI'23), Table 3**: Emery D. Berger, Sam Stern, "
+             "Juan Altmayer Pizzorno, *Triangulating Python Performance Issues with Scalene*, "
+             "17th USENIX Symposium on Operating Systems Design and Implementation (OSDI 23)");
+    at(text, "on CPython 3.10.9");
+    at(text, "**Measured**: the same statistic, the median, over this report's workloads");
+    at(text, "| profiler in the paper | pbench profiler | published | measured median | "
+             "workloads | geo. mean | measured ÷ published | rank published | rank measured |\n"
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|\n"
+             "| austin_cpu | – | 1.00× | not in pbench | | | | | |\n");
+    at(text, "\n| cProfile | cProfile | 1.73× | **1.78×** | 7 | 1.68× | 1.03 | 6 | 7 |\n");
+    at(text, "\n| memory_profiler | memory_profiler | 37.1× | **148×** | 7 (2 timed out) "
+             "| ≥57.2× | 3.98 | 12 | 12 |\n");
+    at(text, "\n| Scalene_cpu | scalene_cpu | 1.02× | **1.21×** | 7 | 1.21× | 1.18 | 1= | 3 |\n");
+    at(text, "**Kendall's τ-b = 0.88** between the published and the measured order of the 12 "
+             "profilers both published and measured (66 pairs: 60 in the same order, 3 swapped, "
+             "3 tied in the paper only)");
+    at(text, "**Order changed** for scalene_full, pyinstrument, cProfile, line_profiler "
+             "(3 pairs):\n\n"
+             "- scalene_full and pyinstrument swapped: the paper has scalene_full cheaper "
+             "(1.32× against 1.69×), here it is dearer (1.42× against 1.29×)\n"
+             "- scalene_full and line_profiler swapped: the paper has scalene_full cheaper "
+             "(1.32× against 2.21×), here it is dearer (1.42× against 1.40×)\n"
+             "- cProfile and line_profiler swapped: the paper has cProfile cheaper "
+             "(1.73× against 2.21×), here it is dearer (1.78× against 1.40×)\n");
+    at(text, "**Published, not compared**: austin_cpu, austin_full, Scalene_cpu_gpu, fil, memray "
+             "(not in pbench).");
+    ck_assert_ptr_null(strstr(text, "Measured, not in the reference"));
+    free(text);
+}
+END_TEST
+
+/* Strings from the reference file reach the report escaped; a median
+ * that is a bound says so; profilers of the results the reference lacks
+ * are listed apart. */
+START_TEST(report_published_escapes_and_bounds)
+{
+    const char *report = in_tmp("report.md");
+    char *ref = tu_write_file(tmp, "ref.yaml",
+                              "format: pbench-reference/1\nname: \"*bold* [x](y)\"\n"
+                              "source: {title: \"a|b\", venue: \"<v>\", table: \"#1\"}\n"
+                              "statistic: median\ndescription: \"`d`\"\npython: p\n"
+                              "profilers:\n"
+                              "  - {paper: \"m|p\", pbench: memory_profiler, value: 30}\n"
+                              "  - {paper: cP, pbench: cProfile, value: 2}\n"
+                              "  - {paper: s, pbench: scalene_full, value: 1.5}\n");
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(write_report_ref(FIX "/results-failed", report, ref, &err) == 0, "%s",
+                  err.msg);
+    text = tu_read_file(report);
+    at(text, "Compared with **\\*bold\\* \\[x\\](y)**: *a\\|b*, \\<v\\>; \\#1.");
+    at(text, "\n| m\\|p | memory_profiler | 30.0× | **≥99.4×** | 3 (2 timed out) | ≥24.6× "
+             "| ≥3.31 | 2 | 2 |\n");
+    at(text, "\n| s | scalene_full | 1.50× | no result (failed) | | | | | |\n");
+    at(text, "the median is marked ≥ only when such a bound sits at or below it");
+    at(text, "**Kendall's τ-b = 1.00** between the published and the measured order of the 2 "
+             "profilers both published and measured (1 pair: 1 in the same order, 0 swapped).");
+    at(text, "**Order changed**: none");
+    at(text, "**Published, not compared**: s (no wall-time result: failed on every workload).");
+    at(text, "**Measured, not in the reference**: austin (1.00× median), py_spy (1.03× median).");
+    free(text);
+    free(ref);
 }
 END_TEST
 
@@ -537,6 +640,40 @@ START_TEST(cmd_draws_the_accuracy_chart)
 }
 END_TEST
 
+/* --reference: a shipped name, a path, and files that are not there or
+ * not right (a usage error: exit 2, and no report). */
+START_TEST(cmd_reference)
+{
+    char *res = copy_fixture("results-small");
+    char *bad = tu_write_file(tmp, "bad.yaml", "format: pbench-reference/9\n");
+    const char *shipped[] = { "report", res, "--no-plot", "-o", in_tmp("a.md"), "--reference",
+                              "reference/scalene-osdi23.yaml" };
+    const char *by_path[] = { "report", "--reference", SHIPPED_REFERENCE, res, "--no-plot", "-o",
+                              in_tmp("b.md") };
+    const char *missing[] = { "report", res, "--no-plot", "-o", in_tmp("c.md"), "--reference",
+                              "reference/none.yaml" };
+    const char *wrong[] = { "report", res, "--no-plot", "-o", in_tmp("d.md"), "--reference", bad };
+    const char *no_arg[] = { "report", res, "--reference" };
+    char *text;
+
+    ck_assert_int_eq(cmd(7, shipped), 0);
+    text = tu_read_file(in_tmp("a.md"));
+    at(text, "## Published versus measured");
+    at(text, "Reference file: `reference/scalene-osdi23.yaml` (shipped with pbench).");
+    free(text);
+    ck_assert_int_eq(cmd(7, by_path), 0);
+    text = tu_read_file(in_tmp("b.md"));
+    at(text, "**Kendall's τ-b = 0.88**");
+    free(text);
+    ck_assert_int_eq(cmd(7, missing), 2);
+    ck_assert_int_ne(access(in_tmp("c.md"), F_OK), 0);
+    ck_assert_int_eq(cmd(7, wrong), 2);
+    ck_assert_int_ne(access(in_tmp("d.md"), F_OK), 0);
+    ck_assert_int_eq(cmd(3, no_arg), 2);
+    free(bad);
+}
+END_TEST
+
 START_TEST(cmd_options_and_exit_codes)
 {
     char *res = copy_fixture("results-failed");
@@ -577,6 +714,8 @@ Suite *report_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_set_timeout(core, 60);
     tcase_add_test(core, report_small_fixture);
+    tcase_add_test(core, report_published_versus_measured);
+    tcase_add_test(core, report_published_escapes_and_bounds);
     tcase_add_test(core, report_failed_fixture_gives_reasons);
     tcase_add_test(core, report_several_runs);
     tcase_add_test(core, links_are_relative_to_the_report);
@@ -600,6 +739,7 @@ Suite *report_suite(void)
     tcase_add_test(command, cmd_defaults_into_results_dir);
     tcase_add_test(command, cmd_draws_the_accuracy_chart);
     tcase_add_test(command, cmd_options_and_exit_codes);
+    tcase_add_test(command, cmd_reference);
     suite_add_tcase(s, command);
     return s;
 }

@@ -26,6 +26,7 @@ static const struct {
     { "title", pb_report_sec_title },
     { "runs", pb_report_sec_runs },
     { "overhead", pb_report_sec_overhead },
+    { "published versus measured", pb_report_sec_published },
     { "workloads", pb_report_sec_workloads },
     { "precision", pb_report_sec_precision },
     { "memory", pb_report_sec_memory },
@@ -38,13 +39,16 @@ static const struct {
     { "method", pb_report_sec_method },
 };
 
-/* Fills c for set: which runs have accuracy.json, and the links to the
- * charts in plots_dir (none when plots_dir is NULL). */
+/* Fills c for set: which runs have accuracy.json, the links to the
+ * charts in plots_dir (none when plots_dir is NULL), the reference (or
+ * NULL). */
 static void ctx_init(struct pb_report_ctx *c, const struct pb_summary_set *set,
-                     const char *report_dir, const char *plots_dir)
+                     const char *report_dir, const char *plots_dir,
+                     const struct pb_reference *reference)
 {
     *c = (struct pb_report_ctx){ .set = set, .plots_dir = plots_dir,
-                                 .report_dir = report_dir, .multi = set->nruns > 1 };
+                                 .report_dir = report_dir, .multi = set->nruns > 1,
+                                 .reference = reference };
     for (size_t r = 0; r < set->nruns; r++)
         c->any_accuracy |= pb_plot_has_accuracy(set, r);
     if (!plots_dir)
@@ -78,7 +82,8 @@ static int write_sections(FILE *f, const struct pb_report_ctx *c, const char *re
 }
 
 int pb_report_write_set(const struct pb_summary_set *set, const char *report_path,
-                        const char *plots_dir, struct pb_error *err)
+                        const char *plots_dir, const struct pb_reference *reference,
+                        struct pb_error *err)
 {
     struct pb_report_ctx c = { 0 };
     char *report_dir = pb_path_dir(report_path), *tmp = NULL;
@@ -90,7 +95,7 @@ int pb_report_write_set(const struct pb_summary_set *set, const char *report_pat
         pb_error_set(err, "out of memory");
         goto cleanup;
     }
-    ctx_init(&c, set, report_dir, plots_dir);
+    ctx_init(&c, set, report_dir, plots_dir, reference);
     n = strlen(report_path) + 16;
     tmp = malloc(n);
     if (!tmp) {

@@ -9,6 +9,7 @@
  *   report_overhead.c  overhead, per workload, precision, memory, CPU
  *   report_accuracy.c  each run's accuracy.json
  *   report_machine.c   machine and versions, how to read the report
+ *   report_published.c a reference's figures beside the measured ones
  * and the formatting they have in common is in report_format.c.
  *
  * For the report only: nothing outside output/report*.c includes this.
@@ -17,6 +18,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "store/reference.h"
 #include "store/summary.h"
 
 /* The charts a report can embed: pb_plot_charts, at most this many. */
@@ -32,6 +34,7 @@ struct pb_report_ctx {
     const char *report_dir;     /* the directory the report goes into */
     int multi;                  /* several runs merged */
     int any_accuracy;           /* some run has accuracy.json */
+    const struct pb_reference *reference;   /* --reference; NULL: none */
 };
 
 /* A section: writes its Markdown (possibly nothing) to f. Returns 0, or
@@ -44,6 +47,7 @@ pb_report_section_fn pb_report_sec_overhead, pb_report_sec_workloads,
     pb_report_sec_precision, pb_report_sec_memory, pb_report_sec_cpu;   /* report_overhead.c */
 pb_report_section_fn pb_report_sec_accuracy;                        /* report_accuracy.c */
 pb_report_section_fn pb_report_sec_machine, pb_report_sec_method;   /* report_machine.c */
+pb_report_section_fn pb_report_sec_published;                       /* report_published.c */
 
 /* ---- formatting (report_format.c); none can fail ---- */
 
