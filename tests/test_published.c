@@ -84,7 +84,7 @@ START_TEST(scalene_table_against_results_small)
     struct pb_error err;
     const struct pb_published_row *r;
 
-    ck_assert_int_eq(pb_published_compare(set, ref, &p, &err), 0);
+    ck_assert_int_eq(pb_published_compare(set, ref, NULL, &p, &err), 0);
     ck_assert_uint_eq(p.nrows, 17);
     ck_assert_uint_eq(p.ncompared, 12);
     ck_assert_uint_eq(p.nextra, 0);
@@ -168,7 +168,7 @@ START_TEST(scalene_table_against_results_failed)
     struct pb_error err;
     const struct pb_published_row *r;
 
-    ck_assert_int_eq(pb_published_compare(set, ref, &p, &err), 0);
+    ck_assert_int_eq(pb_published_compare(set, ref, NULL, &p, &err), 0);
     ck_assert_uint_eq(p.ncompared, 3);
     ck_assert_int_eq(row_of(&p, "Scalene_full")->state, PB_PUBLISHED_NO_FIGURE);
     ck_assert_int_eq(row_of(&p, "yappi_wall")->state, PB_PUBLISHED_NOT_MEASURED);
@@ -209,7 +209,7 @@ START_TEST(too_few_to_rank)
     struct pb_published p;
     struct pb_error err;
 
-    ck_assert_int_eq(pb_published_compare(set, ref, &p, &err), 0);
+    ck_assert_int_eq(pb_published_compare(set, ref, NULL, &p, &err), 0);
     ck_assert_uint_eq(p.ncompared, 1);
     ck_assert(isnan(p.tau.tau_b));
     ck_assert_uint_eq(p.tau.pairs, 0);

@@ -80,11 +80,18 @@ static int measure(const struct pb_summary_set *set, const struct pb_merged_prof
     return 0;
 }
 
+static int on(const struct pb_merged_profiler *p, const char *python)
+{
+    const char *py = p->sum->python;
+
+    return py == python || (py && python && !strcmp(py, python));
+}
+
 static const struct pb_merged_profiler *find_measured(const struct pb_summary_set *set,
-                                                      const char *name)
+                                                      const char *name, const char *python)
 {
     for (size_t i = 0; name && i < set->nprofilers; i++)
-        if (!strcmp(set->profilers[i].name, name))
+        if (!strcmp(set->profilers[i].sum->name, name) && on(&set->profilers[i], python))
             return &set->profilers[i];
     return NULL;
 }
@@ -120,7 +127,7 @@ static int by_measured(const void *a, const void *b)
 
 /* The reference's rows, measured where the set has the profiler. */
 static int fill_rows(const struct pb_summary_set *set, const struct pb_reference *ref,
-                     struct pb_published *out)
+                     const char *python, struct pb_published *out)
 {
     out->rows = calloc(ref->nentries ? ref->nentries : 1, sizeof *out->rows);
     if (!out->rows)
@@ -137,7 +144,7 @@ static int fill_rows(const struct pb_summary_set *set, const struct pb_reference
             row->state = PB_PUBLISHED_NOT_IN_PBENCH;
             continue;
         }
-        p = find_measured(set, row->profiler);
+        p = find_measured(set, row->profiler, python);
         if (!p) {
             row->state = PB_PUBLISHED_NOT_MEASURED;
             continue;
@@ -154,7 +161,7 @@ static int fill_rows(const struct pb_summary_set *set, const struct pb_reference
 
 /* The set's profilers the reference does not name. */
 static int fill_extra(const struct pb_summary_set *set, const struct pb_reference *ref,
-                      struct pb_published *out)
+                      const char *python, struct pb_published *out)
 {
     out->extra = calloc(set->nprofilers ? set->nprofilers : 1, sizeof *out->extra);
     if (!out->extra)
@@ -163,11 +170,11 @@ static int fill_extra(const struct pb_summary_set *set, const struct pb_referenc
         const struct pb_merged_profiler *p = &set->profilers[i];
         struct pb_published_row *row;
 
-        if (pb_reference_find(ref, p->name))
+        if (!on(p, python) || pb_reference_find(ref, p->sum->name))
             continue;
         row = &out->extra[out->nextra++];
         row_init(row);
-        row->profiler = p->name;
+        row->profiler = p->sum->name;
         row->state = PB_PUBLISHED_EXTRA;
         if (measure(set, p, row) < 0)
             return -1;
@@ -237,12 +244,12 @@ cleanup:
 }
 
 int pb_published_compare(const struct pb_summary_set *set, const struct pb_reference *ref,
-                         struct pb_published *out, struct pb_error *err)
+                         const char *python, struct pb_published *out, struct pb_error *err)
 {
     memset(out, 0, sizeof *out);
     out->ref = ref;
     out->tau.tau_b = NAN;
-    if (fill_rows(set, ref, out) < 0 || fill_extra(set, ref, out) < 0)
+    if (fill_rows(set, ref, python, out) < 0 || fill_extra(set, ref, python, out) < 0)
         return pb_error_set(err, "out of memory");
     return compare_orders(out, err);
 }
@@ -255,4 +262,27 @@ void pb_published_release(struct pb_published *p)
     pb_kendall_release(&p->tau);
     memset(p, 0, sizeof *p);
     p->tau.tau_b = NAN;
+}
+
+size_t pb_published_pythons(const struct pb_summary_set *set, const char **out, size_t cap)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const char *py = set->profilers[i].sum->python;
+        size_t k = 0;
+        if (!py)
+            continue;
+        while (k < n && strcmp(out[k], py))
+            k++;
+        if (k == n && n < cap)
+            out[n++] = py;
+    }
+    for (size_t i = 1; i < n; i++)                  /* 3.9 before 3.10 */
+        for (size_t j = i; j > 0 && strverscmp(out[j], out[j - 1]) < 0; j--) {
+            const char *t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n;
 }

@@ -72,10 +72,16 @@ struct pb_published {
 };
 
 /* Compares set against ref into *out (released with
- * pb_published_release, also after a failure). Baselines are not
- * compared. Returns 0, or -1 with err set (out of memory). */
+ * pb_published_release, also after a failure), taking the profilers
+ * measured on interpreter python (with the Python axis; NULL without).
+ * Baselines are not compared. Returns 0, or -1 with err set (out of
+ * memory). */
 int pb_published_compare(const struct pb_summary_set *set, const struct pb_reference *ref,
-                         struct pb_published *out, struct pb_error *err);
+                         const char *python, struct pb_published *out, struct pb_error *err);
+
+/* The interpreters of set's Python axis into out (at most cap), in version
+ * order; 0 without the axis. Cannot fail. */
+size_t pb_published_pythons(const struct pb_summary_set *set, const char **out, size_t cap);
 
 /* Frees what p owns; p is emptied. Cannot fail. */
 void pb_published_release(struct pb_published *p);

@@ -74,13 +74,20 @@ static int compare(const char *dir, const struct pb_reference *ref)
         fprintf(stderr, "pbench summarize: %s\n", pb_cli_errtext(&err));
         return rc;
     }
-    if (pb_published_compare(set, ref, &p, &err) < 0)
-        fprintf(stderr, "pbench summarize: %s\n", pb_cli_errtext(&err));
-    else {
-        pb_published_print(stdout, &p);
-        rc = PB_EXIT_OK;
+    const char *pythons[16];
+    size_t n = pb_published_pythons(set, pythons, 16);
+    rc = PB_EXIT_OK;
+    for (size_t i = 0; i < (n ? n : 1) && rc == PB_EXIT_OK; i++) {
+        if (n)
+            printf("\nOn Python %s:\n", pythons[i]);
+        if (pb_published_compare(set, ref, n ? pythons[i] : NULL, &p, &err) < 0) {
+            fprintf(stderr, "pbench summarize: %s\n", pb_cli_errtext(&err));
+            rc = PB_EXIT_FAIL;
+        } else {
+            pb_published_print(stdout, &p);
+        }
+        pb_published_release(&p);
     }
-    pb_published_release(&p);
     pb_summary_set_free(set);
     return rc;
 }

@@ -247,20 +247,22 @@ static void notes(FILE *f, const struct pb_published *p)
         fprintf(f, "</sub>\n\n");
 }
 
-int pb_report_sec_published(FILE *f, const struct pb_report_ctx *c)
+/* The comparison on one interpreter (python NULL: without the axis). */
+static int one_python(FILE *f, const struct pb_report_ctx *c, const char *python)
 {
     struct pb_published p;
     struct pb_error err;
     int any_timeout = 0;
 
-    if (!c->reference)
-        return 0;
-    if (pb_published_compare(c->set, c->reference, &p, &err) < 0) {
+    if (pb_published_compare(c->set, c->reference, python, &p, &err) < 0) {
         pb_published_release(&p);
         return -1;
     }
-    fprintf(f, "## Published versus measured\n\n");
-    intro(f, c, c->reference);
+    if (python) {
+        fprintf(f, "### Measured on Python ");
+        pb_md_text(f, python, 0);
+        fprintf(f, "\n\n");
+    }
     fprintf(f, "| profiler in the paper | pbench profiler | published | measured %s "
             "| workloads | geo. mean | measured ÷ published | rank published "
             "| rank measured |\n", pb_reference_stat_name(c->reference->statistic));
@@ -281,5 +283,23 @@ int pb_report_sec_published(FILE *f, const struct pb_report_ctx *c)
     one_side(f, &p);
     notes(f, &p);
     pb_published_release(&p);
+    return 0;
+}
+
+int pb_report_sec_published(FILE *f, const struct pb_report_ctx *c)
+{
+    const char *pythons[16];
+    size_t n;
+
+    if (!c->reference)
+        return 0;
+    n = pb_published_pythons(c->set, pythons, 16);
+    fprintf(f, "## Published versus measured\n\n");
+    intro(f, c, c->reference);
+    if (n == 0)
+        return one_python(f, c, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (one_python(f, c, pythons[i]) < 0)
+            return -1;
     return 0;
 }
