@@ -1,9 +1,10 @@
-/* Tests for harness/stats.c: PRNG, order statistics, bootstrap CIs,
- * outliers, least squares. Everything random here is seeded, so every
+/* Tests for harness/stats.c: PRNG, order statistics, Student's t, log-t
+ * and bootstrap CIs with their coverage, outliers, least squares. Everything random here is seeded, so every
  * run checks the very same numbers: statistical bounds cannot flake. */
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,6 +594,449 @@ START_TEST(ratio_ci_coverage)
 }
 END_TEST
 
+/* ------------------------------------------------------------ t quantile */
+
+START_TEST(t_quantile_known_values)
+{
+    /* Student's t 97.5% points (published tables, 12+ digits). */
+    static const struct { double df, t; } table[] = {
+        { 1, 12.706204736174698 }, { 2, 4.302652729749464 }, { 3, 3.182446305284263 },
+        { 4, 2.776445105197799 }, { 5, 2.570581835636314 }, { 10, 2.228138851986274 },
+        { 30, 2.042272456301238 }, { 100, 1.983971518523552 },
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        double t = pb_stats_t_quantile(0.975, table[i].df);
+        ck_assert_msg(fabs(t - table[i].t) <= 1e-10 * table[i].t, "df %g: %.17g, expected %.17g",
+                      table[i].df, t, table[i].t);
+        ck_assert_near(pb_stats_t_quantile(0.025, table[i].df), -t, 1e-10 * t);   /* symmetric */
+    }
+    /* Closed forms: df 1 is the Cauchy, tan(pi (p - 1/2)); df 2 is
+     * (2p - 1) / sqrt(2p(1 - p)). */
+    for (double p = 0.0005; p < 1; p += 0.0123) {
+        double c = tan(M_PI * (p - 0.5)), t2 = (2 * p - 1) / sqrt(2 * p * (1 - p));
+        ck_assert_near(pb_stats_t_quantile(p, 1), c, 1e-11 * fabs(c));
+        ck_assert_near(pb_stats_t_quantile(p, 2), t2, 1e-11 * fabs(t2));
+    }
+    ck_assert_double_eq(pb_stats_t_quantile(0.5, 3), 0);
+    /* real degrees of freedom fall between their neighbours */
+    ck_assert(pb_stats_t_quantile(0.975, 2.5) < pb_stats_t_quantile(0.975, 2));
+    ck_assert(pb_stats_t_quantile(0.975, 2.5) > pb_stats_t_quantile(0.975, 3));
+    ck_assert(pb_stats_t_quantile(0.975, 0.5) > pb_stats_t_quantile(0.975, 1));
+    /* towards the normal: 1.959963984540054 is its 97.5% point */
+    ck_assert_near(pb_stats_t_quantile(0.975, 1e6), 1.959963984540054, 3e-6);
+    ck_assert(pb_stats_t_quantile(0.975, 1e6) > 1.959963984540054);
+    ck_assert_double_eq(pb_stats_t_quantile(0.975, 1e12), pb_stats_t_quantile(0.975, 1e6));
+    /* far tails stay finite and ordered */
+    ck_assert(pb_stats_t_quantile(1 - 1e-12, 1) > 1e11);
+    ck_assert(isfinite(pb_stats_t_quantile(1e-300, 1)));
+    /* outside the domain */
+    ck_assert(isnan(pb_stats_t_quantile(0, 3)));
+    ck_assert(isnan(pb_stats_t_quantile(1, 3)));
+    ck_assert(isnan(pb_stats_t_quantile(NAN, 3)));
+    ck_assert(isnan(pb_stats_t_quantile(0.9, 0)));
+    ck_assert(isnan(pb_stats_t_quantile(0.9, -1)));
+    ck_assert(isnan(pb_stats_t_quantile(0.9, NAN)));
+}
+END_TEST
+
+/* -------------------------------------------------------- log-t intervals */
+
+START_TEST(logt_by_hand)
+{
+    /* logs of num are 2, 3, 4 (times ln 2), of den 0, 1, 2: both have
+     * s = ln 2, so se = ln 2 sqrt(2/3) and Welch's df is exactly 4; the
+     * centre is 2 ln 2 (ratio 4), and so is the ratio of medians 8 / 2. */
+    double num[] = { 4, 8, 16 }, den[] = { 2, 1, 4 }, num0[3], den0[3];
+    const double t4 = 2.776445105197799;
+    struct pb_ci ci, again;
+    struct pb_error err;
+
+    memcpy(num0, num, sizeof num);
+    memcpy(den0, den, sizeof den);
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(num, 3, den, 3, 0.95, &ci, &err), 0);
+    ck_assert_double_eq(ci.value, 4);
+    ck_assert_near(ci.lo, 4 * pow(2, -t4 * sqrt(2.0 / 3)), 1e-12);
+    ck_assert_near(ci.hi, 4 * pow(2, t4 * sqrt(2.0 / 3)), 1e-12);
+    ck_assert_mem_eq(num, num0, sizeof num);    /* inputs untouched */
+    ck_assert_mem_eq(den, den0, sizeof den);
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(num, 3, den, 3, 0.95, &again, &err), 0);
+    ck_assert_mem_eq(&ci, &again, sizeof ci);   /* a pure function */
+
+    /* a lower level is narrower, inside the wider one */
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(num, 3, den, 3, 0.5, &again, &err), 0);
+    ck_assert(again.lo > ci.lo && again.hi < ci.hi && again.lo < 4 && again.hi > 4);
+    /* swapping the sides inverts the interval; scaling a side scales it */
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(den, 3, num, 3, 0.95, &again, &err), 0);
+    ck_assert_near(again.value, 0.25, 0);
+    ck_assert_near(again.lo, 1 / ci.hi, 1e-14);
+    ck_assert_near(again.hi, 1 / ci.lo, 1e-12);
+    double num3[] = { 12, 24, 48 };
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(num3, 3, den, 3, 0.95, &again, &err), 0);
+    ck_assert_near(again.lo, 3 * ci.lo, 1e-12);
+    ck_assert_near(again.hi, 3 * ci.hi, 1e-10);
+}
+END_TEST
+
+/* Unequal sizes and spreads: the Welch-Satterthwaite degrees of freedom
+ * with their small-sample weights, computed here the long way. */
+START_TEST(logt_welch_unequal)
+{
+    double num[] = { 3.1, 2.7, 3.6, 2.9, 3.3 }, den[] = { 1.0, 1.4, 1.2 };
+    double mn = 0, md = 0, sn = 0, sd = 0;
+    struct pb_ci ci;
+    struct pb_error err;
+
+    for (int i = 0; i < 5; i++)
+        mn += log(num[i]) / 5;
+    for (int i = 0; i < 3; i++)
+        md += log(den[i]) / 3;
+    for (int i = 0; i < 5; i++)
+        sn += (log(num[i]) - mn) * (log(num[i]) - mn) / 4;
+    for (int i = 0; i < 3; i++)
+        sd += (log(den[i]) - md) * (log(den[i]) - md) / 2;
+    double vn = sn / 5, vd = sd / 3, se = sqrt(vn + vd);
+    /* in the degrees of freedom only, each side weighed by (nu + 2) / nu */
+    double wn = vn * 6 / 4, wd = vd * 4 / 2;
+    double df = (wn + wd) * (wn + wd) / (wn * wn / 4 + wd * wd / 2);
+    double t = pb_stats_t_quantile(0.975, df);
+
+    ck_assert(df > 2 && df < 6);                /* between the least and the sum */
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(num, 5, den, 3, 0.95, &ci, &err), 0);
+    ck_assert_double_eq(ci.value, 3.1 / 1.2);
+    ck_assert_near(ci.lo, exp(mn - md - t * se), 1e-12);
+    ck_assert_near(ci.hi, exp(mn - md + t * se), 1e-12);
+}
+END_TEST
+
+START_TEST(logt_degenerate)
+{
+    double twos[] = { 2, 2, 2, 2 }, ones[] = { 1, 1, 1 }, one[] = { 1 };
+    double wobble[] = { 1, 1.1, 0.9 }, fives[] = { 5, 5 };
+    struct pb_ci ci, ref;
+    struct pb_error err;
+
+    /* equal values: no width, never NAN */
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(twos, 4, ones, 3, 0.95, &ci, &err), 0);
+    ck_assert(ci.value == 2 && ci.lo == 2 && ci.hi == 2);
+    /* one value a side: the point */
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(twos, 1, one, 1, 0.95, &ci, &err), 0);
+    ck_assert(ci.value == 2 && ci.lo == 2 && ci.hi == 2);
+    /* one value, or equal values, on one side: the other side's width,
+     * at its degrees of freedom (2 here) */
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(twos, 1, wobble, 3, 0.95, &ci, &err), 0);
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(fives, 2, wobble, 3, 0.95, &ref, &err), 0);
+    ck_assert_double_eq(ci.value, 2);
+    ck_assert(ci.lo < 2 && ci.hi > 2 && isfinite(ci.lo) && isfinite(ci.hi));
+    ck_assert_near(ref.lo / 5, ci.lo / 2, 1e-14);
+    ck_assert_near(ref.hi / 5, ci.hi / 2, 1e-14);
+    double m = (log(1.1) + log(0.9)) / 3, s2 = 0;
+    for (int i = 0; i < 3; i++)
+        s2 += (log(wobble[i]) - m) * (log(wobble[i]) - m) / 2;
+    ck_assert_near(ci.hi, 2 * exp(-m + pb_stats_t_quantile(0.975, 2) * sqrt(s2 / 3)), 1e-12);
+
+    /* The point is always inside. Eleven runs, six at 1 and five at 2,
+     * against a constant baseline: the median ratio is 1, the geometric
+     * one 2^(5/11), whose interval (df 10) stops short of 1. */
+    double split[] = { 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1 }, base[] = { 1, 1, 1, 1 };
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(split, 11, base, 4, 0.95, &ci, &err), 0);
+    ck_assert_double_eq(ci.value, 1);
+    ck_assert_double_eq(ci.lo, 1);              /* widened to the point */
+    double c = 5.0 / 11 * log(2), sd = log(2) * sqrt(330.0 / 121 / 10);
+    ck_assert_near(ci.hi, exp(c + pb_stats_t_quantile(0.975, 10) * sd / sqrt(11)), 1e-12);
+    ck_assert(exp(c - pb_stats_t_quantile(0.975, 10) * sd / sqrt(11)) > 1);
+}
+END_TEST
+
+START_TEST(logt_large_sample)
+{
+    /* past the stack copies: the heap scratch */
+    struct pb_rng rng;
+    double *num = malloc(500 * sizeof *num), *den = malloc(300 * sizeof *den);
+    struct pb_ci ci;
+    struct pb_error err;
+
+    pb_rng_seed(&rng, 9);
+    lognormal(&rng, num, 500, 5.0, 0.2);
+    lognormal(&rng, den, 300, 2.0, 0.2);
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(num, 500, den, 300, 0.9, &ci, &err), 0);
+    ck_assert_double_eq(ci.value, pb_stats_median(num, 500) / pb_stats_median(den, 300));
+    ck_assert(ci.lo <= 2.5 && 2.5 <= ci.hi);
+    ck_assert(ci.lo <= ci.value && ci.value <= ci.hi);
+    ck_assert_double_lt(ci.hi - ci.lo, 0.15);
+    free(num);
+    free(den);
+}
+END_TEST
+
+START_TEST(logt_errors)
+{
+    double ok[] = { 1, 2, 3 }, zero[] = { 1, 0, 2 }, neg[] = { 1, -1, 2 };
+    double inf[] = { 1, INFINITY }, nan[] = { NAN, 1 };
+    struct pb_ci ci = { -7, -7, -7 };
+    struct pb_error err;
+
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(ok, 0, ok, 3, 0.95, &ci, &err), -1);
+    ck_assert_str_eq(err.msg, "numerator sample is empty");
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(ok, 3, NULL, 0, 0.95, &ci, &err), -1);
+    ck_assert_str_eq(err.msg, "denominator sample is empty");
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(ok, 3, zero, 3, 0.95, &ci, &err), -1);
+    ck_assert_str_eq(err.msg, "denominator value 0 at index 1 is not positive");
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(neg, 3, ok, 3, 0.95, &ci, &err), -1);
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(inf, 2, ok, 3, 0.95, &ci, &err), -1);
+    ck_assert_str_eq(err.msg, "numerator value inf at index 1 is not finite");
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(ok, 3, nan, 2, 0.95, &ci, &err), -1);
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(ok, 3, ok, 3, 1.0, &ci, &err), -1);
+    ck_assert_str_eq(err.msg, "confidence level 1 is not between 0 and 1");
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(ok, 3, ok, 3, 0, &ci, &err), -1);
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(ok, 3, ok, 3, NAN, &ci, NULL), -1);
+    ck_assert(ci.value == -7 && ci.lo == -7 && ci.hi == -7);   /* untouched */
+}
+END_TEST
+
+START_TEST(logt_geomean)
+{
+    double num[] = { 2.1, 1.9, 2.3, 2.0, 2.05, 1.95, 2.2 }, den[] = { 1.0, 1.1, 0.95, 1.02, 0.98 };
+    double twos[] = { 2, 2, 2 }, ones[] = { 1, 1 }, eights[] = { 8, 8 };
+    struct pb_ratio_sample g = { num, 7, den, 5 };
+    struct pb_ratio_sample exact[] = { { twos, 3, ones, 2 }, { eights, 2, ones, 2 } };
+    struct pb_ci r, gm;
+    struct pb_error err;
+
+    /* one group: the pair's interval, to rounding */
+    ck_assert_int_eq(pb_stats_ratio_logt_ci(num, 7, den, 5, 0.9, &r, &err), 0);
+    ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(&g, 1, 0.9, &gm, &err), 0);
+    ck_assert_near(gm.value, r.value, 1e-14);
+    ck_assert_near(gm.lo, r.lo, 1e-14);
+    ck_assert_near(gm.hi, r.hi, 1e-14);
+    /* exact groups: the geometric mean of 2 and 8, no width */
+    ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(exact, 2, 0.95, &gm, &err), 0);
+    ck_assert_near(gm.value, 4, 1e-14);
+    ck_assert(gm.lo == gm.value && gm.hi == gm.value);
+
+    /* Two groups by hand: every side's s^2/n over k^2 adds up; a group
+     * with one value on a side (a lower bound's timeout) adds only the
+     * other side's. */
+    double a[] = { 4, 8, 16 }, b[] = { 2, 1, 4 }, bound[] = { 10 };
+    struct pb_ratio_sample two[] = { { a, 3, b, 3 }, { bound, 1, b, 3 } };
+    double l2 = log(2);
+    /* sides: a and b (twice): each s^2 = (ln 2)^2, n = 3, over k^2 = 4 */
+    double v = l2 * l2 / 3 / 4, se = sqrt(3 * v), df = 9 * v * v / (3 * v * v / 2);
+    double c = (2 * l2 + (log(10) - l2)) / 2, t = pb_stats_t_quantile(0.975, df);
+    ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(two, 2, 0.95, &gm, &err), 0);
+    ck_assert_near(gm.value, sqrt(4 * 5.0), 1e-13);
+    ck_assert_near(gm.lo, exp(c - t * se), 1e-12);
+    ck_assert_near(gm.hi, exp(c + t * se), 1e-12);
+    ck_assert_near(df, 6, 1e-12);
+
+    /* errors, named by group */
+    struct pb_ratio_sample bad[] = { { num, 7, den, 5 }, { num, 7, den, 0 } };
+    ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(bad, 0, 0.95, &gm, &err), -1);
+    ck_assert_str_eq(err.msg, "no groups to take a geometric mean over");
+    ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(bad, 2, 0.95, &gm, &err), -1);
+    ck_assert_str_eq(err.msg, "group 1: denominator sample is empty");
+    ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(bad, 2, 0.95, &gm, NULL), -1);
+    ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(bad, 1, 1.5, &gm, &err), -1);
+}
+END_TEST
+
+/* ------------------------------------------------------------ coverage
+ *
+ * Does the 95% interval cover the true ratio 95% of the time at 3 runs a
+ * side? Simulated pairs: profiled runs log-normal around 1.5, plain runs
+ * around 1.0, each side with its own log-sd, thousands of pairs per
+ * setting from a fixed seed, so the numbers are the same on every run and
+ * cannot flake. The tables are printed (ctest -V shows them).
+ *
+ * How much a cell can move by chance: with 5000 pairs, a true coverage of
+ * 95% reads within +-0.6 points (2 sd), and the worst setting here (about
+ * 93.8%, few runs on one side against many on the other) sits 2.5 sd
+ * above 93%. With the same spread on both sides only the run counts
+ * matter (the log-t statistic does not change when every log is scaled):
+ * the 2%, 5% and 15% rows differ by simulation noise alone. */
+
+#define TRUE_RATIO 1.5
+#define NEW_PAIRS 5000
+#define MAX_RUNS 32
+
+struct setting { double sn, sd; size_t nn, nd; };
+struct tally { int covered, widened, pairs; double halfwidth; };
+
+/* Simulates `pairs` pairs of the setting from seed under the log-t
+ * interval (bootstrap == 0) or the old bootstrap (2000 resamples). */
+static void simulate(const struct setting *st, int bootstrap, int pairs, uint64_t seed,
+                     struct tally *t)
+{
+    struct pb_rng rng;
+    double num[MAX_RUNS], den[MAX_RUNS];
+
+    memset(t, 0, sizeof *t);
+    t->pairs = pairs;
+    pb_rng_seed(&rng, seed);
+    for (int r = 0; r < pairs; r++) {
+        struct pb_ci ci;
+        struct pb_error err;
+        lognormal(&rng, num, st->nn, TRUE_RATIO, st->sn);
+        lognormal(&rng, den, st->nd, 1.0, st->sd);
+        if (bootstrap)
+            ck_assert_int_eq(pb_stats_ratio_ci(num, st->nn, den, st->nd, 0.95, 2000, (uint64_t)r,
+                                               &ci, &err), 0);
+        else
+            ck_assert_int_eq(pb_stats_ratio_logt_ci(num, st->nn, den, st->nd, 0.95, &ci, &err), 0);
+        ck_assert(ci.lo <= ci.value && ci.value <= ci.hi);
+        t->covered += ci.lo <= TRUE_RATIO && TRUE_RATIO <= ci.hi;
+        t->widened += ci.lo < ci.hi && (ci.lo == ci.value || ci.hi == ci.value);
+        t->halfwidth += (ci.hi - ci.lo) / 2 / ci.value / pairs;
+    }
+}
+
+static double rate(const struct tally *t)
+{
+    return (double)t->covered / t->pairs;
+}
+
+START_TEST(logt_coverage)
+{
+    static const double sigmas[][2] = {     /* log-sd profiled, plain */
+        { 0.02, 0.02 }, { 0.05, 0.05 }, { 0.15, 0.15 }, { 0.15, 0.05 }, { 0.05, 0.15 },
+        { 0.15, 0.02 }, { 0.02, 0.15 },
+    };
+    static const size_t runs[][2] = {       /* runs profiled, plain */
+        { 3, 3 }, { 5, 5 }, { 10, 10 }, { 3, 5 }, { 5, 3 }, { 3, 10 }, { 10, 3 }, { 3, 30 },
+    };
+    const size_t ns = sizeof sigmas / sizeof sigmas[0], nr = sizeof runs / sizeof runs[0];
+    double worst = 1, best = 0;
+    int widened = 0, total = 0;
+
+    printf("\nlog-t interval (pbench's): coverage of the true ratio by the 95%% interval,\n"
+           "%d simulated pairs a cell; columns: runs profiled/plain\n  log-sd prof/plain", NEW_PAIRS);
+    for (size_t j = 0; j < nr; j++)
+        printf("   %2zu/%-2zu", runs[j][0], runs[j][1]);
+    printf("\n");
+    for (size_t i = 0; i < ns; i++) {
+        printf("  %5.0f%% / %3.0f%%   ", sigmas[i][0] * 100, sigmas[i][1] * 100);
+        for (size_t j = 0; j < nr; j++) {
+            struct setting st = { sigmas[i][0], sigmas[i][1], runs[j][0], runs[j][1] };
+            struct tally t;
+            simulate(&st, 0, NEW_PAIRS, 1000 + 100 * i + j, &t);
+            printf("  %5.1f%%", 100 * rate(&t));
+            fflush(stdout);
+            ck_assert_msg(rate(&t) >= 0.93, "log-sd %g/%g, runs %zu/%zu: coverage %.3f",
+                          st.sn, st.sd, st.nn, st.nd, rate(&t));
+            /* and not by being useless: an interval far too wide covers too */
+            ck_assert_msg(rate(&t) <= 0.985, "log-sd %g/%g, runs %zu/%zu: coverage %.3f",
+                          st.sn, st.sd, st.nn, st.nd, rate(&t));
+            worst = rate(&t) < worst ? rate(&t) : worst;
+            best = rate(&t) > best ? rate(&t) : best;
+            widened += t.widened;
+            total += t.pairs;
+        }
+        printf("\n");
+    }
+    printf("  from %.1f%% to %.1f%%; the point (the ratio of medians) fell outside the t-interval,\n"
+           "  which was widened to take it in, in %d of %d pairs\n",
+           100 * worst, 100 * best, widened, total);
+}
+END_TEST
+
+/* The old percentile bootstrap against the log-t interval on the very
+ * same simulated pairs: coverage and mean relative half-width. */
+START_TEST(bootstrap_vs_logt)
+{
+    static const struct setting cells[] = {
+        { 0.05, 0.05, 3, 3 }, { 0.05, 0.05, 5, 5 }, { 0.05, 0.05, 10, 10 }, { 0.05, 0.05, 3, 10 },
+        { 0.15, 0.05, 3, 3 },
+    };
+    const int pairs = 1000;
+
+    printf("\npercentile bootstrap (before) against log-t (now) on the same %d simulated pairs a row:\n"
+           "  log-sd prof/plain  runs   coverage: bootstrap  log-t   half-width: bootstrap  log-t\n",
+           pairs);
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        struct tally old, now;
+        simulate(&cells[i], 1, pairs, 500 + i, &old);
+        simulate(&cells[i], 0, pairs, 500 + i, &now);
+        printf("  %5.0f%% / %3.0f%%     %2zu/%-2zu          %5.1f%%   %5.1f%%           %6.2f%%  %6.2f%%\n",
+               cells[i].sn * 100, cells[i].sd * 100, cells[i].nn, cells[i].nd, 100 * rate(&old),
+               100 * rate(&now), 100 * old.halfwidth, 100 * now.halfwidth);
+        fflush(stdout);
+        /* the simulation can tell a short interval: the bootstrap's at 3
+         * runs a side (about 90%; 1000 pairs read it within +-2 points) */
+        if (cells[i].nn == 3 && cells[i].nd == 3)
+            ck_assert_msg(rate(&old) < 0.93, "bootstrap at 3/3: %.3f", rate(&old));
+        ck_assert(rate(&now) >= 0.93);
+    }
+}
+END_TEST
+
+/* The geometric mean over k workloads, each with its own true ratio (1,
+ * 1.4, 1.8, ...) and plain log-sd (2%, 5%, 15% in turn, profiled twice
+ * that); nprof/nplain runs a side, 0 for 3, 5, 10 in turn. Counts how
+ * often the interval covers the true geometric mean. */
+static void simulate_geomean(size_t k, size_t nprof, size_t nplain, int bootstrap, int reps,
+                             uint64_t seed, struct tally *t)
+{
+    static const double sig[] = { 0.02, 0.05, 0.15 };
+    static const size_t cycle[] = { 3, 5, 10 };
+    double num[8][MAX_RUNS], den[8][MAX_RUNS], logtrue = 0;
+    struct pb_ratio_sample g[8];
+    struct pb_rng rng;
+
+    for (size_t w = 0; w < k; w++)
+        logtrue += log(1.0 + 0.4 * (double)w) / (double)k;
+    memset(t, 0, sizeof *t);
+    t->pairs = reps;
+    pb_rng_seed(&rng, seed);
+    for (int r = 0; r < reps; r++) {
+        struct pb_ci ci;
+        struct pb_error err;
+        for (size_t w = 0; w < k; w++) {
+            size_t np = nprof ? nprof : cycle[w % 3], nd = nplain ? nplain : cycle[w % 3];
+            lognormal(&rng, num[w], np, 1.0 + 0.4 * (double)w, 2 * sig[w % 3]);
+            lognormal(&rng, den[w], nd, 1.0, sig[w % 3]);
+            g[w] = (struct pb_ratio_sample){ num[w], np, den[w], nd };
+        }
+        if (bootstrap)
+            ck_assert_int_eq(pb_stats_geomean_ratio_ci(g, k, 0.95, 2000, (uint64_t)r, &ci, &err), 0);
+        else
+            ck_assert_int_eq(pb_stats_geomean_ratio_logt_ci(g, k, 0.95, &ci, &err), 0);
+        ck_assert(ci.lo <= ci.value && ci.value <= ci.hi);
+        t->covered += ci.lo <= exp(logtrue) && exp(logtrue) <= ci.hi;
+        t->halfwidth += (ci.hi - ci.lo) / 2 / ci.value / reps;
+    }
+}
+
+START_TEST(geomean_coverage)
+{
+    static const struct { size_t k, nprof, nplain; int old; } cells[] = {
+        { 3, 3, 3, 1 }, { 3, 5, 5, 1 }, { 3, 10, 10, 1 }, { 3, 0, 0, 0 }, { 3, 0, 10, 0 },
+        { 8, 3, 3, 1 }, { 8, 5, 5, 0 }, { 8, 10, 10, 0 }, { 8, 0, 0, 0 }, { 8, 0, 10, 0 },
+    };
+    const int old_reps = 200;
+
+    printf("\ngeometric mean over k workloads (true ratios 1, 1.4, 1.8...; log-sd 2%%, 5%%, 15%% plain\n"
+           "in turn, twice that profiled; runs 0 = 3, 5, 10 in turn): coverage of the true geometric\n"
+           "mean, log-t %d simulated matrices a cell, the old bootstrap %d where shown\n"
+           "   k  runs prof/plain   log-t  bootstrap   half-width: log-t  bootstrap\n",
+           NEW_PAIRS, old_reps);
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        struct tally now, old;
+        simulate_geomean(cells[i].k, cells[i].nprof, cells[i].nplain, 0, NEW_PAIRS, 7000 + i, &now);
+        printf("  %2zu     %2zu/%-2zu        %5.1f%%", cells[i].k, cells[i].nprof, cells[i].nplain,
+               100 * rate(&now));
+        if (cells[i].old) {
+            simulate_geomean(cells[i].k, cells[i].nprof, cells[i].nplain, 1, old_reps, 7000 + i, &old);
+            printf("     %5.1f%%              %6.2f%%    %6.2f%%\n", 100 * rate(&old),
+                   100 * now.halfwidth, 100 * old.halfwidth);
+        } else {
+            printf("          -              %6.2f%%          -\n", 100 * now.halfwidth);
+        }
+        fflush(stdout);
+        ck_assert_msg(rate(&now) >= 0.93 && rate(&now) <= 0.985, "k %zu runs %zu/%zu: coverage %.3f",
+                      cells[i].k, cells[i].nprof, cells[i].nplain, rate(&now));
+    }
+}
+END_TEST
+
 /* ----------------------------------------------------- outliers and fits */
 
 START_TEST(mad_outliers_basic)
@@ -715,6 +1159,23 @@ Suite *stats_suite(void)
     tcase_add_test(tc, ratio_ci_coverage);
     /* The coverage test is the slow one: 0.1 s, a few under ASan. */
     tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("logt");
+    tcase_add_test(tc, t_quantile_known_values);
+    tcase_add_test(tc, logt_by_hand);
+    tcase_add_test(tc, logt_welch_unequal);
+    tcase_add_test(tc, logt_degenerate);
+    tcase_add_test(tc, logt_large_sample);
+    tcase_add_test(tc, logt_errors);
+    tcase_add_test(tc, logt_geomean);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("coverage");
+    tcase_add_test(tc, logt_coverage);
+    tcase_add_test(tc, bootstrap_vs_logt);
+    tcase_add_test(tc, geomean_coverage);
+    tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("fits");

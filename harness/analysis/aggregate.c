@@ -218,8 +218,9 @@ static int build_profiler(struct agg *a, size_t q, const char *python, struct pb
         }
         struct pb_ci ci;
         *out[m] = (struct pb_ratio){ NAN, NAN, NAN };
-        if (ng && pb_stats_geomean_ratio_ci(groups, ng, PB_CONFIDENCE, PB_RESAMPLES,
-                                            pb_hash_str(a->r.seed, name) + (uint64_t)m, &ci, NULL) == 0)
+        /* the workloads' runs are the noise, the workloads themselves fixed
+         * (analysis/stats.h); a bound's one timeout adds no spread */
+        if (ng && pb_stats_geomean_ratio_logt_ci(groups, ng, PB_CONFIDENCE, &ci, NULL) == 0)
             *out[m] = ci_ratio(&ci);
     }
     return 0;

@@ -100,20 +100,19 @@ static int collect(const struct pb_run_list *runs, const char *w, const char *p,
     return 0;
 }
 
-static void ratio(const double *num, size_t nn, const double *den, size_t nd, uint64_t seed,
-                  struct pb_ci *out)
+/* The ratio num / den: medians, with the log-t interval (analysis/stats.h)
+ * at PB_CONFIDENCE; NAN without a run on either side. */
+static void ratio(const double *num, size_t nn, const double *den, size_t nd, struct pb_ci *out)
 {
     out->value = out->lo = out->hi = NAN;
     if (nn && nd)
-        pb_stats_ratio_ci(num, nn, den, nd, PB_CONFIDENCE, PB_RESAMPLES, seed, out, NULL);
+        pb_stats_ratio_logt_ci(num, nn, den, nd, PB_CONFIDENCE, out, NULL);
 }
 
 int pb_pair_state_compute(const struct pb_run_list *runs, const char *w, const char *p,
                           const char *baseline, double timeout_s, uint64_t seed,
                           int before_round, struct pb_pair_state *out, struct pb_error *err)
 {
-    uint64_t ps = pb_pair_seed(seed, w, p);
-
     memset(out, 0, sizeof *out);
     pb_pair_count(runs, w, p, before_round, &out->n);
     if (collect(runs, w, p, before_round, &out->num) < 0
@@ -121,9 +120,9 @@ int pb_pair_state_compute(const struct pb_run_list *runs, const char *w, const c
         pb_pair_state_release(out);
         return pb_error_set(err, "out of memory");
     }
-    ratio(out->num.wall, out->num.n, out->den.wall, out->den.n, ps, &out->wall);
-    ratio(out->num.cpu, out->num.n, out->den.cpu, out->den.n, ps + 1, &out->cpu);
-    ratio(out->num.mem, out->num.n, out->den.mem, out->den.n, ps + 2, &out->mem);
+    ratio(out->num.wall, out->num.n, out->den.wall, out->den.n, &out->wall);
+    ratio(out->num.cpu, out->num.n, out->den.cpu, out->den.n, &out->cpu);
+    ratio(out->num.mem, out->num.n, out->den.mem, out->den.n, &out->mem);
     out->precision = NAN;
     if (!out->n.ok && pb_pair_timed_out(&out->n) && out->den.n) {
         /* it ran at least this long: a lower bound, not a figure */
@@ -131,8 +130,8 @@ int pb_pair_state_compute(const struct pb_run_list *runs, const char *w, const c
         out->wall.value = out->wall.lo = out->wall.hi = timeout_s / base;
         out->lower_bound = 1;
     } else if (out->num.n >= 2 && out->den.n >= 2 && out->wall.value > 0) {
-        /* from a single run on either side the "interval" has no width
-         * and says nothing */
+        /* a single run on a side has no spread to measure: the interval
+         * then shows only the other side's, and says nothing of this one */
         out->precision = (out->wall.hi - out->wall.lo) / 2 / out->wall.value;
     }
     return 0;

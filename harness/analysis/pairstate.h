@@ -6,8 +6,8 @@
  *
  * A pair is one (workload, profiler) cell of the matrix. From the run
  * records alone this module counts its runs, takes its ratios to the
- * baseline of the same workload (medians, percentile bootstrap intervals
- * with one set of statistical settings and one seed formula), its
+ * baseline of the same workload (ratios of medians with log-t intervals,
+ * analysis/stats.h, at one confidence level), its
  * precision, whether it is a lower bound, and, under runs: auto, whether
  * it needs more runs or why it stopped. The runner (has it timed out?),
  * the adaptive planner (does it run in round k?) and the aggregation
@@ -23,7 +23,7 @@
 #include "util/error.h"
 
 #define PB_CONFIDENCE 0.95      /* every interval pbench reports */
-#define PB_RESAMPLES 2000       /* bootstrap replicates of every interval */
+#define PB_RESAMPLES 2000       /* bootstrap replicates (the scaling fit's intervals) */
 
 /* Every round: the bound for "records of rounds before round". */
 #define PB_ALL_ROUNDS 0x7fffffff
@@ -83,8 +83,8 @@ struct pb_pair_rules {
 struct pb_pair_state {
     struct pb_pair_counts n;            /* the profiled side's counts */
     struct pb_pair_samples num, den;    /* profiled and baseline ok runs */
-    struct pb_ci wall, cpu, mem;        /* ratios profiled / plain; value NAN when
-                                         * not computable */
+    struct pb_ci wall, cpu, mem;        /* ratios profiled / plain (medians, log-t
+                                         * intervals); value NAN when not computable */
     int lower_bound;                    /* timed out with no ok run: wall.value =
                                          * timeout / plain median, the true ratio
                                          * is at least that */
@@ -92,13 +92,17 @@ struct pb_pair_state {
                                          * below 2 runs a side or for a bound */
 };
 
-/* The bootstrap seed of pair (w, p) of a run seeded with seed; the cpu and
- * memory intervals use seed + 1 and + 2. Cannot fail. */
+/* A seed for pair (w, p) of a run seeded with seed, for anything per pair
+ * that draws random numbers. The ratios' intervals draw none since they
+ * are log-t intervals (they were bootstraps seeded with this, + 1 and + 2
+ * for cpu and memory); seed stays in the signatures below for the
+ * callers. Cannot fail. */
 uint64_t pb_pair_seed(uint64_t seed, const char *w, const char *p);
 
 /* Computes the state of (w, p) against baseline from the records of
  * rounds before before_round (PB_ALL_ROUNDS: all); timeout_s is the
- * pair's timeout (for the lower bound). Returns 0, or -1 with err filled
+ * pair's timeout (for the lower bound); seed, the run's, changes nothing
+ * today (see pb_pair_seed). Returns 0, or -1 with err filled
  * (out of memory). Release with pb_pair_state_release. */
 int pb_pair_state_compute(const struct pb_run_list *runs, const char *w, const char *p,
                           const char *baseline, double timeout_s, uint64_t seed,

@@ -159,7 +159,10 @@ int pb_report_sec_method(FILE *f, const struct pb_report_ctx *c)
             "machine hit every profiler alike. Warm-up rounds are not counted.\n");
     fprintf(f, "- A pair's ratio is the median of its runs over the median of the "
             "baseline runs of the same workload in the same results directory. The "
-            "interval is a %.0f%% percentile bootstrap that resamples both sides.\n",
+            "interval is a %.0f%% t-interval on the logarithms of the run times (Welch's, "
+            "each side with its own spread), so it holds its level from 3 runs a side; it "
+            "is widened in the rare case that it would leave out the median ratio. A "
+            "profiler's means carry the same kind of interval, from every workload's runs.\n",
             isnan(conf) ? 95.0 : conf * 100);
     fprintf(f, "- A profiler's means are geometric means of its ratios over the "
             "workloads where it finished (status ok or partial). A timed-out pair has no "
