@@ -82,7 +82,7 @@ static void usage_run(FILE *f)
           "  -w, --workload NAME   run only this workload; repeatable\n"
           "      --python PATH     interpreter to use instead of the config's 'python:'\n"
           "  -o, --results DIR     where results directories go (default: results)\n"
-          "      --seed N          shuffle/bootstrap seed (default: the config's, else random)\n"
+          "      --seed N          shuffle seed (default: the config's, else random)\n"
           "      --resume DIR      finish an interrupted run, skipping recorded runs\n"
           "      --max-output MB   stop a run whose output exceeds MB megabytes (default 2048)\n"
           "      --pin-cpu N       run every workload on CPU N only, and pbench on the others\n"

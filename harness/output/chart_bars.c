@@ -1,7 +1,7 @@
 /*
  * chart_bars: the overhead and memory charts. One bar per profiler,
  * sorted by its mean (wall time or peak RSS, each over the baseline),
- * with its bootstrap interval; notes above a bar name the workloads its
+ * with its confidence interval; notes above a bar name the workloads its
  * mean leaves out, a hatched column stands for a profiler without any
  * value. Several merged results directories colour the bars by the run
  * each profiler comes from.
@@ -66,12 +66,12 @@ static void subtitle(struct bars *b)
         snprintf(over, sizeof over, "over each profiler's workloads");
     if (b->k == PB_CHART_WALL)
         snprintf(text, sizeof text, "Wall time with the profiler ÷ wall time without it: "
-                 "geometric mean %s. Error bars: %.0f%% bootstrap confidence interval. "
+                 "geometric mean %s. Error bars: %.0f%% confidence interval. "
                  "Lower is better; 1× = no overhead.", over, conf);
     else
         snprintf(text, sizeof text, "Peak resident memory (RSS) of the whole process tree "
                  "with the profiler ÷ without it: geometric mean %s. Error bars: %.0f%% "
-                 "bootstrap confidence interval. 1× = no extra memory.", over, conf);
+                 "confidence interval. 1× = no extra memory.", over, conf);
     for (size_t i = 0; i < b->n; i++) {
         const struct pb_merged_profiler *m = &set->profilers[i];
         char nl[4][PB_CHART_LINE_MAX];
