@@ -184,6 +184,8 @@ static void finish(struct pb_config *cfg, const char *path, struct config_shared
     const char *top = cfg->files.v[0];
     size_t nbase = find_baseline(cfg, d);
 
+    config_resolve_benchmarks(cfg, d);
+
     if (d->n == before) {
         if (nbase == 0)
             pb_diags_add(d, top, 1, 1,
