@@ -1,4 +1,5 @@
-"""boot.py (harness/py) on hot functions of imported modules.
+"""boot.py (harness/py) on hot functions of imported modules, and as a
+plain launcher (--tool none) for yappi.
 
 A workload's hot functions may live in a module it imports (the library
 a pyperformance benchmark spends its time in): `module:Qual.name`, or a
@@ -149,6 +150,63 @@ class TestMemoryProfiler(BootCase):
         self.assertIn(os.path.realpath(self.geo), report.replace(self.geo, os.path.realpath(self.geo)))
         self.assertIn("def area(self, n):", report)
         self.assertIn("return helper(n) + 1", report)      # cached's inner body
+
+
+class TestNone(BootCase):
+    """--tool none: the script runs as `python SCRIPT` would, for a
+    profiler whose own launcher does not (yappi's CLI)."""
+
+    DATA_SCRIPT = textwrap.dedent("""\
+        import json, os, sys
+        here = os.path.dirname(__file__)
+        with open(os.path.join(here, "data.txt")) as f:
+            data = f.read()
+        print(json.dumps({"file": __file__, "argv": sys.argv, "path0": sys.path[0],
+                          "name": __name__, "data": data}))
+        """)
+
+    def setUp(self):
+        super().setUp()
+        with open(os.path.join(self.tmp, "data.txt"), "w") as f:
+            f.write("beside me")
+        self.data_script = os.path.join(self.tmp, "reads_data.py")
+        with open(self.data_script, "w") as f:
+            f.write(self.DATA_SCRIPT)
+
+    def check_run(self, proc):
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        import json
+        seen = json.loads(proc.stdout.strip().splitlines()[-1])
+        self.assertEqual(seen, {"file": self.data_script, "argv": [self.data_script, "a", "-b"],
+                                "path0": self.tmp, "name": "__main__", "data": "beside me"})
+
+    def test_runs_the_script_as_main(self):
+        self.check_run(subprocess.run(
+            [PYTHON, BOOT, "--tool", "none", "--", self.data_script, "a", "-b"],
+            cwd="/", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60))
+
+    @unittest.skipUnless(os.access(os.path.join(os.path.dirname(PYTHON), "yappi"), os.X_OK),
+                         "yappi is not installed beside the interpreter")
+    def test_under_yappi_the_script_finds_its_data(self):
+        yappi = os.path.join(os.path.dirname(PYTHON), "yappi")
+        out = os.path.join(self.tmp, "y.pstat")
+        self.check_run(subprocess.run(
+            [yappi, "-c", "wall", "-f", "pstat", "-o", out, BOOT, "--tool", "none", "--",
+             self.data_script, "a", "-b"],
+            cwd="/", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60))
+        self.assertGreater(os.path.getsize(out), 0)
+
+    def test_a_tool_needs_hot_and_out(self):
+        proc = subprocess.run([PYTHON, BOOT, "--tool", "line_profiler", "--hot", "main", "--",
+                               self.script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--tool line_profiler needs --out FILE", proc.stderr)
+        proc = subprocess.run([PYTHON, BOOT, "--tool", "line_profiler", "--out", "x", "--",
+                               self.script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--hot names no function", proc.stderr)
 
 
 class TestErrors(BootCase):

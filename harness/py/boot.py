@@ -24,6 +24,12 @@ reference to a module function before that (`from mod import f` in a
 module imported earlier) keep the original: line_profiler still records
 its lines while any hot function is running.
 
+`--tool none` only runs the script, as `python SCRIPT` would (a real
+`__main__` module, its own `__file__`, argv and sys.path[0]), for a
+profiler whose own launcher does not: yappi's CLI runs the script in its
+launcher's globals, so `__file__` names bin/yappi and a program that finds
+its data beside itself (pyperformance's docutils) finds nothing.
+
 line_profiler writes FILE with `LineProfiler.dump_stats` (a pickled
 `LineStats`, what kernprof calls .lprof); memory_profiler writes its text
 report (`memory_profiler.show_results`).
@@ -198,18 +204,21 @@ def hot_in_module(prof, name):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tool", required=True,
-                        choices=["line_profiler", "memory_profiler"])
-    parser.add_argument("--hot", required=True,
+                        choices=["line_profiler", "memory_profiler", "none"],
+                        help="none: only run the script as __main__")
+    parser.add_argument("--hot", default="",
                         help="comma-separated qualified names (f, Cls.m, module:Cls.m)")
-    parser.add_argument("--out", required=True, help="report file to write")
+    parser.add_argument("--out", help="report file to write")
     parser.add_argument("script")
     parser.add_argument("args", nargs=argparse.REMAINDER)
     opts = parser.parse_args()
     hot = [h.strip() for h in opts.hot.split(",") if h.strip()]
     script = os.path.abspath(opts.script)
 
-    if not hot:
+    if opts.tool != "none" and not hot:
         fail("--hot names no function")
+    if opts.tool != "none" and not opts.out:
+        fail(f"--tool {opts.tool} needs --out FILE")
     try:
         with open(script, "rb") as f:
             source = f.read()
@@ -225,8 +234,9 @@ def main():
              + ", ".join(f"'{h}'" for h in missing))
     code = compile(tree, script, "exec")
 
-    prof = Profiler(opts.tool)
-    setattr(builtins, DECORATOR, prof.decorate)
+    prof = Profiler(opts.tool) if opts.tool != "none" else None
+    if prof:
+        setattr(builtins, DECORATOR, prof.decorate)
 
     # A real module object as __main__, so pickle (multiprocessing) can
     # find the script's functions by name, as when run by `python SCRIPT`.
@@ -245,7 +255,8 @@ def main():
     try:
         exec(code, main_mod.__dict__)
     finally:
-        prof.write(opts.out)
+        if prof:
+            prof.write(opts.out)
 
 
 if __name__ == "__main__":
