@@ -1,4 +1,5 @@
-/* pbench check: its help, its usage errors, a good config. */
+/* pbench check: its help, its usage errors, a good config, a workload
+ * without hot functions paired with a profiler that needs them. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,63 @@ START_TEST(checks_a_config_with_python_after_it)
 }
 END_TEST
 
+/* Writes dir/c.yaml: a workload (its own YAML line) and four profilers,
+ * two of which pass {hot} (in the command, in the environment), one only
+ * a literal "{{hot}}"; select (may be "") is added. Returns pbench
+ * check's exit status, its output in *out. */
+static int check_with(const char *dir, const char *workload, const char *select, char **out)
+{
+    char text[4096], path[4096];
+
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads:\n"
+             "%s\n"
+             "profilers:\n"
+             "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\"]}\n"
+             "  - {name: lp, command: [\"{python}\", \"--hot\", \"{hot}\", \"{script}\"]}\n"
+             "  - {name: envhot, command: [\"{python}\", \"{script}\"], env: {HOT: \"{hot}\"}}\n"
+             "  - {name: literal, command: [\"{python}\", \"{{hot}}\", \"{script}\"]}\n"
+             "%s", workload, select);
+    free(tu_write_file(dir, "c.yaml", text));
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    char *argv[] = { PB_BINARY, "check", path, NULL };
+    return tu_run(argv, out);
+}
+
+START_TEST(workload_without_hot_meets_a_profiler_that_needs_it)
+{
+    char *dir = tu_mkdtemp(), *out = NULL;
+    free(tu_write_file(dir, "w.py", "pass\n"));
+
+    /* the error is at the workload's name, names both profilers, not
+     * the one with a literal {{hot}} */
+    int rc = check_with(dir, "  - {name: bare, script: w.py}", "", &out);
+    ck_assert_msg(rc == 2, "pbench check exited %d:\n%s", rc, out);
+    ck_assert_msg(strstr(out, "/c.yaml:3:12: workload 'bare' has no 'hot:' functions, but profilers "
+                              "'lp', 'envhot' profile only those ({hot})")
+                  && strstr(out, "name them in 'hot:' or leave them out with 'select:'")
+                  && strstr(out, "pbench: 1 error in '") && !strstr(out, ": ok: "), "%s", out);
+    free(out);
+
+    /* a workload with sizes: said once */
+    rc = check_with(dir, "  - {name: s, script: w.py, args: [\"{size}\"], sizes: [1, 2, 3]}", "", &out);
+    ck_assert_msg(rc == 2 && strstr(out, "workload 's' has no 'hot:'") && strstr(out, "pbench: 1 error in '"),
+                  "%s", out);
+    free(out);
+
+    /* with hot: functions, or with those profilers left out: ok */
+    rc = check_with(dir, "  - {name: hot, script: w.py, hot: [f]}", "", &out);
+    ck_assert_msg(rc == 0 && strstr(out, ": ok: "), "%s", out);
+    free(out);
+    rc = check_with(dir, "  - {name: bare, script: w.py}", "select: {profilers: [literal]}\n", &out);
+    ck_assert_msg(rc == 0 && strstr(out, ": ok: "), "%s", out);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *check_suite(void)
 {
     Suite *s = suite_create("check");
@@ -60,6 +118,7 @@ Suite *check_suite(void)
     tcase_add_test(cli, help_goes_to_stdout_and_exits_0);
     tcase_add_test(cli, no_config_or_unknown_option_is_a_usage_error);
     tcase_add_test(cli, checks_a_config_with_python_after_it);
+    tcase_add_test(cli, workload_without_hot_meets_a_profiler_that_needs_it);
     suite_add_tcase(s, cli);
     return s;
 }

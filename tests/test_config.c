@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/template.h"
@@ -484,6 +486,255 @@ START_TEST(empty_and_non_mapping_files)
 }
 END_TEST
 
+/* ---- pyperformance workloads (the finder itself: test_pyperformance.c) ---- */
+
+#define SUITE_DIR "env/lib/python3.11/site-packages/pyperformance/data-files/benchmarks"
+
+/* Writes text to dir/rel, making the folders on the way. */
+static void put(const char *rel, const char *text)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    for (char *s = strchr(path + strlen(dir) + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        mkdir(path, 0755);
+        *s = '/';
+    }
+    free(tu_write_file(dir, rel, text));
+}
+
+/* A fake environment dir/ENV with bin/python (a link to /bin/sh) and, when
+ * suite is set, a pyperformance holding 'tree', its variant 'tree_io' and
+ * 'tree_new' (Python >= 3.12). */
+static void fake_env(const char *env, int suite)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/bin/.keep", env);
+    put(path, "");
+    snprintf(path, sizeof path, "%s/%s/bin/python", dir, env);
+    ck_assert_int_eq(symlink("/bin/sh", path), 0);
+    if (!suite)
+        return;
+    put(SUITE_DIR "/MANIFEST", "[benchmarks]\n\nname\tmetafile\ntree\t<local>\n"
+        "tree_io\t<local:tree>\ntree_new\t<local:tree>\n");
+    put(SUITE_DIR "/bm_tree/pyproject.toml", "[tool.pyperformance]\nextra_opts = [\"none\"]\n");
+    put(SUITE_DIR "/bm_tree/bm_tree_io.toml", "[tool.pyperformance]\nextra_opts = [\"io\", \"--tg\"]\n");
+    put(SUITE_DIR "/bm_tree/bm_tree_new.toml", "[project]\nrequires-python = \">=3.12\"\n");
+    put(SUITE_DIR "/bm_tree/run_benchmark.py", "import pyperf\n");
+}
+
+/* Asserts that w's args are the strings of want, NULL-terminated. */
+static void assert_args(const struct pb_workload *w, const char *const *want)
+{
+    size_t n = 0;
+    while (want[n])
+        n++;
+    ck_assert_msg(w->args.n == n, "%s: %zu args, expected %zu", w->name, w->args.n, n);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_str_eq(w->args.v[i], want[i]);
+}
+
+START_TEST(pyperformance_workload_is_one_worker)
+{
+    struct pb_diags d;
+    char text[4096];
+    fake_env("env", 1);
+    free(tu_write_file(dir, "wl.yaml",
+        "workloads:\n"
+        "  - {name: inc, pyperformance: tree}\n"));
+    /* python: after the workloads, one of them in an include: the
+     * benchmarks are found once every file is read */
+    snprintf(text, sizeof text,
+             "include: [wl.yaml]\n"
+             "workloads:\n"
+             "  - {name: t, pyperformance: tree_io, loops: 3, args: [\"--x\"], hot: [\"pkg.mod:Cls.m\"]}\n"
+             "  - {name: s, pyperformance: tree, sizes: [10, 20]}\n"
+             "python: env/bin/python\n"
+             "%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    ck_assert_uint_eq(cfg->nworkloads, 4);
+    char want[4096];
+    snprintf(want, sizeof want, "%s/" SUITE_DIR "/bm_tree/run_benchmark.py", dir);
+    char *script = realpath(want, NULL);
+    ck_assert_ptr_nonnull(script);
+    /* the included one: one loop by default, the base's extra_opts */
+    ck_assert_str_eq(cfg->workloads[0].name, "inc");
+    ck_assert_str_eq(cfg->workloads[0].script, script);
+    ck_assert_str_eq(cfg->workloads[0].pyperformance, "tree");
+    assert_args(&cfg->workloads[0], (const char *[]){ "--worker", "-w", "0", "-n", "1", "-l", "1",
+                                                      "none", NULL });
+    /* loops, the variant's options, then the user's */
+    ck_assert_str_eq(cfg->workloads[1].script, script);
+    ck_assert_int_eq(cfg->workloads[1].loops, 3);
+    assert_args(&cfg->workloads[1], (const char *[]){ "--worker", "-w", "0", "-n", "1", "-l", "3",
+                                                      "io", "--tg", "--x", NULL });
+    ck_assert_str_eq(cfg->workloads[1].hot.v[0], "pkg.mod:Cls.m");
+    /* sizes are loop counts */
+    ck_assert_str_eq(cfg->workloads[3].name, "s@20");
+    ck_assert_str_eq(cfg->workloads[3].script, script);
+    ck_assert_str_eq(cfg->workloads[3].pyperformance, "tree");
+    assert_args(&cfg->workloads[3], (const char *[]){ "--worker", "-w", "0", "-n", "1", "-l", "20",
+                                                      "none", NULL });
+    free(script);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(pyperformance_errors_located)
+{
+    struct pb_diags d;
+    char text[4096];
+    fake_env("env", 1);
+    snprintf(text, sizeof text,
+             "python: env/bin/python\n"
+             "workloads:\n"
+             "  - name: a\n"
+             "    pyperformance: tre\n"
+             "  - name: b\n"
+             "    script: w.py\n"
+             "    pyperformance: tree\n"
+             "  - name: c\n"
+             "    script: w.py\n"
+             "    loops: 3\n"
+             "  - name: d\n"
+             "    pyperformance: tree\n"
+             "    loops: 3\n"
+             "    sizes: [1, 2]\n"
+             "  - name: e\n"
+             "    pyperformance: ../x\n"
+             "  - name: f\n"
+             "    pyperformance: tree_new\n"
+             "  - name: g\n"
+             "    args: [x]\n"
+             "  - {name: h, pyperformance: tree, loops: 0}\n"
+             "%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 4, 20, "no pyperformance benchmark 'tre' in ");
+    assert_diag(&d, 4, 20, "(did you mean 'tree'?)");
+    assert_diag(&d, 7, 20, "a workload runs a 'script' or a 'pyperformance' benchmark, not both");
+    assert_diag(&d, 10, 12, "'loops' is for 'pyperformance' workloads");
+    assert_diag(&d, 13, 12, "'loops' and 'sizes' both given");
+    assert_diag(&d, 16, 20, "'../x' is not a pyperformance benchmark name");
+    assert_diag(&d, 18, 20, "pyperformance benchmark 'tree_new' needs Python >=3.12");
+    assert_diag(&d, 19, 5, "workload has no 'script' (or 'pyperformance: BENCHMARK')");
+    assert_diag(&d, 21, 43, "'loops' must be between 1 and");
+    pb_diags_release(&d);
+
+    /* no pyperformance beside the interpreter: where it looked */
+    fake_env("bare", 0);
+    snprintf(text, sizeof text,
+             "python: bare/bin/python\n"
+             "workloads:\n"
+             "  - {name: a, pyperformance: tree, sizes: [1, 2]}\n"
+             "%s", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_uint_eq(d.n, 1);      /* once for the workloads of its sizes */
+    assert_diag(&d, 3, 30, "pyperformance is not installed beside '");
+    assert_diag(&d, 3, 30, "bare/lib/python3*/site-packages/pyperformance/data-files/benchmarks/MANIFEST");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(hot_names_checked)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads:\n"
+             "  - name: a\n"
+             "    script: w.py\n"
+             "    hot: [f, C.g, outer.<locals>.inner, pkg.mod:Cls.m, pprint.PrettyPrinter._safe_repr, _x9]\n"
+             "%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    ck_assert_uint_eq(cfg->workloads[0].hot.n, 6);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads:\n"
+             "  - name: a\n"
+             "    script: w.py\n"
+             "    hot:\n"
+             "      - \"a::b\"\n"
+             "      - \"mod:\"\n"
+             "      - \":f\"\n"
+             "      - \"f.\"\n"
+             "      - \"a b\"\n"
+             "      - \"mod:outer.<locals>.inner\"\n"
+             "      - \"<locals>.f\"\n"
+             "      - \"pkg..mod:f\"\n"
+             "%s", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    ck_assert_uint_eq(d.n, 8);
+    assert_diag(&d, 6, 9, "hot function 'a::b': more than one ':'");
+    assert_diag(&d, 7, 9, "hot function 'mod:': expected a name such as f, Cls.method or module:Cls.method");
+    assert_diag(&d, 8, 9, "hot function ':f': the module before ':' must be a dotted name");
+    assert_diag(&d, 9, 9, "hot function 'f.': expected a name");
+    assert_diag(&d, 10, 9, "hot function 'a b': expected a name");
+    assert_diag(&d, 11, 9, "can be named only in the script");
+    assert_diag(&d, 12, 9, "hot function '<locals>.f': expected a name");
+    assert_diag(&d, 13, 9, "hot function 'pkg..mod:f': the module before ':' must be a dotted name");
+    pb_diags_release(&d);
+}
+END_TEST
+
+START_TEST(outputs_may_require_bytes)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads: [{name: a, script: w.py}]\n"
+             "%s"
+             "  - name: s\n"
+             "    command: [x]\n"
+             "    outputs: [a.txt, {file: s.json, min_bytes: 64}, {file: c.txt}]\n", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    const struct pb_profiler *p = &cfg->profilers[2];
+    ck_assert_uint_eq(p->outputs.n, 3);
+    ck_assert_str_eq(p->outputs.v[1], "s.json");
+    ck_assert_int_eq(p->output_min[0], 0);
+    ck_assert_int_eq(p->output_min[1], 64);
+    ck_assert_int_eq(p->output_min[2], 0);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads: [{name: a, script: w.py}]\n"
+             "%s"
+             "  - name: s\n"
+             "    command: [x]\n"
+             "    outputs:\n"
+             "      - {min_bytes: 3}\n"
+             "      - {file: x.json, min_byte: 3}\n"
+             "      - {file: y.json, min_bytes: -1}\n"
+             "      - [z.json]\n"
+             "      - {file: /etc/passwd, min_bytes: 1}\n"
+             "      - {file: w.json, min_bytes: many}\n", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 14, 9, "output has no 'file' (write {file: NAME, min_bytes: N})");
+    assert_diag(&d, 15, 24, "unknown key 'min_byte' in an output (did you mean 'min_bytes'?)");
+    assert_diag(&d, 16, 35, "'min_bytes' must be between 0 and");
+    assert_diag(&d, 17, 9, "each output must be a file name or {file: NAME, min_bytes: N}, found a list");
+    assert_diag(&d, 18, 9, "'/etc/passwd' must be a relative path without '..'");
+    assert_diag(&d, 19, 35, "'min_bytes' expects a whole number");
+    pb_diags_release(&d);
+}
+END_TEST
+
 START_TEST(deep_nesting_is_rejected_not_recursed)
 {
     struct pb_diags d;
@@ -521,6 +772,8 @@ Suite *config_suite(void)
     tcase_add_test(core, expands_placeholders);
     tcase_add_test(core, overrides_tune_shared_definitions);
     tcase_add_test(core, sizes_make_one_workload_per_size);
+    tcase_add_test(core, pyperformance_workload_is_one_worker);
+    tcase_add_test(core, outputs_may_require_bytes);
     tcase_add_test(errors, unknown_key_with_suggestion);
     tcase_add_test(errors, wrong_types_have_hints);
     tcase_add_test(errors, every_error_is_reported);
@@ -532,6 +785,8 @@ Suite *config_suite(void)
     tcase_add_test(errors, select_unknown_name);
     tcase_add_test(errors, missing_interpreter);
     tcase_add_test(errors, empty_and_non_mapping_files);
+    tcase_add_test(errors, pyperformance_errors_located);
+    tcase_add_test(errors, hot_names_checked);
     tcase_add_test(limits, deep_nesting_is_rejected_not_recursed);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

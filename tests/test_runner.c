@@ -183,6 +183,30 @@ START_TEST(records_argv_env_and_outcomes)
 }
 END_TEST
 
+/* An output that exists but holds fewer than its min_bytes (the fake's
+ * "writes" leaves the 2 bytes "{}", as Scalene does when it profiled
+ * nothing) is no_output with the file and its size; at min_bytes it is ok. */
+START_TEST(empty_output_is_no_output)
+{
+    struct fake f = { 0 };
+    struct pb_run_list recs = { 0 };
+    struct pb_runner_stats st;
+
+    load("runs: 2, warmup: 0",
+         "  - {name: writes, command: [\"{python}\", writes], outputs: [{file: out.json, min_bytes: 64}]}\n"
+         "  - {name: enough, command: [\"{python}\", writes], outputs: [{file: out.json, min_bytes: 2}]}\n");
+    ck_assert_int_eq(run_plan(&f, &recs, &st, NULL), 0);
+    ck_assert_uint_eq(n_of(&recs, "writes", PB_RUN_NO_OUTPUT, 1), 2);
+    ck_assert_uint_eq(n_of(&recs, "enough", PB_RUN_OK, 1), 2);
+    ck_assert_uint_eq(st.failed, 2);
+    for (size_t i = 0; i < recs.n; i++)
+        if (!strcmp(recs.items[i].profiler, "writes"))
+            ck_assert_str_eq(recs.items[i].error,
+                             "output 'out.json' holds 2 bytes, fewer than its 64 (min_bytes): an empty profile");
+    pb_records_release(&recs);
+}
+END_TEST
+
 START_TEST(timeout_stops_the_pair)
 {
     struct fake f = { 0 };
@@ -317,6 +341,7 @@ Suite *runner_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_checked_fixture(adaptive, setup, teardown);
     tcase_add_test(core, records_argv_env_and_outcomes);
+    tcase_add_test(core, empty_output_is_no_output);
     tcase_add_test(core, timeout_stops_the_pair);
     tcase_add_test(core, interrupt_and_resume);
     tcase_add_test(adaptive, adaptive_rounds);

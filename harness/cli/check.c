@@ -5,14 +5,75 @@
 
 #include "cli/cli.h"
 #include "core/config.h"
+#include "util/error.h"
 
 static void usage_check(FILE *f)
 {
     fputs("usage: pbench check [--python PATH] CONFIG...\n"
           "  validates each config and the files it includes without running anything;\n"
-          "  every error is printed as file:line:col with its line and a caret beneath\n"
+          "  every error is printed as file:line:col with its line and a caret beneath;\n"
+          "  a selected workload without 'hot:' paired with a selected profiler that\n"
+          "  passes {hot} (line_profiler, memory_profiler) is an error too\n"
           "      --python PATH     check with this interpreter instead of the config's 'python:'\n"
           "  -h, --help            print this help\n", f);
+}
+
+/* 1 when template t uses {hot} (not the literal "{{hot}}"). */
+static int has_hot(const char *t)
+{
+    for (const char *at = strstr(t, "{hot}"); at; at = strstr(at + 1, "{hot}"))
+        if (at == t || at[-1] != '{')
+            return 1;
+    return 0;
+}
+
+/* 1 when profiler p passes {hot}, in its command or its environment. */
+static int needs_hot(const struct pb_profiler *p)
+{
+    for (size_t i = 0; i < p->command.n; i++)
+        if (has_hot(p->command.v[i]))
+            return 1;
+    for (size_t i = 0; i < p->env.n; i++)
+        if (has_hot(p->env.v[i]))
+            return 1;
+    return 0;
+}
+
+/* Every selected workload without hot functions that meets a selected
+ * profiler profiling only those: the pair would fail in every round
+ * (boot.py: "--hot names no function"). Prints one located error per
+ * workload (once for the workloads of one with sizes:) and returns how
+ * many. */
+static size_t check_hot_pairs(const struct pb_config *cfg)
+{
+    size_t bad = 0;
+
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        const struct pb_workload *wl = &cfg->workloads[w];
+        char names[512] = "";
+        struct pb_error e;
+        char line[PB_ERROR_MSG_MAX + PB_ERROR_PATH_MAX + 32];
+        size_t n = 0;
+
+        if (!wl->selected || wl->hot.n > 0)
+            continue;
+        if (w > 0 && wl->base && cfg->workloads[w - 1].base && !strcmp(wl->base, cfg->workloads[w - 1].base))
+            continue;       /* its sizes: said once */
+        for (size_t p = 0; p < cfg->nprofilers; p++)
+            if (cfg->profilers[p].selected && needs_hot(&cfg->profilers[p]))
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'",
+                         n++ ? ", " : "", cfg->profilers[p].name);
+        if (n == 0)
+            continue;
+        pb_error_at(&e, wl->loc.file, wl->loc.line, wl->loc.col,
+                    "workload '%s' has no 'hot:' functions, but profiler%s %s profile%s only those ({hot}): "
+                    "every run of %s would fail; name them in 'hot:' or leave %s out with 'select:'",
+                    wl->base ? wl->base : wl->name, n == 1 ? "" : "s", names, n == 1 ? "s" : "",
+                    n == 1 ? "the pair" : "those pairs", n == 1 ? "it" : "them");
+        fprintf(stderr, "%s\n", pb_error_format(&e, line, sizeof line));
+        bad++;
+    }
+    return bad;
 }
 
 int cmd_check(int argc, char **argv)
@@ -40,6 +101,13 @@ int cmd_check(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         struct pb_config *cfg = pb_cli_load_config(argv[i], python);
         if (!cfg) {
+            bad = 1;
+            continue;
+        }
+        size_t nhot = check_hot_pairs(cfg);
+        if (nhot) {
+            fprintf(stderr, "pbench: %zu error%s in '%s'\n", nhot, nhot == 1 ? "" : "s", argv[i]);
+            pb_config_free(cfg);
             bad = 1;
             continue;
         }

@@ -196,6 +196,7 @@ static void finish(struct pb_config *cfg, const char *path, struct config_shared
     config_build_interps(cfg, sh, d);
     if (d->n == before)
         config_expand_per_interp(cfg, d);
+    config_resolve_benchmarks(cfg, d);          /* beside each workload's interpreter */
     config_apply_select(cfg, sh, d);
     if (cfg->runs_auto) {
         cfg->runs = cfg->min_runs;

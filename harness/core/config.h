@@ -30,7 +30,8 @@ struct pb_workload {
     char *name;
     char *script;           /* absolute path */
     struct pb_strv args;
-    struct pb_strv hot;     /* qualified names of the hot functions */
+    struct pb_strv hot;     /* the hot functions: "f", "Cls.m" in the script,
+                             * "module:Cls.m" in an imported module */
     struct pb_strv tags;
     char *description;      /* may be NULL */
     int runs, warmup;       /* -1: not set here */
@@ -48,13 +49,28 @@ struct pb_workload {
      * index in cfg->interps. Without: given = name, interp = 0. */
     char *given;
     size_t interp;
+    /* A workload with `pyperformance: NAME`: the benchmark's name, else
+     * NULL. Its script is the benchmark's run_benchmark.py in the
+     * pyperformance installed beside the config's interpreter, and its
+     * args start with pyperf's worker options and the benchmark's own
+     * (PB_PYPERF_ARGS items: "--worker", "-w", "0", "-n", "1", "-l",
+     * LOOPS, then its extra_opts). */
+    char *pyperformance;
+    int loops;              /* `loops:`; -1: not set (one loop) */
+    struct pb_loc bench_loc;   /* the `pyperformance:` value */
 };
+
+/* The items of a pyperformance workload's args that pbench puts before the
+ * benchmark's extra_opts. */
+#define PB_PYPERF_ARGS 7
 
 struct pb_profiler {
     char *name;
     struct pb_strv command; /* argv template with {placeholders} (core/template.h) */
     struct pb_strv env;     /* "KEY=VALUE" templates */
     struct pb_strv outputs; /* files expected in {outdir} */
+    long long *output_min;  /* per outputs.v[i]: the fewest bytes it may hold,
+                             * 0: it need only exist; NULL when no outputs */
     char *package;          /* PyPI distribution for the version; NULL: stdlib */
     struct pb_strv python_versions; /* CPython versions it supports ("3.11"); none: all */
     char *description;      /* may be NULL */

@@ -1,7 +1,8 @@
 /*
  * config: the `profilers:` list. A profiler is a command template (argv
  * items with {placeholders}, checked here by core/template.h), optional
- * environment templates, the files it must leave in {outdir}, the PyPI
+ * environment templates, the files it must leave in {outdir} (and the
+ * fewest bytes each may hold, so an empty profile is no success), the PyPI
  * package whose version is recorded, and per-profiler settings.
  */
 #include <stdio.h>
@@ -92,16 +93,66 @@ static void pr_env(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *
     }
 }
 
+/* Most bytes `min_bytes` may ask for: 1 GiB, beyond any profile. */
+#define MAX_MIN_BYTES (1 << 30)
+
+/* One mapping item of `outputs:` while it is walked. */
+struct output_item {
+    char *file;
+    int min_bytes;
+};
+
+static void out_file(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_str(yw, v, key, &((struct output_item *)o)->file);
+}
+
+static void out_min_bytes(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_int(yw, v, key, 0, MAX_MIN_BYTES, &((struct output_item *)o)->min_bytes);
+}
+
+static const struct pb_yw_key output_keys[] = {
+    { "file", out_file }, { "min_bytes", out_min_bytes }, { NULL, NULL }
+};
+
+/* outputs: each item a file name inside {outdir} ("out.json"), or a
+ * mapping {file: out.json, min_bytes: N}: the file must then hold at
+ * least N bytes, so a run that leaves an empty profile is no success. */
 static void pr_outputs(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
 {
     struct pb_profiler *p = o;
 
-    if (pb_yw_get_strv(yw, v, key, &p->outputs) < 0)
+    if (!pb_yw_want(yw, v, YAML_SEQUENCE_NODE, key))
         return;
-    for (size_t i = 0; i < p->outputs.n; i++)
-        if (p->outputs.v[i][0] == '/' || strstr(p->outputs.v[i], ".."))
-            pb_yw_error(yw, v, "'outputs' names files inside {outdir}: '%s' must be a relative path without '..'",
-                        p->outputs.v[i]);
+    free(p->output_min);
+    pb_strv_release(&p->outputs);
+    p->output_min = calloc(pb_yw_len(v) ? pb_yw_len(v) : 1, sizeof *p->output_min);
+    if (!p->output_min)
+        return;
+    for (size_t i = 0; i < pb_yw_len(v); i++) {
+        yaml_node_t *item = pb_yw_item(yw, v, i);
+        struct output_item out = { NULL, 0 };
+
+        if (item->type == YAML_MAPPING_NODE) {
+            pb_yw_walk_map(yw, item, output_keys, &out, "an output");
+            if (!pb_yw_find_key(yw, item, "file"))
+                pb_yw_error(yw, item, "output has no 'file' (write {file: NAME, min_bytes: N})");
+        } else if (item->type == YAML_SCALAR_NODE) {
+            pb_yw_get_str(yw, item, key, &out.file);
+        } else {
+            pb_yw_error(yw, item, "each output must be a file name or {file: NAME, min_bytes: N}, found %s",
+                        pb_yw_kind(item));
+        }
+        if (!out.file)
+            continue;
+        if (out.file[0] == '/' || strstr(out.file, ".."))
+            pb_yw_error(yw, item, "'outputs' names files inside {outdir}: '%s' must be a relative path without '..'",
+                        out.file);
+        else if (pb_strv_push(&p->outputs, out.file) == 0)
+            p->output_min[p->outputs.n - 1] = out.min_bytes;
+        free(out.file);
+    }
 }
 
 static void pr_package(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
@@ -163,6 +214,7 @@ void config_free_profiler(struct pb_profiler *p)
     pb_strv_release(&p->env);
     pb_strv_release(&p->outputs);
     pb_strv_release(&p->python_versions);
+    free(p->output_min);
     free(p->package);
     free(p->description);
     free(p->configdir);

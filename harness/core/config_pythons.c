@@ -211,11 +211,13 @@ static int instance(const struct pb_workload *wl, const struct pb_interp *it, si
     out->script = wl->script ? strdup(wl->script) : NULL;
     out->description = wl->description ? strdup(wl->description) : NULL;
     out->base = wl->base ? strdup(wl->base) : NULL;
+    out->pyperformance = wl->pyperformance ? strdup(wl->pyperformance) : NULL;
     out->interp = i;
     int bad = copy_strv(&out->args, &wl->args) | copy_strv(&out->hot, &wl->hot)
             | copy_strv(&out->tags, &wl->tags);
     if (bad || !out->name || !out->given || (wl->script && !out->script)
-        || (wl->description && !out->description) || (wl->base && !out->base)) {
+        || (wl->description && !out->description) || (wl->base && !out->base)
+        || (wl->pyperformance && !out->pyperformance)) {
         config_free_workload(out);
         return -1;
     }

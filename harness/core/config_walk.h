@@ -123,6 +123,13 @@ int config_check_name(struct pb_yw *yw, const yaml_node_t *n, const char *what);
 void config_workloads(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key);
 void config_free_workload(struct pb_workload *wl);
 
+/* Once every file is read (the interpreter is known): finds each
+ * `pyperformance:` workload's benchmark beside cfg->python, setting its
+ * script and adding the benchmark's extra_opts to its args; an error at
+ * the `pyperformance:` value for each that cannot be found.
+ * (config_workloads.c) */
+void config_resolve_benchmarks(struct pb_config *cfg, struct pb_diags *d);
+
 /* The `profilers:` handler; frees one profiler's fields.
  * (config_profilers.c) */
 void config_profilers(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key);

@@ -1,16 +1,23 @@
 /*
  * config: the `workloads:` list. A workload names a script (resolved
- * against the defining file's directory, which must exist), its
- * arguments, hot functions, tags and per-workload settings; one with
- * `sizes: [a, b, ...]` becomes one workload per size ("name@a", ...).
+ * against the defining file's directory, which must exist) or a
+ * pyperformance benchmark (found once every file is read, beside the
+ * config's interpreter: config_resolve_benchmarks), its arguments, hot
+ * functions, tags and per-workload settings; one with `sizes: [a, b, ...]`
+ * becomes one workload per size ("name@a", ...).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/config_walk.h"
+#include "core/pyperformance.h"
 #include "util/path.h"
+
+/* Most loops a pyperformance workload may ask for (pyperf's --loops). */
+#define MAX_LOOPS 1000000000
 
 /* What a workload's keys fill: the workload, and its `sizes:` (kept as
  * written, for the names and args) until it is split per size. */
@@ -66,9 +73,92 @@ static void wl_args(struct pb_yw *yw, const yaml_node_t *v, void *o, const char 
     pb_yw_get_strv(yw, v, key, &((struct pb_workload *)o)->args);
 }
 
+static void wl_pyperformance(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_workload *wl = o;
+
+    if (pb_yw_get_str(yw, v, key, &wl->pyperformance) < 0)
+        return;
+    wl->bench_loc = config_loc(config_walk_of(yw), v);
+    if (!pb_pyperf_name_ok(wl->pyperformance)) {
+        pb_yw_error(yw, v, "'%s' is not a pyperformance benchmark name (letters, digits, '_', '-')",
+                    wl->pyperformance);
+        free(wl->pyperformance);
+        wl->pyperformance = NULL;
+    }
+}
+
+static void wl_loops(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    pb_yw_get_int(yw, v, key, 1, MAX_LOOPS, &((struct pb_workload *)o)->loops);
+}
+
+/* Length of the Python identifier at s (ASCII letters, digits, '_', and
+ * any non-ASCII byte), 0 when there is none. */
+static size_t ident_len(const char *s)
+{
+    size_t n = 0;
+
+    if (!(isalpha((unsigned char)*s) || *s == '_' || (unsigned char)*s >= 0x80))
+        return 0;
+    while (isalnum((unsigned char)s[n]) || s[n] == '_' || (unsigned char)s[n] >= 0x80)
+        n++;
+    return n;
+}
+
+/* What is wrong with hot function name s, NULL when nothing: s is
+ * "[module:]qualname", module a dotted name, qualname dotted names
+ * (Cls.method) where '<locals>' may stand between two of them (a function
+ * defined inside another, reachable only in the script boot.py decorates). */
+static const char *hot_problem(const char *s)
+{
+    const char *colon = strchr(s, ':'), *p = s;
+
+    if (colon) {
+        if (strchr(colon + 1, ':'))
+            return "more than one ':'";
+        for (;;) {
+            size_t n = ident_len(p);
+            if (!n)
+                return "the module before ':' must be a dotted name (package.module)";
+            p += n;
+            if (p == colon)
+                break;
+            if (*p++ != '.')
+                return "the module before ':' must be a dotted name (package.module)";
+        }
+        p = colon + 1;
+    }
+    for (int first = 1;; first = 0) {
+        size_t n = ident_len(p);
+        if (!n && !first && !strncmp(p, "<locals>.", 9)) {
+            if (colon)
+                return "a function inside another ('<locals>') can be named only in the script";
+            p += 9;
+            n = ident_len(p);
+        }
+        if (!n)
+            return "expected a name such as f, Cls.method or module:Cls.method";
+        p += n;
+        if (!*p)
+            return NULL;
+        if (*p++ != '.')
+            return "expected a name such as f, Cls.method or module:Cls.method";
+    }
+}
+
 static void wl_hot(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
 {
-    pb_yw_get_strv(yw, v, key, &((struct pb_workload *)o)->hot);
+    struct pb_workload *wl = o;
+
+    if (pb_yw_get_strv(yw, v, key, &wl->hot) < 0)
+        return;
+    for (size_t i = 0; i < pb_yw_len(v); i++) {
+        yaml_node_t *item = pb_yw_item(yw, v, i);
+        const char *why = hot_problem(pb_yw_str(item));
+        if (why)
+            pb_yw_error(yw, item, "hot function '%s': %s", pb_yw_str(item), why);
+    }
 }
 
 static void wl_tags(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
@@ -119,7 +209,8 @@ static void wl_sizes(struct pb_yw *yw, const yaml_node_t *v, void *o, const char
 static const struct pb_yw_key workload_keys[] = {
     { "name", wl_name }, { "script", wl_script }, { "args", wl_args }, { "hot", wl_hot },
     { "tags", wl_tags }, { "description", wl_desc }, { "runs", wl_runs },
-    { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes }, { NULL, NULL }
+    { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes },
+    { "pyperformance", wl_pyperformance }, { "loops", wl_loops }, { NULL, NULL }
 };
 
 /* "{size}" in s replaced by size; a new string. */
@@ -172,6 +263,7 @@ void config_free_workload(struct pb_workload *wl)
     pb_strv_release(&wl->hot);
     pb_strv_release(&wl->tags);
     free(wl->description);
+    free(wl->pyperformance);
 }
 
 /* Appends *wlp to cfg (taking it over), or frees it when its name is
@@ -214,17 +306,77 @@ static void append_per_size(struct config_walk *w, const struct sized *sz)
         one.name = malloc(n);
         if (one.name)
             snprintf(one.name, n, "%s@%s", wl->name, sz->sizes.v[k]);
-        one.script = strdup(wl->script);
+        one.script = wl->script ? strdup(wl->script) : NULL;    /* NULL: pyperformance */
         one.description = wl->description ? strdup(wl->description) : NULL;
+        one.pyperformance = wl->pyperformance ? strdup(wl->pyperformance) : NULL;
         one.base = strdup(wl->name);
         one.size = strtod(sz->sizes.v[k], NULL);
-        if (!one.name || !one.script || !one.base || copy_strv(&one.args, &wl->args, sz->sizes.v[k]) < 0
+        if (!one.name || !one.script != !wl->script || !one.pyperformance != !wl->pyperformance
+            || !one.base || copy_strv(&one.args, &wl->args, sz->sizes.v[k]) < 0
             || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0) {
             config_free_workload(&one);
             break;
         }
         append_workload(w, &one);
     }
+}
+
+/* A pyperformance workload's args: pyperf's worker mode (one process, no
+ * calibration: -w 0 warm-ups, -n 1 value of LOOPS loops, or of {size}
+ * loops with sizes:), then the user's own. The benchmark's extra_opts go
+ * after the first PB_PYPERF_ARGS once it is found. Returns 0, -1 when out
+ * of memory. */
+static int pyperf_args(struct pb_workload *wl, int sized)
+{
+    char loops[32];
+    struct pb_strv a;
+
+    snprintf(loops, sizeof loops, "%d", wl->loops > 0 ? wl->loops : 1);
+    const char *pre[PB_PYPERF_ARGS] = { "--worker", "-w", "0", "-n", "1", "-l", sized ? "{size}" : loops };
+    memset(&a, 0, sizeof a);
+    for (size_t i = 0; i < PB_PYPERF_ARGS; i++)
+        if (pb_strv_push(&a, pre[i]) < 0)
+            goto oom;
+    for (size_t i = 0; i < wl->args.n; i++)
+        if (pb_strv_push(&a, wl->args.v[i]) < 0)
+            goto oom;
+    pb_strv_release(&wl->args);
+    wl->args = a;
+    return 0;
+oom:
+    pb_strv_release(&a);
+    return -1;
+}
+
+/* The checks of `script:`, `pyperformance:` and `loops:` together; a
+ * pyperformance workload gets its args. Returns 0 when the workload can
+ * be kept, -1 when not. */
+static int check_program(struct pb_yw *yw, const yaml_node_t *item, struct sized *sz)
+{
+    struct pb_workload *wl = &sz->wl;
+    const yaml_node_t *script = pb_yw_find_key(yw, item, "script");
+    const yaml_node_t *bench = pb_yw_find_key(yw, item, "pyperformance");
+    const yaml_node_t *loops = pb_yw_find_key(yw, item, "loops");
+
+    if (!script && !bench) {
+        pb_yw_error(yw, item, "workload has no 'script' (or 'pyperformance: BENCHMARK')");
+        return -1;
+    }
+    if (script && bench) {
+        pb_yw_error(yw, bench, "a workload runs a 'script' or a 'pyperformance' benchmark, not both");
+        return -1;
+    }
+    if (loops && !bench) {
+        pb_yw_error(yw, loops, "'loops' is for 'pyperformance' workloads (pyperf's --loops); give a script's size in 'args'");
+        return -1;
+    }
+    if (loops && sz->sizes_node) {
+        pb_yw_error(yw, loops, "'loops' and 'sizes' both given: with 'sizes', each size is a loop count");
+        return -1;
+    }
+    if (script)
+        return wl->script ? 0 : -1;
+    return wl->pyperformance && pyperf_args(wl, sz->sizes_node != NULL) == 0 ? 0 : -1;
 }
 
 /* Walks one item of `workloads:` and appends what it defines. */
@@ -235,16 +387,14 @@ static void add_workload(struct config_walk *w, const yaml_node_t *item)
     struct pb_workload *wl = &sz.wl;
 
     memset(&sz, 0, sizeof sz);
-    wl->runs = wl->warmup = -1;
+    wl->runs = wl->warmup = wl->loops = -1;
     wl->timeout = -1;
     wl->selected = 1;
     wl->loc = config_loc(w, item);
     pb_yw_walk_map(yw, item, workload_keys, &sz, "a workload");
     if (!pb_yw_find_key(yw, item, "name"))
         pb_yw_error(yw, item, "workload has no 'name'");
-    if (!pb_yw_find_key(yw, item, "script"))
-        pb_yw_error(yw, item, "workload has no 'script'");
-    if (!wl->name || !wl->script)
+    if (check_program(yw, item, &sz) < 0 || !wl->name)
         goto cleanup;
     if (sz.sizes.n && !args_have_size(wl))
         pb_yw_error(yw, sz.sizes_node, "'sizes' given but no argument of '%s' contains '{size}'", wl->name);
@@ -273,5 +423,71 @@ void config_workloads(struct pb_yw *yw, const yaml_node_t *v, void *obj, const c
             continue;
         }
         add_workload(config_walk_of(yw), item);
+    }
+}
+
+/* Puts the benchmark's extra_opts after pbench's own args. Returns 0, -1
+ * when out of memory. */
+static int insert_extra(struct pb_workload *wl, const struct pb_strv *extra)
+{
+    struct pb_strv a;
+
+    memset(&a, 0, sizeof a);
+    for (size_t i = 0; i < wl->args.n; i++) {
+        if (i == PB_PYPERF_ARGS)
+            for (size_t k = 0; k < extra->n; k++)
+                if (pb_strv_push(&a, extra->v[k]) < 0)
+                    goto oom;
+        if (pb_strv_push(&a, wl->args.v[i]) < 0)
+            goto oom;
+    }
+    for (size_t k = 0; wl->args.n == PB_PYPERF_ARGS && k < extra->n; k++)
+        if (pb_strv_push(&a, extra->v[k]) < 0)
+            goto oom;
+    pb_strv_release(&wl->args);
+    wl->args = a;
+    return 0;
+oom:
+    pb_strv_release(&a);
+    return -1;
+}
+
+void config_resolve_benchmarks(struct pb_config *cfg, struct pb_diags *d)
+{
+    struct pb_loc failed = { NULL, 0, 0 };
+    size_t failed_interp = 0;
+
+    for (size_t i = 0; cfg->interps && i < cfg->nworkloads; i++) {
+        struct pb_workload *wl = &cfg->workloads[i];
+        const struct pb_interp *it = &cfg->interps[wl->interp < cfg->ninterps ? wl->interp : 0];
+        struct pb_pyperf_bench b;
+        struct pb_error err;
+
+        if (!wl->pyperformance || !it->python || !it->available)
+            continue;
+        /* the workloads of one with sizes: share its location: one error */
+        if (failed.file == wl->bench_loc.file && failed.line == wl->bench_loc.line
+            && failed.col == wl->bench_loc.col && failed_interp == wl->interp)
+            continue;
+        if (pb_pyperf_find(it->python, wl->pyperformance, &b, &err) < 0) {
+            /* with pythons:, an interpreter without the benchmark is no
+             * config error: its pairs are reported unavailable */
+            if (cfg->axis) {
+                if (pb_config_mark_unavailable(cfg, wl->interp, -1, err.msg) < 0)
+                    pb_diags_add(d, wl->bench_loc.file, wl->bench_loc.line, wl->bench_loc.col,
+                                 "out of memory");
+                continue;
+            }
+            pb_diags_add(d, wl->bench_loc.file, wl->bench_loc.line, wl->bench_loc.col, "%s", err.msg);
+            failed = wl->bench_loc;
+            failed_interp = wl->interp;
+            continue;
+        }
+        if (insert_extra(wl, &b.extra) < 0)
+            pb_diags_add(d, wl->bench_loc.file, wl->bench_loc.line, wl->bench_loc.col, "out of memory");
+        free(wl->script);
+        wl->script = b.script;
+        b.script = NULL;
+        pb_pyperf_bench_release(&b);
     }
 }

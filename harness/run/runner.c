@@ -164,11 +164,23 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
         return;
     }
     for (size_t i = 0; i < p->outputs.n; i++) {
+        struct stat st;
+        long long least = p->output_min ? p->output_min[i] : 0;
+
         snprintf(path, sizeof path, "%s/%s", absout, p->outputs.v[i]);
-        if (access(path, F_OK) != 0) {
+        if (stat(path, &st) != 0) {
             rec->status = PB_RUN_NO_OUTPUT;
             snprintf(rec->error, sizeof rec->error, "expected output '%s' was not written",
                      p->outputs.v[i]);
+            return;
+        }
+        /* a profiler that ran but profiled nothing (Scalene's "{}" when
+         * it skipped every file) is no measurement of profiling */
+        if (S_ISREG(st.st_mode) && (long long)st.st_size < least) {
+            rec->status = PB_RUN_NO_OUTPUT;
+            snprintf(rec->error, sizeof rec->error,
+                     "output '%s' holds %lld byte%s, fewer than its %lld (min_bytes): an empty profile",
+                     p->outputs.v[i], (long long)st.st_size, st.st_size == 1 ? "" : "s", least);
             return;
         }
     }

@@ -154,6 +154,13 @@ static int probe_interps(struct pb_session *s, const char *scratch, struct pb_er
         struct pb_meta_python *py = pb_meta_add_python(&s->meta);
         if (!py || pb_meta_set(&py->label, s->cfg->interps[i].label) < 0)
             return pb_error_set(err, "out of memory");
+        if (!s->cfg->interps[i].available) {       /* the config found it wanting */
+            py->available = 0;
+            if (pb_meta_set(&py->why, s->cfg->interps[i].why) < 0
+                || pb_meta_set(&py->path, s->cfg->interps[i].python) < 0)
+                return pb_error_set(err, "out of memory");
+            continue;
+        }
         if (pb_probe_interp(s->cfg, s->cfg->interps[i].python, scratch, py, &perr) < 0) {
             py->available = 0;
             if (pb_meta_set(&py->why, perr.msg) < 0 || pb_meta_set(&py->path, s->cfg->interps[i].python) < 0)

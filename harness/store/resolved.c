@@ -65,6 +65,15 @@ static void from_profiler(struct pb_resolved_profiler *o, const struct pb_profil
     copy_strv(&o->env, &p->env, oom);
     copy_strv(&o->outputs, &p->outputs, oom);
     copy_strv(&o->python_versions, &p->python_versions, oom);
+    for (size_t i = 0; p->output_min && i < p->outputs.n; i++)
+        if (p->output_min[i]) {
+            o->output_min = calloc(p->outputs.n + 1, sizeof *o->output_min);
+            if (!o->output_min)
+                *oom = 1;
+            else
+                memcpy(o->output_min, p->output_min, p->outputs.n * sizeof *o->output_min);
+            break;
+        }
 }
 
 static json_t *to_json(const struct pb_resolved *r);
@@ -212,6 +221,12 @@ static json_t *profiler_json(const struct pb_resolved_profiler *p)
         json_object_set_new(o, "description", pb_jwrite_str(p->description));
     if (p->python_versions.n)
         json_object_set_new(o, "python_versions", strv_json(&p->python_versions));
+    if (p->output_min) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < p->outputs.n; i++)
+            json_array_append_new(a, json_integer(p->output_min[i]));
+        json_object_set_new(o, "outputs_min_bytes", a);
+    }
     return o;
 }
 
@@ -300,6 +315,23 @@ static int load_profiler(json_t *o, void *item, const struct pb_jloc *at,
         || pb_jread_strv(o, "outputs", &p->outputs, at, err) < 0
         || pb_jread_strv(o, "python_versions", &p->python_versions, at, err) < 0)
         return -1;
+    json_t *mins;
+    if (pb_jread_arr(o, "outputs_min_bytes", 0, &mins, at, err) < 0)
+        return -1;
+    if (mins) {
+        if (json_array_size(mins) != p->outputs.n)
+            return pb_error_at(err, at->file, 0, 0, "%s.outputs_min_bytes: expected one number per "
+                               "'outputs' item", at->path);
+        if (!(p->output_min = calloc(p->outputs.n + 1, sizeof *p->output_min)))
+            return pb_error_set(err, "out of memory");
+        for (size_t i = 0; i < p->outputs.n; i++) {
+            json_t *x = json_array_get(mins, i);
+            if (!json_is_integer(x) || json_integer_value(x) < 0)
+                return pb_error_at(err, at->file, 0, 0, "%s.outputs_min_bytes[%zu]: expected a "
+                                   "whole number of bytes", at->path, i);
+            p->output_min[i] = json_integer_value(x);
+        }
+    }
     return 0;
 }
 
@@ -460,6 +492,7 @@ void pb_resolved_release(struct pb_resolved *r)
         pb_strv_release(&p->env);
         pb_strv_release(&p->outputs);
         pb_strv_release(&p->python_versions);
+        free(p->output_min);
     }
     for (size_t i = 0; r->pairs && i < r->npairs; i++) {
         free(r->pairs[i].workload);

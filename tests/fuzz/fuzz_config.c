@@ -10,7 +10,10 @@
  * valid files, includes and all. PBENCH_DATADIR points at <tmp>/data,
  * whose configs/ holds another copy of profilers.yaml and a small
  * shipped.yaml, so includes by bare name that fall back to the shipped
- * configs and {datadir} are explored too. Built by scripts/fuzz.sh (clang).
+ * configs and {datadir} are explored too. The stub interpreter's
+ * environment holds a stub pyperformance (a MANIFEST and the benchmarks
+ * of configs/pyperformance.yaml, variants included), so `pyperformance:`
+ * workloads load too. Built by scripts/fuzz.sh (clang).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +53,50 @@ static void copy_profilers(const char *to)
     fclose(out);
 }
 
+/* mkdir -p of path's folders, then path itself written with text. */
+static void put_deep(const char *path, const char *text)
+{
+    char p[1024];
+
+    snprintf(p, sizeof p, "%s", path);
+    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        mkdir(p, 0777);
+        *s = '/';
+    }
+    put(path, text, 0644);
+}
+
+/* A stub pyperformance in the stub interpreter's environment. */
+static void stub_pyperformance(void)
+{
+    static const char *const benches[] = {
+        "async_tree", "docutils", "fannkuch", "mdp", "pprint", "raytrace", "sympy", NULL
+    };
+    static const char *const variants[] = {
+        "async_tree_io", "async_tree_memoization", "async_tree_cpu_io_mixed", NULL
+    };
+    char dir[512], p[1024], manifest[4096] = "[benchmarks]\n\nname\tmetafile\n";
+
+    snprintf(dir, sizeof dir, "%s/.venv/lib/python3.11/site-packages/pyperformance/data-files/benchmarks", root);
+    for (int i = 0; benches[i]; i++) {
+        snprintf(manifest + strlen(manifest), sizeof manifest - strlen(manifest), "%s\t<local>\n", benches[i]);
+        snprintf(p, sizeof p, "%s/bm_%s/run_benchmark.py", dir, benches[i]);
+        put_deep(p, "import pyperf\n");
+        snprintf(p, sizeof p, "%s/bm_%s/pyproject.toml", dir, benches[i]);
+        put(p, "[project]\nrequires-python = \">=3.8\"\n\n[tool.pyperformance]\nextra_opts = [\"none\"]\n", 0644);
+    }
+    for (int i = 0; variants[i]; i++) {
+        snprintf(manifest + strlen(manifest), sizeof manifest - strlen(manifest), "%s\t<local:async_tree>\n",
+                 variants[i]);
+        snprintf(p, sizeof p, "%s/bm_async_tree/bm_%s.toml", dir, variants[i]);
+        put(p, "[tool.pyperformance]\nextra_opts = [\"io\", '--x']\n", 0644);
+    }
+    snprintf(manifest + strlen(manifest), sizeof manifest - strlen(manifest), "\n[group default]\n");
+    snprintf(p, sizeof p, "%s/MANIFEST", dir);
+    put(p, manifest, 0644);
+}
+
 static void setup(void)
 {
     static const char *workloads[] = {
@@ -86,6 +133,7 @@ static void setup(void)
     copy_profilers(p);
     snprintf(p, sizeof p, "%s/data/configs/shipped.yaml", root);
     put(p, "include: [profilers.yaml]\nworkloads: [{name: shipped, script: ../../workloads/calls.py}]\n", 0644);
+    stub_pyperformance();
     snprintf(input, sizeof input, "%s/cfg/fuzz.yaml", root);
 }
 
