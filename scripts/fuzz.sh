@@ -21,10 +21,9 @@ mkdir -p "$build/corpus"
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -D_GNU_SOURCE -DPB_SOURCE_DIR="\"$root\"" -Iharness \
     tests/fuzz/fuzz_config.c \
-    harness/core/config.c harness/core/config_toplevel.c harness/core/config_workloads.c \
-    harness/core/config_profilers.c harness/core/pyperformance.c harness/core/yamlwalk.c harness/core/template.c \
+    harness/core/*.c \
     harness/util/error.c harness/util/strv.c harness/util/suggest.c harness/util/path.c harness/util/fs.c \
-    harness/util/datadir.c \
+    harness/util/datadir.c harness/util/rng.c \
     $(pkg-config --cflags --libs yaml-0.1) -o "$build/fuzz_config"
 cd "$build"
 status=0

@@ -118,6 +118,70 @@ START_TEST(reference_option)
 }
 END_TEST
 
+/* Gives results directory res's config-resolved.json the `reference:`
+ * that a config naming it would have stored. */
+static void store_reference(const char *res, const char *ref)
+{
+    char path[4096], *text, *rest, *with;
+    size_t n;
+
+    snprintf(path, sizeof path, "%s/config-resolved.json", res);
+    text = tu_read_file(path);
+    ck_assert_ptr_nonnull(text);
+    rest = strchr(text, '{');
+    ck_assert_ptr_nonnull(rest);
+    n = strlen(text) + strlen(ref) + 64;
+    with = malloc(n);
+    ck_assert_ptr_nonnull(with);
+    snprintf(with, n, "{\"reference\": \"%s\", %s", ref, rest + 1);
+    free(tu_write_file(res, "config-resolved.json", with));
+    free(with);
+    free(text);
+}
+
+/* A run whose config named a reference: summarize and report use it
+ * without --reference; one that cannot be read there (results moved from
+ * another machine) is a warning, and the table and report still come. */
+START_TEST(stored_reference_is_the_default)
+{
+    char *dir = tu_mkdtemp(), *out = NULL, res[4096], gone[4096];
+    char *cp[] = { "cp", "-r", PB_FIXTURES_DIR "/results-small", dir, NULL };
+    int rc;
+
+    ck_assert_ptr_nonnull(dir);
+    ck_assert_int_eq(tu_run(cp, NULL), 0);
+    snprintf(res, sizeof res, "%s/results-small", dir);
+    store_reference(res, PB_SOURCE_DIR "/configs/reference/scalene-osdi23.yaml");
+    char *sum[] = { PB_BINARY, "summarize", res, NULL };
+    rc = tu_run(sum, &out);
+    ck_assert_msg(rc == 0 && strstr(out, "Published versus measured: Scalene paper (OSDI'23)"),
+                  "summarize exited %d:\n%s", rc, out);
+    free(out);
+
+    char *cp2[] = { "cp", "-r", PB_FIXTURES_DIR "/results-small", gone, NULL };
+    snprintf(gone, sizeof gone, "%s/moved", dir);
+    ck_assert_int_eq(tu_run(cp2, NULL), 0);
+    store_reference(gone, "/nonexistent/pbench/scalene-osdi23.yaml");
+    char *sum_gone[] = { PB_BINARY, "summarize", gone, NULL };
+    rc = tu_run(sum_gone, &out);
+    ck_assert_msg(rc == 0 && strstr(out, "the run's reference /nonexistent/pbench/"
+                                         "scalene-osdi23.yaml cannot be read")
+                  && strstr(out, "Overhead: normalized time")
+                  && !strstr(out, "Published versus measured"), "exited %d:\n%s", rc, out);
+    free(out);
+    char *rep_gone[] = { PB_BINARY, "report", gone, "--no-plot", NULL };
+    rc = tu_run(rep_gone, &out);
+    ck_assert_msg(rc == 0 && strstr(out, "cannot be read"), "report exited %d:\n%s", rc, out);
+    free(out);
+    snprintf(gone, sizeof gone, "%s/moved/report.md", dir);
+    out = tu_read_file(gone);
+    ck_assert_msg(out != NULL, "no report.md");
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -126,6 +190,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, unknown_option_is_a_usage_error);
     tcase_add_test(tc, version_and_top_level_help);
     tcase_add_test(tc, reference_option);
+    tcase_add_test(tc, stored_reference_is_the_default);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -467,6 +467,44 @@ START_TEST(missing_interpreter)
 }
 END_TEST
 
+/* `reference:` is found beside the config, else among the shipped
+ * configs, and stored absolute; one found nowhere is located. */
+START_TEST(reference_beside_then_shipped)
+{
+    struct pb_diags d;
+    char text[4096], *mine = tu_write_file(dir, "mine.yaml", "format: pbench-reference/1\n");
+    const char *shipped = "/configs/reference/scalene-osdi23.yaml";
+
+    snprintf(text, sizeof text, "reference: mine.yaml\npython: /bin/sh\n"
+             "workloads: [{name: a, script: w.py}]\n%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_nonnull(cfg);
+    char *real = realpath(mine, NULL);
+    ck_assert_str_eq(cfg->reference, real);
+    free(real);
+    free(mine);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    snprintf(text, sizeof text, "reference: reference/scalene-osdi23.yaml\npython: /bin/sh\n"
+             "workloads: [{name: a, script: w.py}]\n%s", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_nonnull(cfg);
+    ck_assert_msg(cfg->reference[0] == '/' && strlen(cfg->reference) > strlen(shipped)
+                  && !strcmp(cfg->reference + strlen(cfg->reference) - strlen(shipped), shipped),
+                  "reference %s", cfg->reference);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    snprintf(text, sizeof text, "python: /bin/sh\nreference: nope.yaml\n"
+             "workloads: [{name: a, script: w.py}]\n%s", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 2, 12, "reference 'nope.yaml' not found");
+    pb_diags_release(&d);
+}
+END_TEST
+
 START_TEST(empty_and_non_mapping_files)
 {
     struct pb_diags d;
@@ -784,6 +822,7 @@ Suite *config_suite(void)
     tcase_add_test(errors, include_errors);
     tcase_add_test(errors, select_unknown_name);
     tcase_add_test(errors, missing_interpreter);
+    tcase_add_test(errors, reference_beside_then_shipped);
     tcase_add_test(errors, empty_and_non_mapping_files);
     tcase_add_test(errors, pyperformance_errors_located);
     tcase_add_test(errors, hot_names_checked);

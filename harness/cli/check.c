@@ -120,6 +120,10 @@ int cmd_check(int argc, char **argv)
             snprintf(interps, sizeof interps, ", %zu interpreters", cfg->ninterps);
         printf("%s: ok: %zu workloads, %zu profilers%s (baseline '%s'), %s\n", argv[i], nw, np,
                interps, cfg->profilers[cfg->baseline].name, runs);
+        for (size_t k = 0; cfg->axis && k < cfg->ninterps; k++)
+            if (!cfg->interps[k].available)
+                printf("  Python %s: unavailable, its pairs will not run: %s\n",
+                       cfg->interps[k].label, cfg->interps[k].why);
         pb_config_free(cfg);
     }
     return bad ? PB_EXIT_USAGE : PB_EXIT_OK;

@@ -49,4 +49,8 @@ void pb_cli_plan_size(const struct pb_config *cfg, char *buf, size_t size);
  * Cannot fail. */
 void pb_cli_matrix_counts(const struct pb_config *cfg, int selected, size_t *nw, size_t *np);
 
+/* The `reference:` that results directory dir's config named (from its
+ * config-resolved.json), or NULL (none, or unreadable). Caller frees. */
+char *pb_cli_stored_reference(const char *dir);
+
 #endif /* PB_CLI_H */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/resolved.h"
 #include "core/plan.h"
 
 /* err as "file:line:col: msg" (or just msg); static buffer, one at a time */
@@ -85,4 +86,17 @@ void pb_cli_matrix_counts(const struct pb_config *cfg, int selected, size_t *nw,
             k++;
         *nw += k == i;
     }
+}
+
+char *pb_cli_stored_reference(const char *dir)
+{
+    struct pb_resolved r;
+    struct pb_error err;
+    char *ref = NULL;
+
+    if (pb_resolved_load(dir, &r, &err) == 0) {
+        ref = r.reference ? strdup(r.reference) : NULL;
+        pb_resolved_release(&r);
+    }
+    return ref;
 }

@@ -108,7 +108,7 @@ int cmd_report(int argc, char **argv)
     struct pb_error err;
     struct pb_summary_set *set = NULL;
     struct pb_reference *ref = NULL;
-    char *def_out = NULL, *def_plots = NULL;
+    char *def_out = NULL, *def_plots = NULL, *stored = NULL;
     int ret = PB_EXIT_FAIL;
 
     pb_plot_opts_init(&a.plot);
@@ -117,6 +117,14 @@ int cmd_report(int argc, char **argv)
         return ret;
     if (a.reference && !(ref = load_reference(a.reference)))
         return PB_EXIT_USAGE;
+    /* else the one the run's config named; results moved from another
+     * machine may not find it, and the report goes on without */
+    if (!a.reference && (stored = pb_cli_stored_reference(a.dirs[0]))) {
+        if (!(ref = load_reference(stored)))
+            fprintf(stderr, "pbench report: the run's reference %s cannot be read; "
+                    "the report leaves it out (--reference FILE names another)\n", stored);
+        free(stored);
+    }
     set = pb_summary_set_load((const char *const *)a.dirs, a.ndirs, &err);
     if (!set) {
         fprintf(stderr, "pbench report: %s\n", pb_cli_errtext(&err));

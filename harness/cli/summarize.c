@@ -98,19 +98,25 @@ int cmd_summarize(int argc, char **argv)
     struct pb_summary *summary = NULL;
     struct pb_reference *ref = NULL;
     const char *dir = NULL, *reference = NULL;
-    char warning[512];
+    char warning[512], *stored = NULL;
     int rc = PB_EXIT_OK;
 
     if (parse(argc, argv, &dir, &reference, &rc) < 0)
         return rc;
+    if (!reference)                 /* the one the run's config named */
+        reference = stored = pb_cli_stored_reference(dir);
     if (reference) {
         struct pb_diags d = { 0 };
         ref = pb_reference_load_named(reference, &d);
         for (size_t i = 0; i < d.n; i++)
             fprintf(stderr, "pbench summarize: %s\n", pb_cli_errtext(&d.items[i]));
         pb_diags_release(&d);
-        if (!ref)
+        if (!ref && stored)         /* results moved here: go on without */
+            fprintf(stderr, "pbench summarize: the run's reference %s cannot be read; "
+                    "left out (--reference FILE names another)\n", stored);
+        else if (!ref)
             return PB_EXIT_USAGE;
+        free(stored);
     }
     if (pb_aggregate_dir(dir, &summary, warning, &err) < 0) {
         fprintf(stderr, "pbench summarize: %s\n", pb_cli_errtext(&err));

@@ -257,6 +257,7 @@ void pb_config_free(struct pb_config *cfg)
     free(cfg->path);
     free(cfg->name);
     free(cfg->python);
+    free(cfg->reference);
     config_free_interps(cfg);
     pb_strv_release(&cfg->files);
     free(cfg);

@@ -122,6 +122,7 @@ struct pb_config {
     size_t nprofilers;
     size_t baseline;        /* index of the baseline profiler */
     struct pb_strv files;   /* every file read, the top-level first */
+    char *reference;        /* `reference:` (absolute), published figures for the report; or NULL */
 };
 
 /* Loads and validates path and its includes. Returns a config the caller

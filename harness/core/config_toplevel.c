@@ -150,6 +150,41 @@ static void t_venvs(struct pb_yw *yw, const yaml_node_t *v, void *o, const char 
     free(s);
 }
 
+/* `reference: reference/scalene-osdi23.yaml`: published figures the report
+ * sets beside the measured ones (docs/reference.md). Found beside the
+ * config, else among pbench's shipped configs; the report reads it. */
+static void t_reference(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct config_walk *w = config_walk_of(yw);
+    struct pb_error err;
+    struct stat st;
+    char *s = NULL, *beside, *rel, *shipped = NULL;
+
+    if (!top_only(yw, v, key) || pb_yw_get_str(yw, v, key, &s) < 0)
+        return;
+    beside = pb_path_join(w->dir, s);
+    if (beside && stat(beside, &st) == 0) {
+        free(w->cfg->reference);
+        w->cfg->reference = realpath(beside, NULL);
+    } else if (s[0] != '/' && (rel = pb_path_join("configs", s))) {
+        pb_error_clear(&err);
+        shipped = pb_datadir_path(rel, &err);
+        free(rel);
+        if (shipped && stat(shipped, &st) == 0) {
+            free(w->cfg->reference);
+            w->cfg->reference = realpath(shipped, NULL);
+        } else {
+            pb_yw_error(yw, v, "reference '%s' not found (looked at %s%s%s)", s, beside ? beside : s,
+                        shipped ? ", then " : "", shipped ? shipped : "");
+        }
+    } else {
+        pb_yw_error(yw, v, "reference '%s' not found", s);
+    }
+    free(shipped);
+    free(beside);
+    free(s);
+}
+
 /* ---- defaults --------------------------------------------------------------- */
 
 static void d_runs(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
@@ -488,7 +523,7 @@ void config_include(struct pb_yw *yw, const yaml_node_t *v, void *obj, const cha
 
 const struct pb_yw_key config_top_keys[] = {
     { "name", t_name }, { "include", NULL }, { "python", t_python },
-    { "pythons", t_pythons }, { "venvs", t_venvs },
+    { "pythons", t_pythons }, { "venvs", t_venvs }, { "reference", t_reference },
     { "defaults", t_defaults }, { "workloads", config_workloads }, { "profilers", config_profilers },
     { "select", t_select }, { "overrides", t_overrides }, { NULL, NULL }
 };

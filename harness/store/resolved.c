@@ -90,6 +90,7 @@ static int compute_hash(struct pb_resolved *r)
         return -1;
     json_object_del(o, "format");
     json_object_del(o, "hash");
+    json_object_del(o, "reference");    /* no measurement depends on it */
     dump = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     if (!dump)
@@ -110,6 +111,7 @@ int pb_resolved_from_config(const struct pb_config *cfg, uint64_t seed, struct p
     out->config_path = dup_or_null(abs ? abs : cfg->path, &oom);
     free(abs);
     out->name = dup_or_null(cfg->name, &oom);
+    out->reference = dup_or_null(cfg->reference, &oom);
     out->python = dup_or_null(cfg->python, &oom);
     out->baseline = dup_or_null(cfg->profilers[cfg->baseline].name, &oom);
     out->seed = seed;
@@ -270,6 +272,8 @@ static json_t *to_json(const struct pb_resolved *r)
     json_object_set_new(o, "workloads", ws);
     json_object_set_new(o, "profilers", ps);
     json_object_set_new(o, "pairs", pairs);
+    if (r->reference)
+        json_object_set_new(o, "reference", pb_jwrite_str(r->reference));
     json_object_set_new(o, "hash", pb_jwrite_str(r->hash));
     return o;
 }
@@ -406,6 +410,7 @@ static int load_top(json_t *root, struct pb_resolved *r, const struct pb_jloc *a
         || pb_jread_str(root, "baseline", 1, &r->baseline, at, err) < 0
         || pb_jread_int(root, "seed", 0, LLONG_MIN, LLONG_MAX, &seed, at, err) < 0
         || pb_jread_str(root, "hash", 0, &hash, at, err) < 0
+        || pb_jread_str(root, "reference", 0, &r->reference, at, err) < 0
         || pb_jread_obj(root, "defaults", 0, &defaults, at, err) < 0
         || pb_jread_obj(root, "adaptive", 0, &adaptive, at, err) < 0
         || pb_jread_obj(root, "select", 0, &sel, at, err) < 0) {
@@ -507,6 +512,7 @@ void pb_resolved_release(struct pb_resolved *r)
     free(r->profilers);
     free(r->pairs);
     free(r->config_path);
+    free(r->reference);
     free(r->name);
     free(r->python);
     free(r->baseline);

@@ -67,7 +67,9 @@ struct pb_resolved {
     size_t npairs;
     struct pb_resolved_python *pythons; /* the Python axis; none without pythons: */
     size_t npythons;
-    char hash[17];          /* 16 hex digits over everything above */
+    char *reference;        /* `reference:`, published figures for the report; NULL none
+                             * (not in the hash: it changes no measurement) */
+    char hash[17];          /* 16 hex digits over everything but reference */
 };
 
 /* The resolved inputs of cfg's selected pairs with seed, hash computed.

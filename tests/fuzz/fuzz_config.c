@@ -12,7 +12,7 @@
  * shipped.yaml, so includes by bare name that fall back to the shipped
  * configs and {datadir} are explored too. The stub interpreter's
  * environment holds a stub pyperformance (a MANIFEST and the benchmarks
- * of configs/pyperformance.yaml, variants included), so `pyperformance:`
+ * of configs/paper-quick.yaml, variants included), so `pyperformance:`
  * workloads load too. Built by scripts/fuzz.sh (clang).
  */
 #include <stdint.h>
