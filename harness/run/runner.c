@@ -16,31 +16,10 @@
 #include "run/measure.h"
 #include "run/runner.h"
 #include "run/spawn.h"
+#include "util/env.h"
 #include "util/fs.h"
 #include "util/path.h"
 #include "util/rng.h"
-
-extern char **environ;
-
-/* Directory of the interpreter, for {bindir}: a venv's bin/ as written
- * (not resolved through the symlink, which would leave the venv). */
-static char *bindir_of(const char *python)
-{
-    char *path = pb_which(python), *slash;
-
-    if (!path)
-        return strdup(".");
-    slash = strrchr(path, '/');
-    if (!slash) {
-        free(path);
-        return strdup(".");
-    }
-    if (slash == path)
-        slash[1] = '\0';
-    else
-        *slash = '\0';
-    return path;
-}
 
 /* Empties a run's output directory: a run cut short by Ctrl-C and run
  * again on --resume must not find the old run's files (they would pass
@@ -83,34 +62,6 @@ static int env_pad_len(uint64_t seed, size_t seq)
     struct pb_rng rng;
     pb_rng_seed(&rng, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(seq + 1)));
     return (int)pb_rng_below(&rng, ENV_PAD_MAX);
-}
-
-/* environ with the profiler's KEY=VALUE entries added or replacing. */
-static char **make_env(const struct pb_strv *extra)
-{
-    size_t n = 0;
-    char **env;
-
-    while (environ[n])
-        n++;
-    env = calloc(n + extra->n + 1, sizeof *env);
-    if (!env)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *eq = strchr(environ[i], '=');
-        size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        int replaced = 0;
-        for (size_t j = 0; j < extra->n; j++)
-            if (!strncmp(extra->v[j], environ[i], klen) && extra->v[j][klen] == '=')
-                replaced = 1;
-        if (!replaced)
-            env[k++] = environ[i];
-    }
-    for (size_t j = 0; j < extra->n; j++)
-        env[k++] = extra->v[j];
-    env[k] = NULL;
-    return env;
 }
 
 /* What a finished run's result means. */
@@ -249,7 +200,7 @@ static int prepare(const struct pb_runner_opts *o, char *const *bindirs,
     pad[sizeof "PBENCH_ENV_PAD=" - 1 + rec->env_pad] = '\0';
     int bad = pb_strv_push(&l->env, pad);
     free(pad);
-    if (bad || !(l->envp = make_env(&l->env)))
+    if (bad || !(l->envp = pb_env_with(&l->env)))
         return pb_error_set(err, "out of memory");
     return 0;
 }
@@ -449,7 +400,7 @@ static int loop_init(struct loop *lp, const struct pb_runner_opts *o, struct pb_
     lp->base_n = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *lp->base_n);
     lp->bindirs = calloc(cfg->ninterps + 1, sizeof *lp->bindirs);
     for (size_t i = 0; lp->bindirs && i < cfg->ninterps; i++)
-        if (!(lp->bindirs[i] = bindir_of(cfg->interps[i].python)))
+        if (!(lp->bindirs[i] = pb_path_bindir(cfg->interps[i].python)))
             return pb_error_set(err, "out of memory");
     if (!lp->timed_out || !lp->last_wall || !lp->base_sum || !lp->base_n || !lp->bindirs)
         return pb_error_set(err, "out of memory");

@@ -142,3 +142,21 @@ char *pb_which(const char *name)
     return NULL;
 }
 
+
+char *pb_path_bindir(const char *python)
+{
+    char *path = pb_which(python), *slash;
+
+    if (!path)
+        return strdup(".");
+    slash = strrchr(path, '/');
+    if (!slash) {
+        free(path);
+        return strdup(".");
+    }
+    if (slash == path)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return path;
+}

@@ -33,6 +33,12 @@ char *pb_path_relative(const char *from, const char *to);
  * executable) or 0 (out of memory). Allocates; not for after fork. */
 char *pb_path_search(const char *name, int cwd_fd, int *errnum);
 
+/* The directory of interpreter python as found in PATH (a venv's bin/ as
+ * written, not resolved through its symlink, which would leave the venv),
+ * for {bindir}; "." when it cannot be found. Returns a malloc'd string,
+ * NULL when out of memory. */
+char *pb_path_bindir(const char *python);
+
 /* Like pb_path_search, but a name with a '/' must also be executable.
  * Returns a malloc'd path, or NULL when there is nothing to execute (or
  * out of memory). */
