@@ -226,7 +226,9 @@ START_TEST(sizes_make_one_workload_per_size)
     cfg = load(text, &d);
     ck_assert_ptr_null(cfg);
     assert_diag(&d, 3, 59, "'sizes' given but no argument of 'j' contains '{size}'");
-    assert_diag(&d, 4, 5, "'{size}' in the arguments of 'k' needs 'sizes:'");
+    /* told once every file is read (the defaults' target: may give it a
+     * size), at the workload's name */
+    assert_diag(&d, 4, 12, "'{size}' in the arguments of 'k' needs 'sizes:' or 'target:'");
     assert_diag(&d, 5, 58, "each of 'sizes' must be a positive number, found '-2'");
     assert_diag(&d, 5, 62, "found '3x'");
     pb_diags_release(&d);

@@ -193,6 +193,7 @@ static void finish(struct pb_config *cfg, const char *path, struct config_shared
         if (!cfg->python && !sh->pythons.n)
             pb_diags_add(d, top, 1, 1, "no 'python:' interpreter given (or use --python)");
     }
+    config_apply_targets(cfg, sh, d);           /* before the copies per interpreter */
     config_build_interps(cfg, sh, d);
     if (d->n == before)
         config_expand_per_interp(cfg, d);
@@ -205,6 +206,7 @@ static void finish(struct pb_config *cfg, const char *path, struct config_shared
                          cfg->min_runs, cfg->max_runs);
     }
     config_apply_overrides(cfg, sh, d);
+    config_check_targets(cfg, d);
     if (!cfg->name)
         cfg->name = base_name_of(path);
 }

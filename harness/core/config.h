@@ -58,6 +58,19 @@ struct pb_workload {
     char *pyperformance;
     int loops;              /* `loops:`; -1: not set (one loop) */
     struct pb_loc bench_loc;   /* the `pyperformance:` value */
+    /* `target:` (the workload's, or the defaults' for a workload that can
+     * take it): the seconds a plain run should take on its interpreter.
+     * Its args then keep "{size}" (a pyperformance workload's loop count,
+     * a script's work count) until the run's start measures the count
+     * that takes that long (run/calibrate.h) and pb_config_set_count puts
+     * it in. A list of targets makes one workload per target, named
+     * "<name>@<seconds>s" with base = the name and size = its count once
+     * chosen. 0: not calibrated. */
+    double target;
+    struct pb_loc target_loc;  /* the `target:` value (or the defaults') */
+    long long count;        /* the chosen count; 0 until pb_config_set_count */
+    char *unrunnable;       /* why its pairs cannot run (its calibration
+                             * failed: pb_config_mark_workload); NULL: they can */
 };
 
 /* The items of a pyperformance workload's args that pbench puts before the
@@ -148,6 +161,20 @@ int pb_workload_is(const struct pb_workload *w, const char *name);
  * or profiler p unavailable on it, with why (copied). Its pairs are not
  * planned and the summary says why. Returns 0, or -1 when out of memory. */
 int pb_config_mark_unavailable(struct pb_config *cfg, size_t i, long p, const char *why);
+
+/* Marks workload i as one whose pairs cannot run, with why (copied):
+ * they are not planned. Returns 0, or -1 when out of memory. */
+int pb_config_mark_workload(struct pb_config *cfg, size_t i, const char *why);
+
+/* Gives calibrated workload i (target > 0) its work count: "{size}" in its
+ * args becomes count, and with a list of targets its size is count too.
+ * Call it once. Returns 0, or -1 when count < 1, the workload has no
+ * target, or memory runs out (the workload is then unchanged). */
+int pb_config_set_count(struct pb_config *cfg, size_t i, long long count);
+
+/* w's args with "{size}" as count, into out (emptied first; the caller
+ * releases it with pb_strv_release). Returns 0, or -1 when out of memory. */
+int pb_workload_args_at(const struct pb_workload *w, long long count, struct pb_strv *out);
 
 /* 1 when profiler p can run on interpreter i (neither was marked
  * unavailable). Cannot fail. */

@@ -212,6 +212,7 @@ static int instance(const struct pb_workload *wl, const struct pb_interp *it, si
     out->description = wl->description ? strdup(wl->description) : NULL;
     out->base = wl->base ? strdup(wl->base) : NULL;
     out->pyperformance = wl->pyperformance ? strdup(wl->pyperformance) : NULL;
+    out->unrunnable = NULL;
     out->interp = i;
     int bad = copy_strv(&out->args, &wl->args) | copy_strv(&out->hot, &wl->hot)
             | copy_strv(&out->tags, &wl->tags);

@@ -276,10 +276,16 @@ static void d_seed(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *
     cfg->has_seed = 1;
 }
 
+/* `target:` for every workload that can take it (config_apply_targets). */
+static void d_target(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    config_get_targets(yw, v, key, &config_walk_of(yw)->sh->dtarget);
+}
+
 static const struct pb_yw_key defaults_keys[] = {
     { "runs", d_runs }, { "warmup", d_warmup }, { "timeout", d_timeout }, { "seed", d_seed },
     { "precision", d_precision }, { "min_runs", d_min_runs }, { "max_runs", d_max_runs },
-    { "budget", d_budget }, { NULL, NULL }
+    { "budget", d_budget }, { "target", d_target }, { NULL, NULL }
 };
 
 static void t_defaults(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)

@@ -24,6 +24,18 @@
 
 #define CONFIG_MAX_RUNS 100000
 
+/* Most items of a `target:` list. */
+#define CONFIG_MAX_TARGETS 16
+
+/* A `target:` as read: one number of seconds, or a list of two or more
+ * (one workload per item). n == 0: not given. */
+struct config_targets {
+    double v[CONFIG_MAX_TARGETS];
+    size_t n;
+    int list;               /* given as a list */
+    struct pb_loc loc;      /* the value */
+};
+
 /* A name under select:, kept to be checked once every file is read. */
 struct config_sel {
     char *name;
@@ -51,6 +63,7 @@ struct config_shared {
     struct pb_loc python_loc;       /* where `python:` was given; line 0: not given */
     struct config_ovr *ovr; /* overrides: of the top-level file */
     size_t novr;
+    struct config_targets dtarget;  /* `defaults: target:` */
 };
 
 /* One file being walked. */
@@ -129,6 +142,46 @@ void config_free_workload(struct pb_workload *wl);
  * the `pyperformance:` value for each that cannot be found.
  * (config_workloads.c) */
 void config_resolve_benchmarks(struct pb_config *cfg, struct pb_diags *d);
+
+/* Appends *wl to w's config (taking it over), or frees it when its name
+ * is taken (an error) or memory runs out. (config_workloads.c) */
+void config_append_workload(struct config_walk *w, struct pb_workload *wl);
+
+/* A deep copy of from named name (from's name when NULL) into *to.
+ * Returns 0, or -1 when out of memory (*to then holds nothing).
+ * (config_workloads.c) */
+int config_dup_workload(const struct pb_workload *from, const char *name, struct pb_workload *to);
+
+/* s with "{size}" replaced by size: a new string, NULL when out of
+ * memory. (config_workloads.c) */
+char *config_with_size(const char *s, const char *size);
+
+/* 1 when an item of wl's args holds "{size}". (config_workloads.c) */
+int config_args_have_size(const struct pb_workload *wl);
+
+/* Reads a `target:` value v (seconds: 10, 10s, 1.5s, 2m, 1h; or a list of
+ * two or more of them) into *out. Returns 0, or -1 with an error at the
+ * bad value. (config_targets.c) */
+int config_get_targets(struct pb_yw *yw, const yaml_node_t *v, const char *key,
+                       struct config_targets *out);
+
+/* Appends wl (its args holding "{size}") once per target of t: the one
+ * workload with its target, or for a list one per target named
+ * "<name>@<seconds>s" with base = the name. Frees nothing of wl.
+ * (config_targets.c) */
+void config_add_per_target(struct config_walk *w, const struct pb_workload *wl,
+                           const struct config_targets *t);
+
+/* Once every file is read, before the Python axis: gives `defaults:
+ * target:` to every workload that can take it (a pyperformance workload
+ * without loops:, sizes: or target:, a script workload whose args hold
+ * "{size}" without sizes: or target:) and reports, at its name, a script
+ * workload whose "{size}" is left without a size. (config_targets.c) */
+void config_apply_targets(struct pb_config *cfg, struct config_shared *sh, struct pb_diags *d);
+
+/* Once the timeouts are final (after overrides): a target must be below
+ * the timeout of its workload's plain runs. (config_targets.c) */
+void config_check_targets(struct pb_config *cfg, struct pb_diags *d);
 
 /* The `profilers:` handler; frees one profiler's fields.
  * (config_profilers.c) */

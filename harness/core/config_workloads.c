@@ -20,11 +20,13 @@
 #define MAX_LOOPS 1000000000
 
 /* What a workload's keys fill: the workload, and its `sizes:` (kept as
- * written, for the names and args) until it is split per size. */
+ * written, for the names and args) and `target:` until it is split per
+ * size or per target. */
 struct sized {
     struct pb_workload wl;
     struct pb_strv sizes;
     const yaml_node_t *sizes_node;
+    struct config_targets targets;
 };
 
 /* dir + path, made canonical when it exists. */
@@ -206,15 +208,20 @@ static void wl_sizes(struct pb_yw *yw, const yaml_node_t *v, void *o, const char
         pb_yw_error(yw, v, "'sizes' needs at least two sizes to fit a line (or give the size in 'args')");
 }
 
+static void wl_target(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    config_get_targets(yw, v, key, &((struct sized *)o)->targets);
+}
+
 static const struct pb_yw_key workload_keys[] = {
     { "name", wl_name }, { "script", wl_script }, { "args", wl_args }, { "hot", wl_hot },
     { "tags", wl_tags }, { "description", wl_desc }, { "runs", wl_runs },
     { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes },
-    { "pyperformance", wl_pyperformance }, { "loops", wl_loops }, { NULL, NULL }
+    { "pyperformance", wl_pyperformance }, { "loops", wl_loops }, { "target", wl_target },
+    { NULL, NULL }
 };
 
-/* "{size}" in s replaced by size; a new string. */
-static char *with_size(const char *s, const char *size)
+char *config_with_size(const char *s, const char *size)
 {
     const char *at = strstr(s, "{size}");
     size_t n;
@@ -235,7 +242,7 @@ static int copy_strv(struct pb_strv *to, const struct pb_strv *from, const char 
 {
     memset(to, 0, sizeof *to);
     for (size_t i = 0; i < from->n; i++) {
-        char *x = size ? with_size(from->v[i], size) : strdup(from->v[i]);
+        char *x = size ? config_with_size(from->v[i], size) : strdup(from->v[i]);
         if (!x || pb_strv_push(to, x) < 0) {
             free(x);
             return -1;
@@ -245,7 +252,7 @@ static int copy_strv(struct pb_strv *to, const struct pb_strv *from, const char 
     return 0;
 }
 
-static int args_have_size(const struct pb_workload *wl)
+int config_args_have_size(const struct pb_workload *wl)
 {
     for (size_t i = 0; i < wl->args.n; i++)
         if (strstr(wl->args.v[i], "{size}"))
@@ -264,11 +271,35 @@ void config_free_workload(struct pb_workload *wl)
     pb_strv_release(&wl->tags);
     free(wl->description);
     free(wl->pyperformance);
+    free(wl->unrunnable);
 }
 
-/* Appends *wlp to cfg (taking it over), or frees it when its name is
- * taken (an error) or out of memory. */
-static void append_workload(struct config_walk *w, struct pb_workload *wlp)
+int config_dup_workload(const struct pb_workload *from, const char *name, struct pb_workload *to)
+{
+    *to = *from;
+    memset(&to->args, 0, sizeof to->args);
+    memset(&to->hot, 0, sizeof to->hot);
+    memset(&to->tags, 0, sizeof to->tags);
+    to->name = strdup(name ? name : from->name);
+    to->script = from->script ? strdup(from->script) : NULL;
+    to->description = from->description ? strdup(from->description) : NULL;
+    to->pyperformance = from->pyperformance ? strdup(from->pyperformance) : NULL;
+    to->base = from->base ? strdup(from->base) : NULL;
+    to->given = from->given ? strdup(from->given) : NULL;
+    to->unrunnable = from->unrunnable ? strdup(from->unrunnable) : NULL;
+    if (!to->name || !to->script != !from->script || !to->description != !from->description
+        || !to->pyperformance != !from->pyperformance || !to->base != !from->base
+        || !to->given != !from->given || !to->unrunnable != !from->unrunnable
+        || copy_strv(&to->args, &from->args, NULL) < 0 || copy_strv(&to->hot, &from->hot, NULL) < 0
+        || copy_strv(&to->tags, &from->tags, NULL) < 0) {
+        config_free_workload(to);
+        memset(to, 0, sizeof *to);
+        return -1;
+    }
+    return 0;
+}
+
+void config_append_workload(struct config_walk *w, struct pb_workload *wlp)
 {
     struct pb_config *cfg = w->cfg;
     struct pb_workload wl = *wlp;
@@ -311,13 +342,14 @@ static void append_per_size(struct config_walk *w, const struct sized *sz)
         one.pyperformance = wl->pyperformance ? strdup(wl->pyperformance) : NULL;
         one.base = strdup(wl->name);
         one.size = strtod(sz->sizes.v[k], NULL);
+        one.unrunnable = NULL;
         if (!one.name || !one.script != !wl->script || !one.pyperformance != !wl->pyperformance
             || !one.base || copy_strv(&one.args, &wl->args, sz->sizes.v[k]) < 0
             || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0) {
             config_free_workload(&one);
             break;
         }
-        append_workload(w, &one);
+        config_append_workload(w, &one);
     }
 }
 
@@ -348,6 +380,33 @@ oom:
     return -1;
 }
 
+/* `target:` chooses the work count: with `sizes:` or `loops:` it would
+ * choose what they fix, and a script must take the count as "{size}".
+ * Returns 0, or -1 with an error at the target. */
+static int check_target(struct pb_yw *yw, const yaml_node_t *item, const struct sized *sz)
+{
+    const yaml_node_t *target = pb_yw_find_key(yw, item, "target");
+    const char *name = sz->wl.name ? sz->wl.name : "?";
+
+    if (!target || !sz->targets.n)
+        return target ? -1 : 0;
+    if (sz->sizes_node) {
+        pb_yw_error(yw, target, "'target' and 'sizes' both given: 'target' chooses the size "
+                    "(give a list of targets, [10s, 20s], for several)");
+        return -1;
+    }
+    if (pb_yw_find_key(yw, item, "loops")) {
+        pb_yw_error(yw, target, "'target' and 'loops' both given: 'target' chooses the loop count");
+        return -1;
+    }
+    if (!pb_yw_find_key(yw, item, "pyperformance") && !config_args_have_size(&sz->wl)) {
+        pb_yw_error(yw, target, "'target' needs '{size}' in the arguments of '%s': the work count "
+                    "it chooses (a loop count, not a grid width)", name);
+        return -1;
+    }
+    return 0;
+}
+
 /* The checks of `script:`, `pyperformance:` and `loops:` together; a
  * pyperformance workload gets its args. Returns 0 when the workload can
  * be kept, -1 when not. */
@@ -374,9 +433,11 @@ static int check_program(struct pb_yw *yw, const yaml_node_t *item, struct sized
         pb_yw_error(yw, loops, "'loops' and 'sizes' both given: with 'sizes', each size is a loop count");
         return -1;
     }
+    if (check_target(yw, item, sz) < 0)
+        return -1;
     if (script)
         return wl->script ? 0 : -1;
-    return wl->pyperformance && pyperf_args(wl, sz->sizes_node != NULL) == 0 ? 0 : -1;
+    return wl->pyperformance && pyperf_args(wl, sz->sizes_node || sz->targets.n) == 0 ? 0 : -1;
 }
 
 /* Walks one item of `workloads:` and appends what it defines. */
@@ -396,12 +457,16 @@ static void add_workload(struct config_walk *w, const yaml_node_t *item)
         pb_yw_error(yw, item, "workload has no 'name'");
     if (check_program(yw, item, &sz) < 0 || !wl->name)
         goto cleanup;
-    if (sz.sizes.n && !args_have_size(wl))
+    if (sz.sizes.n && !config_args_have_size(wl))
         pb_yw_error(yw, sz.sizes_node, "'sizes' given but no argument of '%s' contains '{size}'", wl->name);
-    if (!sz.sizes.n && args_have_size(wl))
-        pb_yw_error(yw, item, "'{size}' in the arguments of '%s' needs 'sizes:'", wl->name);
+    /* "{size}" without sizes: or target: may still get the defaults'
+     * target: config_apply_targets tells once every file is read */
+    if (sz.targets.n) {
+        config_add_per_target(w, wl, &sz.targets);
+        goto cleanup;
+    }
     if (sz.sizes.n < 2) {
-        append_workload(w, wl);         /* takes wl over */
+        config_append_workload(w, wl);  /* takes wl over */
         pb_strv_release(&sz.sizes);
         return;
     }

@@ -26,7 +26,8 @@ int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p)
 {
     const struct pb_workload *wl = &cfg->workloads[w];
 
-    return wl->selected && cfg->profilers[p].selected && pb_config_runnable(cfg, wl->interp, p)
+    return wl->selected && !wl->unrunnable && cfg->profilers[p].selected
+        && pb_config_runnable(cfg, wl->interp, p)
         && pb_config_runnable(cfg, wl->interp, cfg->baseline);
 }
 

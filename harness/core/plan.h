@@ -44,7 +44,8 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
 void pb_plan_release(struct pb_plan *plan);
 
 /* 1 when pair (w, p) is in the matrix: the workload and the profiler are
- * selected, and both p and the baseline can run on the workload's
+ * selected, the workload was not marked unrunnable (its calibration
+ * failed), and both p and the baseline can run on the workload's
  * interpreter (pb_config_runnable). Cannot fail. */
 int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p);
 
