@@ -1,5 +1,6 @@
 /* pbench check: its help, its usage errors, a good config, a workload
- * without hot functions paired with a profiler that needs them. */
+ * without hot functions paired with a profiler that needs them, the
+ * workloads whose count a run chooses (target:). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,23 @@ START_TEST(workload_without_hot_meets_a_profiler_that_needs_it)
 }
 END_TEST
 
+START_TEST(calibrated_counts_are_chosen_at_run_time)
+{
+    char *dir = tu_mkdtemp(), *out = NULL;
+    free(tu_write_file(dir, "w.py", "pass\n"));
+
+    /* said once per workload, not once per target of a list's siblings */
+    int rc = check_with(dir, "  - {name: t, script: w.py, args: [\"{size}\"], hot: [f], target: [1s, 2s]}\n"
+                        "  - {name: u, script: w.py, hot: [f]}", "", &out);
+    ck_assert_msg(rc == 0 && strstr(out, ": ok: 3 workloads")
+                  && strstr(out, "  t@1s: target 1 s: its size ({size}) is chosen when the run starts")
+                  && strstr(out, "  t@2s: target 2 s:") && !strstr(out, "  u:"), "%s", out);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *check_suite(void)
 {
     Suite *s = suite_create("check");
@@ -119,6 +137,7 @@ Suite *check_suite(void)
     tcase_add_test(cli, no_config_or_unknown_option_is_a_usage_error);
     tcase_add_test(cli, checks_a_config_with_python_after_it);
     tcase_add_test(cli, workload_without_hot_meets_a_profiler_that_needs_it);
+    tcase_add_test(cli, calibrated_counts_are_chosen_at_run_time);
     suite_add_tcase(s, cli);
     return s;
 }

@@ -68,7 +68,7 @@ START_TEST(start_writes_the_directory)
     char base[4096];
 
     snprintf(base, sizeof base, "%s/results", dir);
-    ck_assert_msg(pb_session_start(&s, cfg, 42, base, &err) == 0, "%s", err.msg);
+    ck_assert_msg(pb_session_start(&s, cfg, 42, base, NULL, &err) == 0, "%s", err.msg);
     ck_assert_ptr_nonnull(strstr(s.dir, "/results/sess-"));
     ck_assert(exists(s.dir, "config.yaml") && exists(s.dir, "config-resolved.json")
               && exists(s.dir, "meta.json"));
@@ -116,7 +116,7 @@ START_TEST(resume_checks_the_config)
     int changed;
 
     snprintf(base, sizeof base, "%s/results", dir);
-    ck_assert_int_eq(pb_session_start(&s, cfg, 9, base, &err), 0);
+    ck_assert_int_eq(pb_session_start(&s, cfg, 9, base, NULL, &err), 0);
     free(tu_write_file(s.dir, "runs.jsonl",
         "{\"seq\":0,\"round\":0,\"workload\":\"w\",\"profiler\":\"plain\",\"status\":\"ok\",\"wall_s\":1}\n"));
     ck_assert_int_eq(pb_resolved_load(s.dir, &stored, &err), 0);
@@ -148,7 +148,7 @@ START_TEST(broken_interpreter_makes_no_directory)
     char base[4096];
 
     snprintf(base, sizeof base, "%s/results", dir);
-    ck_assert_int_eq(pb_session_start(&s, cfg, 1, base, &err), -1);
+    ck_assert_int_eq(pb_session_start(&s, cfg, 1, base, NULL, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "failed (exit code 3): no such module"));
     ck_assert_ptr_null(s.dir);
     ck_assert(access(base, F_OK) != 0);

@@ -8,6 +8,7 @@
 #include "analysis/pairstate.h"
 #include "analysis/scaling.h"
 #include "analysis/stats.h"
+#include "store/calibration.h"
 #include "store/records.h"
 #include "store/resolved.h"
 
@@ -19,6 +20,7 @@ struct agg {
     struct pb_run_list runs;
     struct pb_summary *s;
     struct pb_pair_state *states;   /* per pair of r, as s->pairs */
+    struct pb_calibration cal;      /* calibration.json; empty without */
     struct pb_error *err;
 };
 
@@ -96,12 +98,19 @@ static struct pb_ratio ci_ratio(const struct pb_ci *ci)
 }
 
 /* Why profiler p could not run on workload w's interpreter, as the run
- * recorded it in meta.json when it started, or NULL. */
+ * recorded it in meta.json when it started, or why w could not run at all
+ * (its calibration failed: calibration.json), or NULL. */
 static const char *unavailable(struct agg *a, const struct pb_resolved_workload *w, const char *p)
 {
-    static char why[400];
+    static char why[PB_ERROR_MSG_MAX + 32];
     const struct pb_meta *m = &a->s->meta;
     const char *reason = pb_meta_reason_of(m->unavailable, m->nunavailable, p);
+    const struct pb_calibration_entry *e = w ? pb_calibration_find(&a->cal, w->name) : NULL;
+
+    if (e && e->error) {
+        snprintf(why, sizeof why, "calibration failed: %s", e->error);
+        return why;
+    }
 
     for (size_t i = 0; w && w->python && i < m->npythons; i++) {
         const struct pb_meta_python *py = &m->pythons[i];
@@ -230,7 +239,8 @@ static int load(struct agg *a, const char *dir, char *warning)
 {
     struct pb_meta meta;
 
-    if (pb_resolved_load(dir, &a->r, a->err) < 0 || pb_meta_load(dir, &meta, a->err) < 0)
+    if (pb_resolved_load(dir, &a->r, a->err) < 0 || pb_calibration_load(dir, &a->cal, a->err) < 0
+        || pb_meta_load(dir, &meta, a->err) < 0)
         return -1;
     a->s = pb_summary_new(dir);
     if (!a->s) {
@@ -308,5 +318,6 @@ cleanup:
     pb_summary_free(a.s);
     pb_records_release(&a.runs);
     pb_resolved_release(&a.r);
+    pb_calibration_release(&a.cal);
     return rc;
 }

@@ -7,7 +7,9 @@
  * docs/results-format.md).
  *
  * It reads only what the run stored (config-resolved.json for the pairs,
- * their order and the baseline; meta.json; runs.jsonl), through the
+ * their order and the baseline; meta.json; runs.jsonl; calibration.json,
+ * when there is one, for why a workload whose count could not be chosen
+ * did not run), through the
  * store, so it can be re-run at any time, also on an unfinished or
  * interrupted run. Each pair's figures and, under runs: auto, the reason
  * it stopped come from analysis/pairstate.h, the same decisions the run

@@ -76,6 +76,27 @@ static size_t check_hot_pairs(const struct pb_config *cfg)
     return bad;
 }
 
+/* The workloads whose count a run chooses (target:), once each (not once
+ * per interpreter). */
+static void print_targets(const struct pb_config *cfg)
+{
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        const struct pb_workload *wl = &cfg->workloads[w];
+        const char *name = wl->given ? wl->given : wl->name;
+        int said = 0;
+        if (!wl->selected || !(wl->target > 0))
+            continue;
+        for (size_t k = 0; k < w; k++) {
+            const struct pb_workload *o = &cfg->workloads[k];
+            said |= o->selected && o->target > 0 && !strcmp(o->given ? o->given : o->name, name);
+        }
+        if (!said)
+            printf("  %s: target %g s: its %s is chosen when the run starts, by timing plain runs%s\n",
+                   name, wl->target, wl->pyperformance ? "loop count" : "size ({size})",
+                   cfg->axis ? " on each interpreter" : "");
+    }
+}
+
 int cmd_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -120,6 +141,7 @@ int cmd_check(int argc, char **argv)
             snprintf(interps, sizeof interps, ", %zu interpreters", cfg->ninterps);
         printf("%s: ok: %zu workloads, %zu profilers%s (baseline '%s'), %s\n", argv[i], nw, np,
                interps, cfg->profilers[cfg->baseline].name, runs);
+        print_targets(cfg);
         for (size_t k = 0; cfg->axis && k < cfg->ninterps; k++)
             if (!cfg->interps[k].available)
                 printf("  Python %s: unavailable, its pairs will not run: %s\n",

@@ -74,6 +74,35 @@ static void on_progress(const struct pb_runner_event *ev, void *ud)
                 r->error);
 }
 
+/* Calibration progress on stderr: a line per workload calibrated (on a
+ * terminal, a live line while it runs). */
+static void on_calibrate(const struct pb_calibrate_event *ev, void *ud)
+{
+    int tty = *(const int *)ud;
+    const struct pb_calibration_entry *e = ev->entry;
+    const char *what = ev->workload->pyperformance ? "loops" : "as its size";
+
+    if (ev->kind == PB_CALIBRATE_START) {
+        fprintf(stderr, "%scalibrating %s [%zu/%zu]: the count for a plain run of %g s%s",
+                tty ? "\r\033[K" : "", ev->workload->name, ev->number, ev->total, e->target_s,
+                tty ? "" : "\n");
+    } else if (ev->kind == PB_CALIBRATE_POINT && tty) {
+        const struct pb_calibration_point *p = &e->points[e->npoints - 1];
+        fprintf(stderr, "\r\033[Kcalibrating %s [%zu/%zu]: %lld took %.3f s", ev->workload->name,
+                ev->number, ev->total, p->count, p->wall_s);
+    } else if (ev->kind == PB_CALIBRATE_DONE) {
+        if (tty)
+            fprintf(stderr, "\r\033[K");
+        if (e->error)
+            fprintf(stderr, "calibrated %s: failed, its pairs will not run: %s\n", ev->workload->name,
+                    e->error);
+        else
+            fprintf(stderr, "calibrated %s: %lld %s for %g s (the fit predicts %.3f s; %zu runs)\n",
+                    ev->workload->name, e->count, what, e->target_s, e->predicted_s, e->npoints);
+    }
+    fflush(stderr);
+}
+
 static void usage_run(FILE *f)
 {
     fputs("usage: pbench run CONFIG [options]\n"
@@ -190,12 +219,17 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 }
 
 /* A new run: the config, its selection, the plan and the session (the
- * interpreter probed, the results directory made). Returns -1 to go on,
- * else the exit code. */
-static int open_new(struct run_args *a, struct pb_config **cfg, struct pb_plan *plan,
-                    struct pb_session *s)
+ * interpreter probed, the targets calibrated, the results directory
+ * made). Returns -1 to go on, else the exit code. */
+static int open_new(struct run_args *a, const char *pbench_path, struct pb_config **cfg,
+                    struct pb_plan *plan, struct pb_session *s)
 {
     struct pb_error err;
+    int tty = isatty(STDERR_FILENO);
+    struct pb_calibrate_opts co = {
+        .pbench_path = pbench_path, .stop = &stop_signal, .cpu = a->pin_cpu + 1,
+        .cb = on_calibrate, .ud = &tty,
+    };
 
     *cfg = pb_cli_load_config(a->config, a->python);
     if (!*cfg)
@@ -206,9 +240,9 @@ static int open_new(struct run_args *a, struct pb_config **cfg, struct pb_plan *
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         return PB_EXIT_USAGE;
     }
-    if (pb_session_start(s, *cfg, a->seed, a->base, &err) < 0) {
+    if (pb_session_start(s, *cfg, a->seed, a->base, &co, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
-        return PB_EXIT_FAIL;
+        return stop_signal ? 128 + stop_signal : PB_EXIT_FAIL;
     }
     /* after the probe: what cannot run on an interpreter is left out */
     if (pb_plan_build(*cfg, a->seed, plan, &err) < 0) {
@@ -262,6 +296,10 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
     }
     if (s->records.warning[0])
         fprintf(stderr, "pbench: warning: %s\n", s->records.warning);
+    if (s->calibration.n)
+        fprintf(stderr, "calibration: the %zu count%s chosen when the run started "
+                "(calibration.json), not measured again\n", s->calibration.n,
+                s->calibration.n == 1 ? "" : "s");
     if (pb_plan_build(*cfg, stored.seed, plan, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         goto done;
@@ -287,17 +325,12 @@ static void banner(const struct pb_config *cfg, const struct pb_session *s, int 
     fprintf(stderr, "results: %s\n", s->dir);
 }
 
-/* Runs the matrix with the signal handlers and the guard in place.
- * Returns the matrix's rc. */
-static int measure(const struct run_args *a, struct pb_session *s, const struct pb_plan *plan,
-                   char *pbench_path, struct pb_matrix_stats *st, struct pb_error *err)
+/* Before the first process starts (the calibration's, then the runs'):
+ * a signal stops the run after killing the current process, which never
+ * outlives pbench, even a SIGKILLed one. */
+static void arm(struct pb_error *err)
 {
     struct sigaction sa;
-    int tty = isatty(STDERR_FILENO), rc;
-    struct pb_matrix_opts mo = {
-        .session = s, .first = plan, .pbench_path = pbench_path, .stop = &stop_signal,
-        .max_output_bytes = a->max_output, .pin_cpu = a->pin_cpu, .cb = on_progress, .ud = &tty,
-    };
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -305,14 +338,25 @@ static int measure(const struct run_args *a, struct pb_session *s, const struct 
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
-    if (a->pin_cpu >= 0 && pb_session_pin(s, a->pin_cpu, err) < 0)
-        fprintf(stderr, "pbench run: warning: %s\n", pb_cli_errtext(err));
-    /* from here on, a run never outlives pbench, even a SIGKILLed one */
     if (pb_guard_start(err) < 0)
         fprintf(stderr, "pbench run: warning: %s (a run's grandchildren could outlive pbench)\n",
                 pb_cli_errtext(err));
+}
+
+/* Runs the matrix with the signal handlers and the guard in place.
+ * Returns the matrix's rc. */
+static int measure(const struct run_args *a, struct pb_session *s, const struct pb_plan *plan,
+                   char *pbench_path, struct pb_matrix_stats *st, struct pb_error *err)
+{
+    int tty = isatty(STDERR_FILENO), rc;
+    struct pb_matrix_opts mo = {
+        .session = s, .first = plan, .pbench_path = pbench_path, .stop = &stop_signal,
+        .max_output_bytes = a->max_output, .pin_cpu = a->pin_cpu, .cb = on_progress, .ud = &tty,
+    };
+
+    if (a->pin_cpu >= 0 && pb_session_pin(s, a->pin_cpu, err) < 0)
+        fprintf(stderr, "pbench run: warning: %s\n", pb_cli_errtext(err));
     rc = pb_matrix_run(&mo, st, err);
-    pb_guard_stop();
     if (tty)
         fprintf(stderr, "\r\033[K");
     return rc;
@@ -379,7 +423,8 @@ int cmd_run(int argc, char **argv)
         return PB_EXIT_FAIL;
     }
     pbench_path[plen] = '\0';
-    rc = a.resume ? open_resume(&a, &cfg, &plan, &s) : open_new(&a, &cfg, &plan, &s);
+    arm(&err);
+    rc = a.resume ? open_resume(&a, &cfg, &plan, &s) : open_new(&a, pbench_path, &cfg, &plan, &s);
     if (rc >= 0)
         goto cleanup;
     banner(cfg, &s, a.resume != NULL);
@@ -402,6 +447,7 @@ int cmd_run(int argc, char **argv)
         rc = mrc == 0 ? PB_EXIT_OK : PB_EXIT_FAIL;
     }
 cleanup:
+    pb_guard_stop();
     pb_session_release(&s);
     pb_plan_release(&plan);
     pb_config_free(cfg);

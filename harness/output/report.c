@@ -35,6 +35,7 @@ static const struct {
     { "failures", pb_report_sec_failures },
     { "warnings", pb_report_sec_warnings },
     { "baseline", pb_report_sec_baseline },
+    { "calibration", pb_report_sec_calibration },
     { "machine", pb_report_sec_machine },
     { "method", pb_report_sec_method },
 };

@@ -10,6 +10,7 @@
  *   report_accuracy.c  each run's accuracy.json
  *   report_machine.c   machine and versions, how to read the report
  *   report_published.c a reference's figures beside the measured ones
+ *   report_calibration.c the counts chosen for `target:` (calibration.json)
  * and the formatting they have in common is in report_format.c.
  *
  * For the report only: nothing outside output/report*.c includes this.
@@ -48,6 +49,7 @@ pb_report_section_fn pb_report_sec_overhead, pb_report_sec_workloads,
 pb_report_section_fn pb_report_sec_accuracy;                        /* report_accuracy.c */
 pb_report_section_fn pb_report_sec_machine, pb_report_sec_method;   /* report_machine.c */
 pb_report_section_fn pb_report_sec_published;                       /* report_published.c */
+pb_report_section_fn pb_report_sec_calibration;                     /* report_calibration.c */
 
 /* ---- formatting (report_format.c); none can fail ---- */
 

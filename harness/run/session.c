@@ -203,7 +203,6 @@ static int start_meta(struct pb_session *s, struct pb_error *err)
     if (pb_meta_set(&s->meta.pbench_version, PB_VERSION) < 0
         || pb_meta_set(&s->meta.config, s->cfg->path) < 0
         || pb_meta_set(&s->meta.config_name, s->cfg->name) < 0
-        || pb_meta_set(&s->meta.config_hash, s->resolved.hash) < 0
         || pb_meta_set(&s->meta.started, now) < 0 || pb_probe_host(&s->meta) < 0)
         return pb_error_set(err, "out of memory");
     s->meta.has_seed = 1;
@@ -226,21 +225,73 @@ static int runnable(const struct pb_config *cfg, struct pb_error *err)
     return pb_error_set(err, "nothing to run: no workload or no profiler is selected");
 }
 
+/* Calibrates the workloads with target: (after the probe: on the
+ * interpreters that run) in a temporary directory, removed after. Returns
+ * 0, or -1 with err (interrupted, or pbench failed). */
+static int calibrate(struct pb_session *s, const struct pb_calibrate_opts *o, struct pb_error *err)
+{
+    char scratch[] = "/tmp/pbench-calibrate-XXXXXX", path[sizeof scratch + 16];
+    int any = 0, rc;
+
+    for (size_t i = 0; i < s->cfg->nworkloads; i++)
+        any |= pb_calibrate_wanted(s->cfg, i);
+    if (!any)
+        return 0;
+    if (!mkdtemp(scratch)) {
+        int e = errno;
+        pb_error_set(err, "cannot create a temporary directory");
+        return pb_error_errno(err, e);
+    }
+    rc = pb_calibrate_run(s->cfg, o, scratch, &s->calibration, err);
+    snprintf(path, sizeof path, "%s/stdout.txt", scratch);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/stderr.txt", scratch);
+    unlink(path);
+    rmdir(scratch);
+    if (rc > 0)
+        return pb_error_set(err, "interrupted while calibrating the workloads' counts "
+                            "(no results directory was made)");
+    return rc;
+}
+
 int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
-                     const char *base, struct pb_error *err)
+                     const char *base, const struct pb_calibrate_opts *calib,
+                     struct pb_error *err)
 {
     memset(s, 0, sizeof *s);
     pb_meta_init(&s->meta);
     s->cfg = cfg;
     s->seed = seed;
     /* everything that can be checked before a results directory exists:
-     * the resolved inputs, and that the interpreter runs */
-    if (pb_resolved_from_config(cfg, seed, &s->resolved, err) < 0 || start_meta(s, err) < 0
-        || runnable(cfg, err) < 0 || make_dir(s, base, err) < 0)
+     * that the interpreter runs, the counts of the targets, the resolved
+     * inputs (holding those counts) */
+    if (start_meta(s, err) < 0 || calibrate(s, calib, err) < 0
+        || pb_resolved_from_config(cfg, seed, &s->resolved, err) < 0)
+        return -1;
+    if (pb_meta_set(&s->meta.config_hash, s->resolved.hash) < 0)
+        return pb_error_set(err, "out of memory");
+    if (runnable(cfg, err) < 0 || make_dir(s, base, err) < 0)
         return -1;
     if (copy_file(cfg->path, s->dir, "config.yaml", err) < 0
+        || (s->calibration.n && pb_calibration_save(s->dir, &s->calibration, err) < 0)
         || pb_resolved_save(s->dir, &s->resolved, err) < 0 || pb_meta_save(s->dir, &s->meta, err) < 0)
         return -1;
+    return 0;
+}
+
+/* At --resume: the counts the start chose, put into cfg again. Returns 0,
+ * or -1 with err when they cannot be (a hash that differs then tells a
+ * changed config apart). */
+static int recalibrate(struct pb_session *s, const char *dir, struct pb_error *err)
+{
+    struct pb_error aerr;
+    int rc = pb_calibration_load(dir, &s->calibration, err);
+
+    if (rc < 0)
+        return -1;
+    if (pb_calibrate_apply(s->cfg, &s->calibration, &aerr) < 0 && rc == 1)
+        return pb_error_set(err, "'%s' has no calibration.json, which holds the counts its "
+                            "workloads with 'target:' were given: start a new run instead", dir);
     return 0;
 }
 
@@ -255,17 +306,20 @@ int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *c
     s->resumed = 1;
     if (!(s->dir = strdup(dir)))
         return pb_error_set(err, "out of memory");
-    if (pb_resolved_from_config(cfg, stored->seed, &s->resolved, err) < 0)
+    /* what the start decided, before the hash: the counts are in it */
+    if (pb_meta_load(dir, &s->meta, err) < 0)
+        return -1;
+    if (mark_from_meta(cfg, &s->meta) < 0)
+        return pb_error_set(err, "out of memory");
+    if (recalibrate(s, dir, err) < 0 || pb_resolved_from_config(cfg, stored->seed, &s->resolved, err) < 0)
         return -1;
     if (!stored->hash[0] || strcmp(stored->hash, s->resolved.hash)) {
         *changed = 1;
         return pb_error_set(err, "refusing to resume '%s': the config (%s) or the interpreter "
                             "changed since the run started; start a new run instead", dir, cfg->path);
     }
-    if (pb_meta_load(dir, &s->meta, err) < 0 || pb_records_read(dir, 1, &s->records, err) < 0)
+    if (pb_records_read(dir, 1, &s->records, err) < 0)
         return -1;
-    if (mark_from_meta(cfg, &s->meta) < 0)
-        return pb_error_set(err, "out of memory");
     return 0;
 }
 
@@ -314,5 +368,6 @@ void pb_session_release(struct pb_session *s)
     pb_resolved_release(&s->resolved);
     pb_meta_release(&s->meta);
     pb_records_release(&s->records);
+    pb_calibration_release(&s->calibration);
     memset(s, 0, sizeof *s);
 }

@@ -3,10 +3,11 @@
 
 /*
  * session: the results directory of one `pbench run`, from start to
- * finish. Starting one probes the interpreter (before anything is
- * created, so a broken interpreter leaves no directory), then creates
- * base/<name>-<UTC timestamp>[-N]/ with config.yaml (a byte copy of the
- * config), config-resolved.json and meta.json. Resuming one reloads those
+ * finish. Starting one probes the interpreter and calibrates the
+ * workloads with `target:` (before anything is created, so a broken
+ * interpreter or an interrupted calibration leaves no directory), then
+ * creates base/<name>-<UTC timestamp>[-N]/ with config.yaml (a byte copy
+ * of the config), calibration.json, config-resolved.json and meta.json. Resuming one reloads those
  * and the records, refusing a config whose resolved hash changed.
  * Finishing one stamps meta.json with the end time, the elapsed seconds
  * (summed over resumes), the load, pbench's own CPU and whether every
@@ -16,6 +17,8 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "run/calibrate.h"
+#include "store/calibration.h"
 #include "store/meta.h"
 #include "store/records.h"
 #include "store/resolved.h"
@@ -29,6 +32,7 @@ struct pb_session {
     struct pb_resolved resolved;
     struct pb_meta meta;
     struct pb_run_list records;     /* every record so far (resume: those on disk) */
+    struct pb_calibration calibration;  /* the counts chosen for target: (none without) */
     int resumed;
 };
 
@@ -37,20 +41,30 @@ struct pb_session {
  * with the Python axis, one that does not run is marked unavailable in cfg
  * (its pairs are not planned; the summary says why) and the others go on;
  * on any interpreter, a profiler whose package is not installed there is
- * marked unavailable on it. Returns 0, or -1 with err filled: the (or
- * every) interpreter does not run, base or the directory cannot be made,
- * a file cannot be written (then nothing is left but an empty directory).
- * Release with pb_session_release. */
+ * marked unavailable on it. Then the workloads with `target:` are
+ * calibrated (run/calibrate.h, with calib's options; NULL: real processes,
+ * no progress), in a temporary directory, which puts their counts into
+ * cfg (or marks the ones that failed). Only then is the directory made,
+ * with config.yaml, calibration.json (when something was calibrated),
+ * config-resolved.json and meta.json. Returns 0, or -1 with err filled:
+ * the (or every) interpreter does not run, the calibration was
+ * interrupted (*calib->stop) or pbench failed in it, nothing is left to
+ * run, base or the directory cannot be made, a file cannot be written
+ * (then nothing is left but an empty directory). Release with
+ * pb_session_release. */
 int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
-                     const char *base, struct pb_error *err);
+                     const char *base, const struct pb_calibrate_opts *calib,
+                     struct pb_error *err);
 
 /* Reopens dir to finish it with cfg, which the caller loaded from
- * stored->config_path and selected as stored->select_*: refuses (-1,
+ * stored->config_path and selected as stored->select_*: loads meta.json
+ * and marks in cfg what the start found unavailable, puts the counts of
+ * calibration.json into cfg (never measuring again), then refuses (-1,
  * *changed = 1) when cfg resolves to another hash than stored (the config
- * or the interpreter changed since), else loads meta.json and runs.jsonl
- * (a torn line is skipped: s->records.warning says so) and marks in cfg
- * what the start found unavailable, so the plan is the same. Returns 0 or
- * -1 with err. */
+ * or the interpreter changed since), else loads runs.jsonl (a torn line is
+ * skipped: s->records.warning says so), so the plan is the same. Returns 0
+ * or -1 with err (calibration.json missing while cfg has targets, or
+ * unreadable, among others). */
 int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *cfg,
                       const struct pb_resolved *stored, int *changed, struct pb_error *err);
 

@@ -49,6 +49,7 @@ static void from_workload(struct pb_resolved_workload *o, const struct pb_config
     o->description = dup_or_null(w->description, oom);
     o->base = dup_or_null(w->base, oom);
     o->size = w->size;
+    o->target = w->target;
     copy_strv(&o->args, &w->args, oom);
     copy_strv(&o->hot, &w->hot, oom);
     copy_strv(&o->tags, &w->tags, oom);
@@ -205,6 +206,8 @@ static json_t *workload_json(const struct pb_resolved_workload *w)
         json_object_set_new(o, "python", pb_jwrite_str(w->python));
         json_object_set_new(o, "given", pb_jwrite_str(w->given));
     }
+    if (w->target > 0)      /* absent without: the hash of a run without targets is unchanged */
+        json_object_set_new(o, "target_s", json_real(w->target));
     return o;
 }
 
@@ -294,6 +297,7 @@ static int load_workload(json_t *o, void *item, const struct pb_jloc *at,
         || pb_jread_str(o, "description", 0, &w->description, at, err) < 0
         || pb_jread_str(o, "base", 0, &w->base, at, err) < 0
         || pb_jread_num(o, "size", 0, &w->size, at, err) < 0
+        || pb_jread_num(o, "target_s", 0, &w->target, at, err) < 0
         || pb_jread_str(o, "python", 0, &w->python, at, err) < 0
         || pb_jread_str(o, "given", 0, &w->given, at, err) < 0
         || pb_jread_strv(o, "args", &w->args, at, err) < 0

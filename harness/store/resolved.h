@@ -27,6 +27,8 @@ struct pb_resolved_workload {
     double size;            /* with base: its size */
     char *python;           /* with pythons: the label of its interpreter; else NULL */
     char *given;            /* with pythons: its name without "@py<label>"; else NULL */
+    double target;          /* `target:` seconds (its count is in args, and with a list
+                             * of targets in size); 0 (or NAN as read): none */
 };
 
 struct pb_resolved_python {
