@@ -466,6 +466,15 @@ START_TEST(missing_interpreter)
     ck_assert_ptr_null(cfg);
     assert_diag(&d, 1, 9, "python interpreter './no/such/python' not found");
     pb_diags_release(&d);
+
+    /* a pythons: item that is not a single value: an error, not a crash
+     * (the fuzzer's regress-pythons-item.yaml) */
+    snprintf(text, sizeof text, "pythons: [\"3.11\", [x]]\nworkloads: [{name: a, script: w.py}]\n%s",
+             base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 1, 19, "'pythons'");
+    pb_diags_release(&d);
 }
 END_TEST
 

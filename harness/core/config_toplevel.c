@@ -113,8 +113,14 @@ static void t_pythons(struct pb_yw *yw, const yaml_node_t *v, void *o, const cha
     struct config_walk *w = config_walk_of(yw);
     struct config_shared *sh = w->sh;
 
-    if (!top_only(yw, v, key) || pb_yw_get_strv(yw, v, key, &sh->pythons) < 0)
+    if (!top_only(yw, v, key))
         return;
+    if (pb_yw_get_strv(yw, v, key, &sh->pythons) < 0) {
+        /* an item that is no single value (reported): none of them, or
+         * the interpreters would be built without their locations */
+        pb_strv_release(&sh->pythons);
+        return;
+    }
     if (sh->pythons.n == 0) {
         pb_yw_error(yw, v, "'pythons' lists no interpreter");
         return;
