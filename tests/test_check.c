@@ -115,12 +115,14 @@ START_TEST(calibrated_counts_are_chosen_at_run_time)
     char *dir = tu_mkdtemp(), *out = NULL;
     free(tu_write_file(dir, "w.py", "pass\n"));
 
-    /* said once per workload, not once per target of a list's siblings */
-    int rc = check_with(dir, "  - {name: t, script: w.py, args: [\"{size}\"], hot: [f], target: [1s, 2s]}\n"
+    /* said once per workload, with its targets, not once per target */
+    int rc = check_with(dir, "  - {name: t, script: w.py, args: [\"{size}\"], hot: [f], target: [1s, 2m]}\n"
+                        "  - {name: v, script: w.py, args: [\"{size}\"], hot: [f], target: 3}\n"
                         "  - {name: u, script: w.py, hot: [f]}", "", &out);
-    ck_assert_msg(rc == 0 && strstr(out, ": ok: 3 workloads")
-                  && strstr(out, "  t@1s: target 1 s: its size ({size}) is chosen when the run starts")
-                  && strstr(out, "  t@2s: target 2 s:") && !strstr(out, "  u:"), "%s", out);
+    ck_assert_msg(rc == 0 && strstr(out, ": ok: 4 workloads")
+                  && strstr(out, "  t: targets 1 s, 120 s: its sizes ({size}) are chosen when the run starts")
+                  && strstr(out, "  v: target 3 s: its size ({size}) is chosen") && !strstr(out, "  t@")
+                  && !strstr(out, "  u:"), "%s", out);
     free(out);
     tu_rmtree(dir);
     free(dir);

@@ -76,23 +76,41 @@ static size_t check_hot_pairs(const struct pb_config *cfg)
     return bad;
 }
 
-/* The workloads whose count a run chooses (target:), once each (not once
- * per interpreter). */
+/* The name a calibrated workload is listed under: the name it was given
+ * (its copies per target and per interpreter share it). */
+static const char *target_key(const struct pb_workload *wl)
+{
+    return wl->base ? wl->base : wl->given ? wl->given : wl->name;
+}
+
+/* The workloads whose count a run chooses (target:), one line each with
+ * its targets (not one per target or interpreter). */
 static void print_targets(const struct pb_config *cfg)
 {
     for (size_t w = 0; w < cfg->nworkloads; w++) {
         const struct pb_workload *wl = &cfg->workloads[w];
-        const char *name = wl->given ? wl->given : wl->name;
-        int said = 0;
+        char targets[256] = "";
+        int said = 0, n = 0;
         if (!wl->selected || !(wl->target > 0))
             continue;
-        for (size_t k = 0; k < w; k++) {
+        for (size_t k = 0; k < cfg->nworkloads; k++) {
             const struct pb_workload *o = &cfg->workloads[k];
-            said |= o->selected && o->target > 0 && !strcmp(o->given ? o->given : o->name, name);
+            if (!o->selected || !(o->target > 0) || strcmp(target_key(o), target_key(wl)))
+                continue;
+            said |= k < w;
+            int dup = 0;
+            for (size_t j = 0; j < k; j++)
+                dup |= cfg->workloads[j].selected && cfg->workloads[j].target == o->target
+                       && !strcmp(target_key(&cfg->workloads[j]), target_key(wl));
+            if (!dup && strlen(targets) < sizeof targets - 32)
+                snprintf(targets + strlen(targets), sizeof targets - strlen(targets), "%s%g s",
+                         n++ ? ", " : "", o->target);
         }
         if (!said)
-            printf("  %s: target %g s: its %s is chosen when the run starts, by timing plain runs%s\n",
-                   name, wl->target, wl->pyperformance ? "loop count" : "size ({size})",
+            printf("  %s: target%s %s: its %s chosen when the run starts, by timing plain runs%s\n",
+                   target_key(wl), n > 1 ? "s" : "", targets,
+                   wl->pyperformance ? (n > 1 ? "loop counts are" : "loop count is")
+                                     : (n > 1 ? "sizes ({size}) are" : "size ({size}) is"),
                    cfg->axis ? " on each interpreter" : "");
     }
 }
