@@ -75,7 +75,8 @@ static int fake_exec(const struct pb_spawn_opts *so, struct pb_spawn_result *res
     long long n = atoll(strncmp(arg, "--n=", 4) ? arg : arg + 4);
 
     (void)err;
-    ck_assert_str_eq(so->argv[0], "/bin/sh");
+    /* /bin/sh, or an interpreter of the pythons: test below */
+    ck_assert(!strcmp(so->argv[0], "/bin/sh") || strstr(so->argv[0], "/bin/python"));
     memset(res, 0, sizeof *res);
     if (f->calls < 256)
         f->timeouts[f->calls] = so->timeout_s;
@@ -95,7 +96,9 @@ static int fake_exec(const struct pb_spawn_opts *so, struct pb_spawn_result *res
         res->wall_s = 0.02;
         return 0;
     }
-    res->wall_s = !strcmp(mode, "flat") ? 0.05 : 0.1 + 0.001 * (double)n;
+    /* an interpreter under fast/ does a unit of work in half the time */
+    double unit = strstr(so->argv[0], "/fast/") ? 0.0005 : 0.001;
+    res->wall_s = !strcmp(mode, "flat") ? 0.05 : 0.1 + unit * (double)n;
     return 0;
 }
 
@@ -226,6 +229,37 @@ START_TEST(an_interruption_stops_it)
 }
 END_TEST
 
+START_TEST(each_interpreter_its_own)
+{
+    char text[2048];
+    struct pb_diags d = { 0 };
+    struct fake f = { 0 };
+    struct pb_calibrate_opts o = { .exec = fake_exec, .exec_ud = &f };
+    struct pb_calibration cal = { 0 };
+    struct pb_error err;
+
+    snprintf(text, sizeof text,
+        "pythons: [fast/bin/python, slow/bin/python]\n"
+        "workloads: [{name: lin, script: w.py, args: [\"{size}\", lin], target: 2s}]\n"
+        "profilers: [{name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}]\n");
+    char *path = tu_write_file(dir, "py.yaml", text);
+    struct pb_config *cfg = pb_config_load(path, NULL, &d);
+    free(path);
+    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
+    ck_assert_int_eq(pb_calibrate_run(cfg, &o, dir, &cal, &err), 0);
+    ck_assert_uint_eq(cal.n, 2);
+    const struct pb_workload *fast = &cfg->workloads[index_of(cfg, "lin@pyfast_bin_python")];
+    const struct pb_workload *slow = &cfg->workloads[index_of(cfg, "lin@pyslow_bin_python")];
+    ck_assert_int_eq(fast->count, 3800);
+    ck_assert_int_eq(slow->count, 1900);
+    const struct pb_calibration_entry *e = pb_calibration_find(&cal, "lin@pyfast_bin_python");
+    ck_assert_ptr_nonnull(strstr(e->python, "/fast/bin/python"));
+    pb_calibration_release(&cal);
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
 Suite *calibrate_suite(void)
 {
     Suite *s = suite_create("calibrate");
@@ -235,6 +269,7 @@ Suite *calibrate_suite(void)
     tcase_add_test(core, counts_go_into_the_config);
     tcase_add_test(core, only_the_selected_are_calibrated);
     tcase_add_test(core, an_interruption_stops_it);
+    tcase_add_test(core, each_interpreter_its_own);
     suite_add_tcase(s, core);
     return s;
 }

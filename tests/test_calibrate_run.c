@@ -280,6 +280,30 @@ START_TEST(resume_reuses_the_counts)
 }
 END_TEST
 
+/* Every calibration failed: nothing can run, said with why, and no
+ * results directory is left. */
+START_TEST(nothing_calibrated_nothing_made)
+{
+    char text[2048], cfg[4096], base[4096], *out = NULL;
+
+    free(tu_write_file(dir, "broken.py", "import sys\nsys.exit('no work for ' + sys.argv[1])\n"));
+    snprintf(text, sizeof text,
+        "include: [%s/configs/profilers.yaml]\n"
+        "python: %s\n"
+        "workloads: [{name: nope, script: broken.py, args: [\"{size}\"], target: 1s}]\n"
+        "select: {profilers: [plain]}\n", PB_SOURCE_DIR, tu_python());
+    free(tu_write_file(dir, "none.yaml", text));
+    snprintf(cfg, sizeof cfg, "%s/none.yaml", dir);
+    snprintf(base, sizeof base, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", base, "--no-plot", NULL };
+    ck_assert_int_eq(run_pbench(argv, &out), 1);
+    ck_assert_msg(strstr(out, "nothing can run: 'nope': calibration failed: its plain run with the "
+                             "count 1: exit code 1: no work for 1"), "%s", out);
+    ck_assert_int_ne(access(base, F_OK), 0);
+    free(out);
+}
+END_TEST
+
 Suite *calibrate_run_suite(void)
 {
     Suite *s = suite_create("calibrate_run");
@@ -289,6 +313,7 @@ Suite *calibrate_run_suite(void)
     tcase_set_timeout(core, 300);
     tcase_add_test(core, counts_take_their_targets);
     tcase_add_test(core, resume_reuses_the_counts);
+    tcase_add_test(core, nothing_calibrated_nothing_made);
     suite_add_tcase(s, core);
     return s;
 }

@@ -222,6 +222,10 @@ static int runnable(const struct pb_config *cfg, struct pb_error *err)
         for (size_t p = 0; p < cfg->nprofilers; p++)
             if (cfg->profilers[p].selected && pb_config_unavailable_why(cfg, i, p))
                 return pb_error_set(err, "nothing can run: %s", pb_config_unavailable_why(cfg, i, p));
+    for (size_t w = 0; w < cfg->nworkloads; w++)
+        if (cfg->workloads[w].selected && cfg->workloads[w].unrunnable)
+            return pb_error_set(err, "nothing can run: '%s': %s", cfg->workloads[w].name,
+                                cfg->workloads[w].unrunnable);
     return pb_error_set(err, "nothing to run: no workload or no profiler is selected");
 }
 
