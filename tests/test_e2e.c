@@ -120,6 +120,11 @@ START_TEST(run_matrix_and_summary)
     ck_assert_ptr_nonnull(strstr(out, "signal 11"));
     ck_assert_ptr_nonnull(strstr(out, "calls x hangs: timeout"));
     ck_assert_ptr_nonnull(strstr(out, "expected output 'never-written.txt' was not written"));
+    /* no earlier run to estimate from: the bound, then an ETA on each line
+     * of the log (not a terminal) */
+    ck_assert_msg(strstr(out, "duration: unknown before a first run") && strstr(out, "at most "),
+                  "%s", out);
+    ck_assert_msg(strstr(out, " elapsed, ETA "), "%s", out);
     free(out);
 
     char *rd = results_dir();
@@ -186,6 +191,13 @@ START_TEST(run_matrix_and_summary)
     rc = tu_run(argv2, &out);
     ck_assert_msg(rc == 0, "summarize exited %d:\n%s", rc, out);
     ck_assert_ptr_nonnull(strstr(out, "cProfile"));
+    free(out);
+
+    /* check estimates the next run from this one's records */
+    char *argv3[] = { PB_BINARY, "check", cfg, "-o", res, NULL };
+    rc = tu_run(argv3, &out);
+    ck_assert_msg(rc == 0 && strstr(out, "duration: about ")
+                  && strstr(out, "(18 of the 18 runs are of pairs it measured"), "%d:\n%s", rc, out);
     free(out);
     free(rd);
 }

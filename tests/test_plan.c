@@ -108,6 +108,42 @@ START_TEST(seeded_shuffle)
 }
 END_TEST
 
+/* A workload's runs of one round are one block (its baseline beside its
+ * profiled runs); over seeds, every workload leads some round and every
+ * profiler of a block comes first in some block: the blocks and their
+ * insides are shuffled, not fixed. */
+START_TEST(rounds_run_in_workload_blocks)
+{
+    int led[3] = { 0 }, first[3] = { 0 };
+
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        struct pb_plan p;
+        struct pb_error err;
+        ck_assert_int_eq(pb_plan_build(cfg, seed, &p, &err), 0);
+        for (size_t i = 0; i < p.n; i++) {
+            const struct pb_plan_entry *e = &p.entries[i];
+            int starts = i == 0 || p.entries[i - 1].round != e->round
+                         || p.entries[i - 1].workload != e->workload;
+            if (starts) {
+                /* a new block: its workload has no earlier entry this round */
+                for (size_t j = i; j-- > 0 && p.entries[j].round == e->round;)
+                    ck_assert_msg(p.entries[j].workload != e->workload,
+                                  "seed %llu round %d: workload %zu split at %zu",
+                                  (unsigned long long)seed, e->round, e->workload, i);
+                first[e->profiler]++;
+                if (i == 0 || p.entries[i - 1].round != e->round)
+                    led[e->workload]++;
+            }
+        }
+        pb_plan_release(&p);
+    }
+    for (int k = 0; k < 3; k++) {
+        ck_assert_msg(led[k] > 0, "workload %d never leads a round", k);
+        ck_assert_msg(first[k] > 0, "profiler %d never opens a block", k);
+    }
+}
+END_TEST
+
 START_TEST(selection)
 {
     struct pb_plan p;
@@ -133,6 +169,7 @@ Suite *plan_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, rounds_and_overrides);
     tcase_add_test(core, seeded_shuffle);
+    tcase_add_test(core, rounds_run_in_workload_blocks);
     tcase_add_test(core, selection);
     suite_add_tcase(s, core);
     return s;

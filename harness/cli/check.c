@@ -1,6 +1,7 @@
 /* pbench check: validate configs without running anything. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -9,12 +10,15 @@
 
 static void usage_check(FILE *f)
 {
-    fputs("usage: pbench check [--python PATH] CONFIG...\n"
+    fputs("usage: pbench check [--python PATH] [--from DIR | -o DIR] CONFIG...\n"
           "  validates each config and the files it includes without running anything;\n"
           "  every error is printed as file:line:col with its line and a caret beneath;\n"
           "  a selected workload without 'hot:' paired with a selected profiler that\n"
           "  passes {hot} (line_profiler, memory_profiler) is an error too\n"
+          "  and the matrix's duration is estimated from an earlier run of the config\n"
           "      --python PATH     check with this interpreter instead of the config's 'python:'\n"
+          "      --from DIR        estimate from the runs of results directory DIR\n"
+          "  -o, --results DIR     else from the newest run of the config there (default: results)\n"
           "  -h, --help            print this help\n", f);
 }
 
@@ -80,16 +84,20 @@ int cmd_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "python", required_argument, NULL, 'P' },
+        { "from", required_argument, NULL, 'f' },
+        { "results", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    const char *python = NULL;
+    const char *python = NULL, *from = NULL, *base = "results";
     int bad = 0, c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         switch (c) {
         case 'P': python = optarg; break;
+        case 'f': from = optarg; break;
+        case 'o': base = optarg; break;
         case 'h': usage_check(stdout); return PB_EXIT_OK;
         default: usage_check(stderr); return PB_EXIT_USAGE;
         }
@@ -124,6 +132,9 @@ int cmd_check(int argc, char **argv)
             if (!cfg->interps[k].available)
                 printf("  Python %s: unavailable, its pairs will not run: %s\n",
                        cfg->interps[k].label, cfg->interps[k].why);
+        char *prior = from ? strdup(from) : pb_cli_prior_results(base, cfg->name, NULL);
+        pb_cli_print_estimate(stdout, cfg, prior);
+        free(prior);
         pb_config_free(cfg);
     }
     return bad ? PB_EXIT_USAGE : PB_EXIT_OK;
