@@ -406,6 +406,44 @@ START_TEST(plots_summary_with_wall_bound_alone)
 }
 END_TEST
 
+/* The overhead-by-Python chart marks a wall mean that is a lower bound as
+ * the overhead chart does (results-small, its profilers and pairs put on
+ * one interpreter). */
+START_TEST(plots_by_python_marks_bounds)
+{
+    const char *res = path_in(tmp, "res", NULL);
+    const char *out = path_in(tmp, "plots", NULL);
+    const char *dirs[] = { res };
+    json_t *s = json_load_file(FIX "/results-small/summary.json", 0, NULL), *v;
+    struct pb_error err;
+    char path[4096], *text;
+    size_t i;
+
+    ck_assert_ptr_nonnull(s);
+    json_array_foreach(json_object_get(s, "profilers"), i, v)
+        json_object_set_new(v, "python", json_string("3.12"));
+    json_array_foreach(json_object_get(s, "pairs"), i, v)
+        json_object_set_new(v, "python", json_string("3.12"));
+    ck_assert_int_eq(mkdir(res, 0777), 0);
+    snprintf(path, sizeof path, "%s/summary.json", res);
+    ck_assert_int_eq(json_dump_file(s, path, 0), 0);
+    json_decref(s);
+
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(path_in(out, "overhead-by-python", "dat"));
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, " 57.21 56.02 57.84 0 1 1\n"));
+    ck_assert_ptr_nonnull(strstr(text, " 15.33 14.95 15.52 0 1 0\n"));
+    free(text);
+    text = tu_read_file(path_in(out, "overhead-by-python", "svg"));
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, ">≥57.2×<"));
+    ck_assert_ptr_nonnull(strstr(text, "≥: a lower bound"));
+    ck_assert_ptr_null(strstr(text, "≥15.3×"));
+    free(text);
+}
+END_TEST
+
 /* The CPU split of profiler on workload in accuracy.json (cpu[].splits[]),
  * or NULL. */
 static json_t *split_of(json_t *acc, const char *profiler, const char *workload)
@@ -743,6 +781,7 @@ Suite *plot_suite(void)
     tcase_add_test(core, odd_names_do_not_break_gnuplot);
     tcase_add_test(core, plots_summary_without_lower_bound_flag);
     tcase_add_test(core, plots_summary_with_wall_bound_alone);
+    tcase_add_test(core, plots_by_python_marks_bounds);
     tcase_add_test(core, plots_accuracy_chart);
     tcase_add_test(core, plots_accuracy_of_several_runs);
     suite_add_tcase(s, core);
