@@ -29,6 +29,35 @@ int pb_ratio_known(const struct pb_ratio *r)
     return !isnan(r->value);
 }
 
+const struct pb_ratio *pb_profiler_mean(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return m == PB_MEAN_WALL ? &p->wall : m == PB_MEAN_CPU ? &p->cpu : &p->mem;
+}
+
+static int flagged(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return m == PB_MEAN_WALL ? p->wall_lower_bound : m == PB_MEAN_CPU ? p->cpu_lower_bound
+         : p->mem_lower_bound;
+}
+
+int pb_profiler_mean_bound(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return flagged(p, m) && pb_ratio_known(pb_profiler_mean(p, m));
+}
+
+int pb_profiler_mean_workloads(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return p->workloads_ok + (flagged(p, m) ? p->workloads_at_bound : 0);
+}
+
+int pb_profiler_means_agree(const struct pb_profiler_summary *p)
+{
+    int n = pb_profiler_mean_workloads(p, PB_MEAN_WALL);
+
+    return pb_profiler_mean_workloads(p, PB_MEAN_CPU) == n
+        && pb_profiler_mean_workloads(p, PB_MEAN_MEM) == n;
+}
+
 struct pb_summary *pb_summary_new(const char *dir)
 {
     struct pb_summary *s = calloc(1, sizeof *s);
@@ -243,18 +272,46 @@ static int parse_pair(struct rd *r, json_t *o, struct pb_pair *p, const struct p
     return 0;
 }
 
+/* A summary without "workloads_in_means" (older than the CPU and memory
+ * bounds): the timed-out pairs its wall mean took in at their bound, as
+ * its writer did, exactly those with a wall bound. */
+static int older_at_bound(const struct pb_summary *s, const struct pb_profiler_summary *p)
+{
+    int n = 0;
+
+    for (size_t i = 0; p->wall_lower_bound && i < s->npairs; i++) {
+        const struct pb_pair *q = &s->pairs[i];
+        n += !strcmp(q->profiler, p->name) && same(q->python, p->python)
+             && q->status == PB_PAIR_TIMEOUT && q->lower_bound && pb_ratio_known(&q->wall);
+    }
+    return n;
+}
+
 static int parse_profiler(struct rd *r, json_t *o, struct pb_profiler_summary *p,
                           const struct pb_jloc *at)
 {
+    double in_means;
+
     if (!json_is_object(o))
         return pb_error_at(r->err, at->file, 0, 0, "%s: expected an object", at->path);
     if (str(r, o, "name", 1, &p->name, at) < 0 || str(r, o, "python", 0, &p->python, at) < 0
         || count(r, o, "workloads_ok", &p->workloads_ok, at) < 0
         || count(r, o, "workloads_failed", &p->workloads_failed, at) < 0
+        || num(r, o, "workloads_in_means", &in_means, at) < 0
         || ratio(r, o, "wall_geomean", 1, &p->wall, at) < 0 || ratio(r, o, "cpu_geomean", 1, &p->cpu, at) < 0
         || ratio(r, o, "mem_geomean", 1, &p->mem, at) < 0
-        || pb_jread_bool(o, "wall_geomean_lower_bound", &p->wall_lower_bound, at, r->err) < 0)
+        || pb_jread_bool(o, "wall_geomean_lower_bound", &p->wall_lower_bound, at, r->err) < 0
+        || pb_jread_bool(o, "cpu_geomean_lower_bound", &p->cpu_lower_bound, at, r->err) < 0
+        || pb_jread_bool(o, "mem_geomean_lower_bound", &p->mem_lower_bound, at, r->err) < 0)
         return -1;
+    if (isnan(in_means))
+        p->workloads_at_bound = older_at_bound(r->s, p);
+    else if (in_means < p->workloads_ok || in_means > p->workloads_ok + p->workloads_failed)
+        return pb_error_at(r->err, at->file, 0, 0, "%s.workloads_in_means: %g is not between "
+                           "workloads_ok (%d) and workloads_ok + workloads_failed (%d)", at->path,
+                           in_means, p->workloads_ok, p->workloads_ok + p->workloads_failed);
+    else
+        p->workloads_at_bound = (int)in_means - p->workloads_ok;
     p->version = pb_summary_version(r->s, p->name, p->python);
     if (!(p->label = pb_summary_label(r->s, p->name, p->python)))
         return pb_error_set(r->err, "out of memory");
