@@ -44,8 +44,9 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
 void pb_plan_release(struct pb_plan *plan);
 
 /* 1 when pair (w, p) is in the matrix: the workload and the profiler are
- * selected, and both p and the baseline can run on the workload's
- * interpreter (pb_config_runnable). Cannot fail. */
+ * selected, the workload does not skip p (pb_config_skipped), and both p
+ * and the baseline can run on the workload's interpreter
+ * (pb_config_runnable). Cannot fail. */
 int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p);
 
 /* A pair's measured and warm-up run counts: its own (pb_config_runs/
