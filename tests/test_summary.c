@@ -325,6 +325,11 @@ START_TEST(wrong_types)
           "profilers[0].wall_geomean_lower_bound: expected true or false", NULL },
         { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
           "\"wall_geomean_lower_bound\": null}], \"meta\": {}}", NULL, NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"skipped\": [{\"workload\": \"a\"}, {\"reason\": \"r\"}]}], \"meta\": {}}",
+          "profilers[0].skipped[1]: missing key 'workload'", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"skipped\": [\"a\"]}], \"meta\": {}}", "profilers[0].skipped[0]: expected an object", NULL },
         { "[1, 2]", "expected a JSON object", NULL },
         { "", "invalid JSON", NULL },
     };
@@ -439,6 +444,9 @@ static struct pb_summary *hand_made(const char *dir)
         .mem = R(1.125, 1.0625, 1.1875), .wall_lower_bound = 1 };
     s->profilers[1] = (struct pb_profiler_summary){ .name = s->pairs[3].profiler,
         .workloads_failed = 1, .wall = UNKNOWN, .cpu = UNKNOWN, .mem = UNKNOWN };
+    /* skip: fast left out of w3 with a reason, broken of w4 without */
+    ck_assert_int_eq(pb_summary_add_skipped(s, &s->profilers[0], "w3", "the work is in C"), 0);
+    ck_assert_int_eq(pb_summary_add_skipped(s, &s->profilers[1], "w4", NULL), 0);
 
     s->scaling = calloc(1, sizeof *s->scaling);
     s->nscaling = 1;
@@ -518,6 +526,11 @@ static void summary_eq(const struct pb_summary *a, const struct pb_summary *b)
         ratio_eq("cpu_geomean", i, &x->cpu, &y->cpu);
         ratio_eq("mem_geomean", i, &x->mem, &y->mem);
         ck_assert_int_eq(x->wall_lower_bound, y->wall_lower_bound);
+        ck_assert_uint_eq(x->nskipped, y->nskipped);
+        for (size_t k = 0; k < x->nskipped; k++) {
+            sstr_eq("skipped workload", i, x->skipped[k].workload, y->skipped[k].workload);
+            sstr_eq("skipped reason", i, x->skipped[k].reason, y->skipped[k].reason);
+        }
     }
     ck_assert_uint_eq(a->nscaling, b->nscaling);
     for (size_t i = 0; i < a->nscaling; i++) {
@@ -556,6 +569,9 @@ START_TEST(save_load_round_trip)
     ck_assert(!pb_ratio_known(&back->pairs[3].wall));
     ck_assert_str_eq(back->profilers[0].version, "fast 1.2");
     ck_assert_ptr_eq(pb_summary_pair(back, "w2", "fast"), &back->pairs[2]);
+    ck_assert_str_eq(pb_summary_skipped(&back->profilers[0], "w3")->reason, "the work is in C");
+    ck_assert_ptr_null(pb_summary_skipped(&back->profilers[0], "w4"));
+    ck_assert_ptr_null(pb_summary_skipped(&back->profilers[1], "w4")->reason);
 
     /* what the file says: the format, null for the unknown */
     snprintf(path, sizeof path, "%s/summary.json", tmp);
@@ -566,6 +582,10 @@ START_TEST(save_load_round_trip)
     ck_assert(json_is_null(json_object_get(p2, "precision")));
     ck_assert(json_is_null(json_object_get(p2, "cpu_ratio")));
     ck_assert(json_is_true(json_object_get(p2, "lower_bound")));
+    json_t *sk = json_object_get(json_array_get(json_object_get(j, "profilers"), 0), "skipped");
+    ck_assert_uint_eq(json_array_size(sk), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "workload")), "w3");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "reason")), "the work is in C");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "meta"), "format")),
                      PB_META_FORMAT);
     json_decref(j);

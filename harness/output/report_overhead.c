@@ -126,6 +126,20 @@ static void left_out(FILE *f, const struct pb_summary_set *set,
                 "memory means" : "");
         any = 1;
     }
+    for (size_t k = 0; k < p->sum->nskipped; k++) {      /* skip: in the config */
+        const struct pb_skipped *sk = &p->sum->skipped[k];
+        if (!k)
+            fprintf(f, "%s%zu skipped (", any ? "; " : "", p->sum->nskipped);
+        fprintf(f, "%s", k ? ", " : "");
+        pb_md_text(f, sk->workload, 0);
+        if (sk->reason) {
+            fprintf(f, ": “");
+            pb_md_text(f, sk->reason, 0);
+            fprintf(f, "”");
+        }
+        fprintf(f, "%s", k + 1 == p->sum->nskipped ? ")" : "");
+        any = 1;
+    }
     if (!any)
         fprintf(f, "–");
 }
@@ -264,6 +278,7 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
     const struct pb_summary_set *set = c->set;
     int any_partial = 0, any_lower = 0, any_lower_mean = 0;
     int excl[3] = { 0 };        /* a mean leaves out: failed, not run, timed out */
+    int any_skipped = 0;
 
     matrix_head(f, set, " geo. mean |");
     for (size_t i = 0; i < set->nprofilers; i++) {
@@ -275,6 +290,10 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
         for (size_t w = 0; w < set->nworkloads; w++) {
             const struct pb_pair *pr = p->pairs[w];
             fmt_cell(cell, sizeof cell, pr, pr ? (mem ? &pr->mem : &pr->wall) : NULL);
+            if (!pr && pb_summary_skipped(p->sum, set->workloads[w])) {
+                snprintf(cell, sizeof cell, "skipped");
+                any_skipped = 1;
+            }
             any_partial |= pr && pr->status == PB_PAIR_PARTIAL;
             any_lower |= !mem && pr && pr->status == PB_PAIR_TIMEOUT && pb_ratio_known(&pr->wall);
             if (pr && pb_ratio_known(g)) {
@@ -295,6 +314,9 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
     if (c->multi)
         fprintf(f, "(run n): the run the row comes from (see [Runs](#runs)); –: the workload "
                 "is not in that run.  \n");
+    if (any_skipped)
+        fprintf(f, "skipped: the config leaves the profiler out of the workload (`skip:`); "
+                "it is in none of the profiler's means.  \n");
     if (any_lower)
         fprintf(f, "≥: the runs timed out, so the ratio is at least the timeout over the "
                 "baseline time%s.  \n", any_lower_mean ? "; a mean that counts such a "

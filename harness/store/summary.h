@@ -71,12 +71,19 @@ struct pb_pair {
     size_t nwarnings;
 };
 
+/* A workload a profiler was left out of by the config (`skip:`): no pair,
+ * in none of its means, not failed. */
+struct pb_skipped {
+    const char *workload;           /* with pythons: the workload's given name */
+    const char *reason;             /* NULL: none given */
+};
+
 /* One profiler over all workloads of a run: geometric means over the
  * workloads where its pair is ok or partial. When wall_lower_bound is
  * set, the wall mean also took in its timed-out workloads at their lower
  * bound (timeout / baseline median), so the true mean is >= wall.value;
  * cpu and mem leave them out (there are no figures for them). Failed
- * workloads are in no mean. */
+ * workloads are in no mean; skipped ones (skipped) have no pair at all. */
 struct pb_profiler_summary {
     const char *name;
     const char *python;             /* with pythons: the interpreter its means are on */
@@ -86,6 +93,9 @@ struct pb_profiler_summary {
     struct pb_ratio wall, cpu, mem;
     int wall_lower_bound;           /* "wall_geomean_lower_bound"; absent (older
                                      * results, timeouts left out): 0 */
+    struct pb_skipped *skipped;     /* "skipped"; owned by the summary (freed
+                                     * with it); NULL when none */
+    size_t nskipped;
 };
 
 /* Start-up versus steady state of one sized workload x profiler: time =
@@ -170,6 +180,16 @@ const char *pb_summary_version(const struct pb_summary *s, const char *name, con
  * NULL. Cannot fail. */
 const struct pb_profiler_summary *pb_summary_profiler(const struct pb_summary *s, const char *name,
                                                       const char *python);
+
+/* The entry of ps->skipped for workload (a given name), or NULL when the
+ * config did not leave ps out of it. Cannot fail. */
+const struct pb_skipped *pb_summary_skipped(const struct pb_profiler_summary *ps,
+                                            const char *workload);
+
+/* Adds workload (for reason, NULL: none) to ps->skipped, both copied into
+ * s's pool. Returns 0, -1 when out of memory. */
+int pb_summary_add_skipped(struct pb_summary *s, struct pb_profiler_summary *ps,
+                           const char *workload, const char *reason);
 
 /* "ok", "partial", "failed", "timeout", "not_run". Cannot fail. */
 const char *pb_pair_status_name(enum pb_pair_status st);
