@@ -372,6 +372,11 @@ START_TEST(wrong_types)
         { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
           "\"workloads_ok\": 2, \"workloads_in_means\": \"2\"}], \"meta\": {}}",
           "profilers[0].workloads_in_means: expected a number", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"skipped\": [{\"workload\": \"a\"}, {\"reason\": \"r\"}]}], \"meta\": {}}",
+          "profilers[0].skipped[1]: missing key 'workload'", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"skipped\": [\"a\"]}], \"meta\": {}}", "profilers[0].skipped[0]: expected an object", NULL },
         { "[1, 2]", "expected a JSON object", NULL },
         { "", "invalid JSON", NULL },
     };
@@ -488,6 +493,9 @@ static struct pb_summary *hand_made(const char *dir)
         .cpu_lower_bound = 1, .mem_lower_bound = 1 };
     s->profilers[1] = (struct pb_profiler_summary){ .name = s->pairs[3].profiler,
         .workloads_failed = 1, .wall = UNKNOWN, .cpu = UNKNOWN, .mem = UNKNOWN };
+    /* skip: fast left out of w3 with a reason, broken of w4 without */
+    ck_assert_int_eq(pb_summary_add_skipped(s, &s->profilers[0], "w3", "the work is in C"), 0);
+    ck_assert_int_eq(pb_summary_add_skipped(s, &s->profilers[1], "w4", NULL), 0);
 
     s->scaling = calloc(1, sizeof *s->scaling);
     s->nscaling = 1;
@@ -570,6 +578,11 @@ static void summary_eq(const struct pb_summary *a, const struct pb_summary *b)
         ck_assert_int_eq(x->wall_lower_bound, y->wall_lower_bound);
         ck_assert_int_eq(x->cpu_lower_bound, y->cpu_lower_bound);
         ck_assert_int_eq(x->mem_lower_bound, y->mem_lower_bound);
+        ck_assert_uint_eq(x->nskipped, y->nskipped);
+        for (size_t k = 0; k < x->nskipped; k++) {
+            sstr_eq("skipped workload", i, x->skipped[k].workload, y->skipped[k].workload);
+            sstr_eq("skipped reason", i, x->skipped[k].reason, y->skipped[k].reason);
+        }
     }
     ck_assert_uint_eq(a->nscaling, b->nscaling);
     for (size_t i = 0; i < a->nscaling; i++) {
@@ -608,6 +621,9 @@ START_TEST(save_load_round_trip)
     ck_assert(!pb_ratio_known(&back->pairs[3].wall));
     ck_assert_str_eq(back->profilers[0].version, "fast 1.2");
     ck_assert_ptr_eq(pb_summary_pair(back, "w2", "fast"), &back->pairs[2]);
+    ck_assert_str_eq(pb_summary_skipped(&back->profilers[0], "w3")->reason, "the work is in C");
+    ck_assert_ptr_null(pb_summary_skipped(&back->profilers[0], "w4"));
+    ck_assert_ptr_null(pb_summary_skipped(&back->profilers[1], "w4")->reason);
 
     /* what the file says: the format, null for the unknown */
     snprintf(path, sizeof path, "%s/summary.json", tmp);
@@ -627,6 +643,10 @@ START_TEST(save_load_round_trip)
     json_t *q1 = json_array_get(json_object_get(j, "profilers"), 1);
     ck_assert(json_is_false(json_object_get(q1, "mem_geomean_lower_bound")));
     ck_assert_int_eq(json_integer_value(json_object_get(q1, "workloads_in_means")), 0);
+    json_t *sk = json_object_get(json_array_get(json_object_get(j, "profilers"), 0), "skipped");
+    ck_assert_uint_eq(json_array_size(sk), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "workload")), "w3");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "reason")), "the work is in C");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "meta"), "format")),
                      PB_META_FORMAT);
     json_decref(j);

@@ -244,6 +244,23 @@ static int build_profiler(struct agg *a, size_t q, const char *python, struct pb
     return 0;
 }
 
+/* The workloads on ps's interpreter whose `skip:` left ps's profiler
+ * out, into ps->skipped: they have no pair, so they are in no mean and
+ * not among its failures. */
+static int list_skipped(struct agg *a, struct pb_profiler_summary *ps)
+{
+    for (size_t i = 0; i < a->r.nworkloads; i++) {
+        const struct pb_resolved_workload *w = &a->r.workloads[i];
+        if (ps->python && (!w->python || strcmp(w->python, ps->python)))
+            continue;
+        for (size_t k = 0; k < w->nskip; k++)
+            if (!strcmp(w->skip[k].profiler, ps->name)
+                && pb_summary_add_skipped(a->s, ps, w->given ? w->given : w->name, w->skip[k].reason) < 0)
+                return pb_error_set(a->err, "out of memory");
+    }
+    return 0;
+}
+
 static int load(struct agg *a, const char *dir, char *warning)
 {
     struct pb_meta meta;
@@ -296,6 +313,9 @@ static int build(struct agg *a)
             if (build_profiler(a, q, a->r.npythons ? a->r.pythons[py].label : NULL,
                                &s->profilers[s->nprofilers], groups) < 0)
                 goto fail;
+    for (size_t i = 0; i < s->nprofilers; i++)
+        if (list_skipped(a, &s->profilers[i]) < 0)
+            goto fail;
     free(groups);
     return pb_scaling_fit(&a->r, &a->runs, a->r.seed, s, a->err);
 fail:

@@ -14,7 +14,8 @@ static void usage_check(FILE *f)
           "  validates each config and the files it includes without running anything;\n"
           "  every error is printed as file:line:col with its line and a caret beneath;\n"
           "  a selected workload without 'hot:' paired with a selected profiler that\n"
-          "  passes {hot} (line_profiler, memory_profiler) is an error too\n"
+          "  passes {hot} (line_profiler, memory_profiler) is an error too, unless the\n"
+          "  workload leaves that profiler out ('skip:'); the pairs left out are listed,\n"
           "  and the matrix's duration is estimated from an earlier run of the config\n"
           "      --python PATH     check with this interpreter instead of the config's 'python:'\n"
           "      --from DIR        estimate from the runs of results directory DIR\n"
@@ -64,20 +65,48 @@ static size_t check_hot_pairs(const struct pb_config *cfg)
         if (w > 0 && wl->base && cfg->workloads[w - 1].base && !strcmp(wl->base, cfg->workloads[w - 1].base))
             continue;       /* its sizes: said once */
         for (size_t p = 0; p < cfg->nprofilers; p++)
-            if (cfg->profilers[p].selected && needs_hot(&cfg->profilers[p]))
+            if (cfg->profilers[p].selected && needs_hot(&cfg->profilers[p]) && !pb_config_skipped(cfg, w, p))
                 snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'",
                          n++ ? ", " : "", cfg->profilers[p].name);
         if (n == 0)
             continue;
         pb_error_at(&e, wl->loc.file, wl->loc.line, wl->loc.col,
                     "workload '%s' has no 'hot:' functions, but profiler%s %s profile%s only those ({hot}): "
-                    "every run of %s would fail; name them in 'hot:' or leave %s out with 'select:'",
+                    "every run of %s would fail; name them in 'hot:' or leave %s out with 'skip:' or 'select:'",
                     wl->base ? wl->base : wl->name, n == 1 ? "" : "s", names, n == 1 ? "s" : "",
                     n == 1 ? "the pair" : "those pairs", n == 1 ? "it" : "them");
         fprintf(stderr, "%s\n", pb_error_format(&e, line, sizeof line));
         bad++;
     }
     return bad;
+}
+
+/* The name a workload was written with: before sizes: and pythons:
+ * made it several. */
+static const char *written_name(const struct pb_workload *wl)
+{
+    return wl->base ? wl->base : wl->given ? wl->given : wl->name;
+}
+
+/* One line per selected pair a workload's `skip:` leaves out, with its
+ * reason; once for the workloads of one with sizes: or pythons:. */
+static void print_skipped(const struct pb_config *cfg)
+{
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        const struct pb_workload *wl = &cfg->workloads[w];
+        for (size_t p = 0; wl->selected && p < cfg->nprofilers; p++) {
+            const char *why = pb_config_skipped(cfg, w, p);
+            size_t k = 0;
+            if (!why || !cfg->profilers[p].selected)
+                continue;
+            while (k < w && !(cfg->workloads[k].selected && pb_config_skipped(cfg, k, p)
+                              && !strcmp(written_name(&cfg->workloads[k]), written_name(wl))))
+                k++;
+            if (k == w)         /* not said for an earlier size or interpreter */
+                printf("  skipped: '%s' on '%s'%s%s\n", cfg->profilers[p].name, written_name(wl),
+                       *why ? ": " : "", why);
+        }
+    }
 }
 
 int cmd_check(int argc, char **argv)
@@ -132,6 +161,7 @@ int cmd_check(int argc, char **argv)
             if (!cfg->interps[k].available)
                 printf("  Python %s: unavailable, its pairs will not run: %s\n",
                        cfg->interps[k].label, cfg->interps[k].why);
+        print_skipped(cfg);
         char *prior = from ? strdup(from) : pb_cli_prior_results(base, cfg->name, NULL);
         pb_cli_print_estimate(stdout, cfg, prior);
         free(prior);

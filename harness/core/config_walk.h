@@ -123,6 +123,17 @@ int config_check_name(struct pb_yw *yw, const yaml_node_t *n, const char *what);
 void config_workloads(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key);
 void config_free_workload(struct pb_workload *wl);
 
+/* Copies from's `skip:` list into to (whose skip and nskip are
+ * overwritten). Returns 0, -1 when out of memory (to holds what was
+ * copied). (config_workloads.c) */
+int config_copy_skips(struct pb_workload *to, const struct pb_workload *from);
+
+/* Once every file is read (the profilers and the baseline are known):
+ * each `skip:` name must be a defined profiler other than the baseline;
+ * an error at the name, with the closest profiler's name as a
+ * suggestion, for each that is not. (config_workloads.c) */
+void config_check_skips(const struct pb_config *cfg, struct pb_diags *d);
+
 /* Once every file is read (the interpreter is known): finds each
  * `pyperformance:` workload's benchmark beside cfg->python, setting its
  * script and adding the benchmark's extra_opts to its args; an error at

@@ -15,6 +15,7 @@
 #include "core/config_walk.h"
 #include "core/pyperformance.h"
 #include "util/path.h"
+#include "util/suggest.h"
 
 /* Most loops a pyperformance workload may ask for (pyperf's --loops). */
 #define MAX_LOOPS 1000000000
@@ -206,12 +207,140 @@ static void wl_sizes(struct pb_yw *yw, const yaml_node_t *v, void *o, const char
         pb_yw_error(yw, v, "'sizes' needs at least two sizes to fit a line (or give the size in 'args')");
 }
 
+/* Appends one profiler to wl's `skip:`: the one named by scalar n, left
+ * out for reason (NULL or "": none given). A name listed twice is an
+ * error. */
+static void add_skip(struct pb_yw *yw, struct pb_workload *wl, const yaml_node_t *n,
+                     const char *reason)
+{
+    const char *name = pb_yw_str(n);
+    struct pb_skip *ns, one;
+
+    for (size_t i = 0; i < wl->nskip; i++)
+        if (!strcmp(wl->skip[i].profiler, name)) {
+            pb_yw_error(yw, n, "profiler '%s' is listed twice in 'skip'", name);
+            return;
+        }
+    one.profiler = strdup(name);
+    one.reason = reason && *reason ? strdup(reason) : NULL;
+    one.loc = config_loc(config_walk_of(yw), n);
+    ns = one.profiler && (one.reason || !reason || !*reason)
+       ? realloc(wl->skip, (wl->nskip + 1) * sizeof *ns) : NULL;
+    if (!ns) {
+        free(one.profiler);
+        free(one.reason);
+        pb_yw_error(yw, n, "out of memory");
+        return;
+    }
+    wl->skip = ns;
+    wl->skip[wl->nskip++] = one;
+}
+
+/* `skip: [lp, scalene]` or, with reasons, `skip: {lp: "the work is in C"}`:
+ * profilers left out of this workload. The names are checked once every
+ * profiler is defined (config_check_skips). */
+static void wl_skip(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_workload *wl = o;
+
+    if (v->type == YAML_SEQUENCE_NODE) {
+        for (size_t i = 0; i < pb_yw_len(v); i++) {
+            yaml_node_t *item = pb_yw_item(yw, v, i);
+            if (item->type != YAML_SCALAR_NODE || pb_yw_is_null(item))
+                pb_yw_error(yw, item, "each item of '%s' must be a profiler name, found %s", key,
+                            item->type == YAML_SCALAR_NODE ? "nothing" : pb_yw_kind(item));
+            else
+                add_skip(yw, wl, item, NULL);
+        }
+        return;
+    }
+    if (v->type != YAML_MAPPING_NODE) {
+        pb_yw_error(yw, v, "'%s' expects a list of profiler names ([name, ...]) or a mapping of "
+                    "profiler name to the reason ({name: \"why\"}), found %s", key, pb_yw_kind(v));
+        return;
+    }
+    for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(yw->doc, q->key);
+        yaml_node_t *val = yaml_document_get_node(yw->doc, q->value);
+        if (k->type != YAML_SCALAR_NODE || pb_yw_is_null(k))
+            pb_yw_error(yw, k, "keys of '%s' are profiler names, found %s", key,
+                        k->type == YAML_SCALAR_NODE ? "nothing" : pb_yw_kind(k));
+        else if (val->type != YAML_SCALAR_NODE)
+            pb_yw_error(yw, val, "the reason for skipping '%s' must be text, found %s",
+                        pb_yw_str(k), pb_yw_kind(val));
+        else
+            add_skip(yw, wl, k, pb_yw_is_null(val) ? NULL : pb_yw_str(val));
+    }
+}
+
 static const struct pb_yw_key workload_keys[] = {
     { "name", wl_name }, { "script", wl_script }, { "args", wl_args }, { "hot", wl_hot },
     { "tags", wl_tags }, { "description", wl_desc }, { "runs", wl_runs },
     { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes },
-    { "pyperformance", wl_pyperformance }, { "loops", wl_loops }, { NULL, NULL }
+    { "pyperformance", wl_pyperformance }, { "loops", wl_loops }, { "skip", wl_skip },
+    { NULL, NULL }
 };
+
+int config_copy_skips(struct pb_workload *to, const struct pb_workload *from)
+{
+    to->skip = NULL;
+    to->nskip = 0;
+    if (!from->nskip)
+        return 0;
+    to->skip = calloc(from->nskip, sizeof *to->skip);
+    if (!to->skip)
+        return -1;
+    for (size_t i = 0; i < from->nskip; i++) {
+        const struct pb_skip *f = &from->skip[i];
+        struct pb_skip *t = &to->skip[to->nskip];
+        t->profiler = strdup(f->profiler);
+        t->reason = f->reason ? strdup(f->reason) : NULL;
+        t->loc = f->loc;
+        to->nskip++;
+        if (!t->profiler || (f->reason && !t->reason))
+            return -1;
+    }
+    return 0;
+}
+
+/* The error for skip entry k when its name is not a profiler other than
+ * the baseline. names: the profilers' names, NULL-terminated, for the
+ * suggestion (NULL: none). */
+static void check_skip(const struct pb_config *cfg, const struct pb_skip *k,
+                       const char *const *names, struct pb_diags *d)
+{
+    for (size_t p = 0; p < cfg->nprofilers; p++) {
+        if (strcmp(cfg->profilers[p].name, k->profiler))
+            continue;
+        if (p == cfg->baseline)
+            pb_diags_add(d, k->loc.file, k->loc.line, k->loc.col,
+                         "skip: '%s' is the baseline, which cannot be skipped: every ratio of the "
+                         "workload is taken against it (leave the workload out with 'select:')",
+                         k->profiler);
+        return;
+    }
+    const char *best = names ? pb_suggest(k->profiler, names, sizeof *names) : NULL;
+    pb_diags_add(d, k->loc.file, k->loc.line, k->loc.col, "skip: no profiler named '%s'%s%s%s",
+                 k->profiler, best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
+}
+
+void config_check_skips(const struct pb_config *cfg, struct pb_diags *d)
+{
+    const char **names = calloc(cfg->nprofilers + 1, sizeof *names);
+
+    for (size_t p = 0; names && p < cfg->nprofilers; p++)
+        names[p] = cfg->profilers[p].name;
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        const struct pb_workload *wl = &cfg->workloads[w];
+        const struct pb_workload *prev = w ? &cfg->workloads[w - 1] : NULL;
+        /* the workloads of one with sizes: share its list: said once */
+        if (prev && wl->base && prev->base && !strcmp(wl->base, prev->base))
+            continue;
+        for (size_t i = 0; i < wl->nskip; i++)
+            check_skip(cfg, &wl->skip[i], names, d);
+    }
+    free(names);
+}
 
 /* "{size}" in s replaced by size; a new string. */
 static char *with_size(const char *s, const char *size)
@@ -264,6 +393,13 @@ void config_free_workload(struct pb_workload *wl)
     pb_strv_release(&wl->tags);
     free(wl->description);
     free(wl->pyperformance);
+    for (size_t i = 0; i < wl->nskip; i++) {
+        free(wl->skip[i].profiler);
+        free(wl->skip[i].reason);
+    }
+    free(wl->skip);
+    wl->skip = NULL;
+    wl->nskip = 0;
 }
 
 /* Appends *wlp to cfg (taking it over), or frees it when its name is
@@ -302,6 +438,8 @@ static void append_per_size(struct config_walk *w, const struct sized *sz)
         memset(&one.args, 0, sizeof one.args);
         memset(&one.hot, 0, sizeof one.hot);
         memset(&one.tags, 0, sizeof one.tags);
+        one.skip = NULL;
+        one.nskip = 0;
         size_t n = strlen(wl->name) + strlen(sz->sizes.v[k]) + 2;
         one.name = malloc(n);
         if (one.name)
@@ -313,7 +451,8 @@ static void append_per_size(struct config_walk *w, const struct sized *sz)
         one.size = strtod(sz->sizes.v[k], NULL);
         if (!one.name || !one.script != !wl->script || !one.pyperformance != !wl->pyperformance
             || !one.base || copy_strv(&one.args, &wl->args, sz->sizes.v[k]) < 0
-            || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0) {
+            || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0
+            || config_copy_skips(&one, wl) < 0) {
             config_free_workload(&one);
             break;
         }

@@ -27,7 +27,7 @@ int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p)
     const struct pb_workload *wl = &cfg->workloads[w];
 
     return wl->selected && cfg->profilers[p].selected && pb_config_runnable(cfg, wl->interp, p)
-        && pb_config_runnable(cfg, wl->interp, cfg->baseline);
+        && pb_config_runnable(cfg, wl->interp, cfg->baseline) && !pb_config_skipped(cfg, w, p);
 }
 
 static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)

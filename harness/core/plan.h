@@ -54,8 +54,9 @@ void pb_plan_release(struct pb_plan *plan);
 int pb_plan_order_round(struct pb_rng *rng, struct pb_plan_entry *entries, size_t n);
 
 /* 1 when pair (w, p) is in the matrix: the workload and the profiler are
- * selected, and both p and the baseline can run on the workload's
- * interpreter (pb_config_runnable). Cannot fail. */
+ * selected, the workload does not skip p (pb_config_skipped), and both p
+ * and the baseline can run on the workload's interpreter
+ * (pb_config_runnable). Cannot fail. */
 int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p);
 
 /* A pair's measured and warm-up run counts: its own (pb_config_runs/

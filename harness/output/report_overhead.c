@@ -127,6 +127,20 @@ static void left_out(FILE *f, const struct pb_summary_set *set,
                 : ": in the wall-time mean at ≥, not in the CPU and memory means");
         any = 1;
     }
+    for (size_t k = 0; k < p->sum->nskipped; k++) {      /* skip: in the config */
+        const struct pb_skipped *sk = &p->sum->skipped[k];
+        if (!k)
+            fprintf(f, "%s%zu skipped (", any ? "; " : "", p->sum->nskipped);
+        fprintf(f, "%s", k ? ", " : "");
+        pb_md_text(f, sk->workload, 0);
+        if (sk->reason) {
+            fprintf(f, ": “");
+            pb_md_text(f, sk->reason, 0);
+            fprintf(f, "”");
+        }
+        fprintf(f, "%s", k + 1 == p->sum->nskipped ? ")" : "");
+        any = 1;
+    }
     if (!any)
         fprintf(f, "–");
 }
@@ -289,6 +303,7 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
     enum pb_mean m = mem ? PB_MEAN_MEM : PB_MEAN_WALL;
     int any_partial = 0, any_lower = 0, any_lower_mean = 0;
     int excl[3] = { 0 };        /* a mean leaves out: failed, not run, timed out */
+    int any_skipped = 0;
 
     matrix_head(f, set, " geo. mean |");
     for (size_t i = 0; i < set->nprofilers; i++) {
@@ -301,6 +316,10 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
             const struct pb_pair *pr = p->pairs[w];
             const struct pb_ratio *r = pr ? (mem ? &pr->mem : &pr->wall) : NULL;
             fmt_cell(cell, sizeof cell, pr, r);
+            if (!pr && pb_summary_skipped(p->sum, set->workloads[w])) {
+                snprintf(cell, sizeof cell, "skipped");
+                any_skipped = 1;
+            }
             any_partial |= pr && pr->status == PB_PAIR_PARTIAL;
             any_lower |= pr && pr->status == PB_PAIR_TIMEOUT && pb_ratio_known(r);
             if (pr && pb_ratio_known(g)) {
@@ -321,6 +340,9 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
     if (c->multi)
         fprintf(f, "(run n): the run the row comes from (see [Runs](#runs)); –: the workload "
                 "is not in that run.  \n");
+    if (any_skipped)
+        fprintf(f, "skipped: the config leaves the profiler out of the workload (`skip:`); "
+                "it is in none of the profiler's means.  \n");
     if (any_lower)
         fprintf(f, "≥: the runs timed out, so the ratio is at least %s over the baseline's%s.  \n",
                 mem ? "the peak RSS they had reached when killed" : "the timeout",

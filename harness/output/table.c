@@ -104,6 +104,28 @@ static void overhead(FILE *out, const struct pb_profiler_summary *const *rows, s
     }
 }
 
+/* Which workloads the means of a profiler the config left out of some
+ * (`skip:`) cover, and which it skipped, with the reasons. */
+static void skipped(FILE *out, const struct pb_profiler_summary *const *rows, size_t np)
+{
+    int header = 0;
+
+    for (size_t i = 0; i < np; i++) {
+        const struct pb_profiler_summary *p = rows[i];
+        if (!p->nskipped)
+            continue;
+        if (!header++)
+            fprintf(out, "\n");
+        int n = pb_profiler_mean_workloads(p, PB_MEAN_WALL);
+        fprintf(out, "%s: mean over %d workload%s; skipped: ", label(p), n, n == 1 ? "" : "s");
+        for (size_t k = 0; k < p->nskipped; k++)
+            fprintf(out, "%s%s%s%s%s", k ? ", " : "", p->skipped[k].workload,
+                    p->skipped[k].reason ? " (" : "", p->skipped[k].reason ? p->skipped[k].reason : "",
+                    p->skipped[k].reason ? ")" : "");
+        fprintf(out, "\n");
+    }
+}
+
 static void matrix(FILE *out, const struct pb_summary *s, const struct pb_profiler_summary *const *rows,
                    size_t np)
 {
@@ -135,6 +157,8 @@ static void matrix(FILE *out, const struct pb_summary *s, const struct pb_profil
                          cell->status == PB_PAIR_PARTIAL ? "*" : "");
             else if (cell)
                 snprintf(buf, sizeof buf, "%s", pb_pair_status_name(cell->status));
+            else if (pb_summary_skipped(rows[i], workloads[k]))
+                snprintf(buf, sizeof buf, "skipped");
             fprintf(out, " %9s", buf);
         }
         fprintf(out, "\n");
@@ -262,6 +286,7 @@ void pb_table_print_summary(FILE *out, const struct pb_summary *s)
         rows[i] = &s->profilers[i];
     qsort(rows, s->nprofilers, sizeof *rows, cmp_wall);
     overhead(out, rows, s->nprofilers);
+    skipped(out, rows, s->nprofilers);
     matrix(out, s, rows, s->nprofilers);
     scaling(out, s);
     precision(out, s);

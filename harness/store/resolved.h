@@ -20,6 +20,12 @@
 
 #define PB_RESOLVED_FORMAT "pbench-resolved/2"
 
+/* A selected profiler a workload leaves out (`skip:`). */
+struct pb_resolved_skip {
+    char *profiler;
+    char *reason;           /* NULL: none given */
+};
+
 struct pb_resolved_workload {
     char *name, *script, *description;      /* description may be NULL */
     struct pb_strv args, hot, tags;
@@ -27,6 +33,9 @@ struct pb_resolved_workload {
     double size;            /* with base: its size */
     char *python;           /* with pythons: the label of its interpreter; else NULL */
     char *given;            /* with pythons: its name without "@py<label>"; else NULL */
+    struct pb_resolved_skip *skip;      /* its `skip:` of selected profilers: those
+                                         * pairs are not in pairs */
+    size_t nskip;
 };
 
 struct pb_resolved_python {
@@ -63,7 +72,8 @@ struct pb_resolved {
     size_t nworkloads;
     struct pb_resolved_profiler *profilers;
     size_t nprofilers;
-    struct pb_resolved_pair *pairs;     /* every selected workload x profiler */
+    struct pb_resolved_pair *pairs;     /* every selected workload x profiler, but
+                                         * those the workload skips */
     size_t npairs;
     struct pb_resolved_python *pythons; /* the Python axis; none without pythons: */
     size_t npythons;

@@ -74,6 +74,13 @@ struct pb_pair {
     size_t nwarnings;
 };
 
+/* A workload a profiler was left out of by the config (`skip:`): no pair,
+ * in none of its means, not failed. */
+struct pb_skipped {
+    const char *workload;           /* with pythons: the workload's given name */
+    const char *reason;             /* NULL: none given */
+};
+
 /* One profiler over all workloads of a run: geometric means over the
  * workloads where its pair is ok or partial and, when the mean's
  * *_lower_bound is set, its timed-out workloads at their lower bound
@@ -82,7 +89,7 @@ struct pb_pair {
  * from this pbench set all three flags together, so the three means cover
  * the same workloads; older ones set the wall flag alone (their CPU and
  * memory means left timed-out workloads out), the oldest none. Failed
- * workloads are in no mean. */
+ * workloads are in no mean; skipped ones (skipped) have no pair at all. */
 struct pb_profiler_summary {
     const char *name;
     const char *python;             /* with pythons: the interpreter its means are on */
@@ -98,6 +105,9 @@ struct pb_profiler_summary {
                                      * results, timeouts left out): 0 */
     int cpu_lower_bound, mem_lower_bound;   /* "cpu_geomean_lower_bound",
                                      * "mem_geomean_lower_bound"; absent: 0 */
+    struct pb_skipped *skipped;     /* "skipped"; owned by the summary (freed
+                                     * with it); NULL when none */
+    size_t nskipped;
 };
 
 /* A profiler's three means, for code that treats them alike. */
@@ -203,6 +213,16 @@ const char *pb_summary_version(const struct pb_summary *s, const char *name, con
  * NULL. Cannot fail. */
 const struct pb_profiler_summary *pb_summary_profiler(const struct pb_summary *s, const char *name,
                                                       const char *python);
+
+/* The entry of ps->skipped for workload (a given name), or NULL when the
+ * config did not leave ps out of it. Cannot fail. */
+const struct pb_skipped *pb_summary_skipped(const struct pb_profiler_summary *ps,
+                                            const char *workload);
+
+/* Adds workload (for reason, NULL: none) to ps->skipped, both copied into
+ * s's pool. Returns 0, -1 when out of memory. */
+int pb_summary_add_skipped(struct pb_summary *s, struct pb_profiler_summary *ps,
+                           const char *workload, const char *reason);
 
 /* "ok", "partial", "failed", "timeout", "not_run". Cannot fail. */
 const char *pb_pair_status_name(enum pb_pair_status st);
