@@ -330,7 +330,7 @@ static int load_workload(json_t *o, void *item, const struct pb_jloc *at,
     if (!json_is_object(o))
         return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
     if (pb_jread_str(o, "name", 1, &w->name, at, err) < 0
-        || pb_jread_str(o, "script", 1, &w->script, at, err) < 0
+        || pb_jread_str(o, "script", 0, &w->script, at, err) < 0
         || pb_jread_str(o, "description", 0, &w->description, at, err) < 0
         || pb_jread_str(o, "base", 0, &w->base, at, err) < 0
         || pb_jread_num(o, "size", 0, &w->size, at, err) < 0

@@ -27,7 +27,9 @@ struct pb_resolved_skip {
 };
 
 struct pb_resolved_workload {
-    char *name, *script, *description;      /* description may be NULL */
+    char *name, *script, *description;      /* description may be NULL; script too, for
+                                             * a pyperformance workload on an interpreter
+                                             * that is not there (nothing found to run) */
     struct pb_strv args, hot, tags;
     char *base;             /* a workload with sizes: its given name; else NULL */
     double size;            /* with base: its size */
