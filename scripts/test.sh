@@ -8,7 +8,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-bash scripts/setup.sh
+# .venvs/3.11 and .venvs/3.12 too: the version suite (tests/test_versions_run.c)
+# runs pyperformance benchmarks under the profilers on both
+PBENCH_PYTHONS=${PBENCH_PYTHONS-3.11 3.12} bash scripts/setup.sh
 build=${PBENCH_BUILD_DIR:-build}
 # ctest's output, also kept to count the skipped suites for the closing line
 logs=$(mktemp -d)

@@ -18,7 +18,7 @@ static void setup(void)
 {
     dir = tu_mkdtemp();
     ck_assert_ptr_nonnull(dir);
-    free(tu_write_file(dir, "nap.py", "import time\ntime.sleep(0.05)\n"));
+    free(tu_write_file(dir, "nap.py", "import time\ntime.sleep(0.25)\n"));
 }
 
 static void teardown(void)
@@ -128,7 +128,7 @@ START_TEST(budget_stops_the_matrix)
 {
     json_t *sum = run_config("runs: auto, precision: 1%, min_runs: 3, max_runs: 50, budget: 0.5, warmup: 0", "");
     /* the budget stops the matrix, before min_runs if need be: a round
-     * takes over 0.15 s (plain and quiet each sleep 0.05 s after Python's
+     * takes over 0.5 s (plain and quiet each sleep 0.25 s after Python's
      * start-up), so 0.5 s is spent within 4 rounds, not 50 */
     ck_assert_str_eq(why(sum, "noisy"), "budget");
     ck_assert_int_ge(runs(sum, "noisy"), 1);
@@ -147,7 +147,7 @@ START_TEST(startup_and_steady_state_are_separated)
     free(tu_write_file(dir, "scaled.py",
         "import sys, time\n"
         "size, extra, factor = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])\n"
-        "time.sleep(extra + factor * size * 0.002)\n"));
+        "time.sleep(extra + factor * size * 0.004)\n"));
     snprintf(text, sizeof text,
         "python: %s\n"
         "defaults: {runs: 3, warmup: 0}\n"

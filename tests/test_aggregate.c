@@ -134,7 +134,13 @@ START_TEST(figures)
     ck_assert(fabs(prof(sum, "hang")->wall.value - 10.0 / 1.01) < 1e-9);
     ck_assert(prof(sum, "hang")->wall_lower_bound);
     ck_assert(!prof(sum, "double")->wall_lower_bound);
-    ck_assert(!pb_ratio_known(&prof(sum, "hang")->cpu));
+    /* and so do its CPU and memory means, at what the killed run had
+     * used: 10 s of CPU against 0.9, 10000 kB against 10000 */
+    ck_assert(fabs(ah->cpu.value - 10.0 / 0.9) < 1e-9 && fabs(ah->mem.value - 1.0) < 1e-9);
+    ck_assert(fabs(prof(sum, "hang")->cpu.value - 10.0 / 0.9) < 1e-9);
+    ck_assert(fabs(prof(sum, "hang")->mem.value - 1.0) < 1e-9);
+    ck_assert(prof(sum, "hang")->cpu_lower_bound && prof(sum, "hang")->mem_lower_bound);
+    ck_assert(!prof(sum, "double")->cpu_lower_bound && !prof(sum, "double")->mem_lower_bound);
     /* a warm-up timeout is a timeout too: 10 / 0.5 */
     const struct pb_pair *bw = pair(sum, "b", "warmhang");
     ck_assert_str_eq(pb_pair_status_name(bw->status), "timeout");
@@ -220,6 +226,108 @@ START_TEST(noise_warnings)
 }
 END_TEST
 
+/* A profiler that timed out on one of three workloads: its wall, CPU and
+ * memory means all cover the three, each at the timed-out workload's
+ * lower bound (the timeout; the CPU time and peak RSS its killed run had
+ * reached), so each is flagged a lower bound; summary.json and .csv say
+ * so. */
+START_TEST(timeout_bounds_every_mean)
+{
+    struct pb_error err;
+    struct pb_summary *sum;
+    char *d = tu_mkdtemp();
+    free(tu_write_file(d, "meta.json", "{\"host\": {\"cores\": 2}}\n"));
+    free(tu_write_file(d, "config-resolved.json",
+        "{\"baseline\": \"plain\", \"seed\": 1,\n"
+        " \"profilers\": [{\"name\": \"plain\"}, {\"name\": \"slow\"}, {\"name\": \"fine\"}],\n"
+        " \"pairs\": [\n"
+        "  {\"workload\": \"x\", \"profiler\": \"plain\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"x\", \"profiler\": \"slow\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"x\", \"profiler\": \"fine\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"y\", \"profiler\": \"plain\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"y\", \"profiler\": \"slow\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"y\", \"profiler\": \"fine\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"z\", \"profiler\": \"plain\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"z\", \"profiler\": \"slow\", \"runs\": 3, \"timeout_s\": 10},\n"
+        "  {\"workload\": \"z\", \"profiler\": \"fine\", \"runs\": 3, \"timeout_s\": 10}]}\n"));
+    int fd = pb_records_open_log(d, &err);
+    ck_assert_int_ge(fd, 0);
+    for (int r = 0; r < 3; r++) {
+        add(fd, r, "x", "plain", PB_RUN_OK, 1.0, 1.0, 10000);
+        add(fd, r, "x", "slow", PB_RUN_OK, 2.0, 2.0, 20000);     /* 2x, 2x, 2x */
+        add(fd, r, "x", "fine", PB_RUN_OK, 1.5, 1.5, 10000);
+        add(fd, r, "y", "plain", PB_RUN_OK, 0.5, 0.5, 10000);
+        add(fd, r, "y", "slow", PB_RUN_OK, 2.0, 3.0, 40000);     /* 4x, 6x, 4x */
+        add(fd, r, "y", "fine", PB_RUN_OK, 0.75, 0.75, 10000);
+        add(fd, r, "z", "plain", PB_RUN_OK, 1.0, 0.8, 10000);
+        add(fd, r, "z", "fine", PB_RUN_OK, 1.5, 1.2, 10000);
+    }
+    /* killed at its 10 s timeout, having used 9.6 s of CPU and 50000 kB:
+     * at least 10x, 12x, 5x */
+    add(fd, 0, "z", "slow", PB_RUN_TIMEOUT, 10.2, 9.6, 50000);
+    add(fd, 1, "z", "slow", PB_RUN_SKIPPED, 0, 0, 0);
+    add(fd, 2, "z", "slow", PB_RUN_SKIPPED, 0, 0, 0);
+    close(fd);
+    ck_assert_int_eq(pb_aggregate_dir(d, &sum, NULL, &err), 0);
+
+    const struct pb_profiler_summary *ps = prof(sum, "slow");
+    ck_assert_int_eq(ps->workloads_ok, 2);
+    ck_assert_int_eq(ps->workloads_failed, 1);
+    ck_assert_int_eq(ps->workloads_at_bound, 1);
+    for (int m = PB_MEAN_WALL; m <= PB_MEAN_MEM; m++) {
+        ck_assert_int_eq(pb_profiler_mean_workloads(ps, (enum pb_mean)m), 3);
+        ck_assert(pb_profiler_mean_bound(ps, (enum pb_mean)m));
+        ck_assert(!pb_profiler_mean_bound(prof(sum, "fine"), (enum pb_mean)m));
+        ck_assert_int_eq(pb_profiler_mean_workloads(prof(sum, "fine"), (enum pb_mean)m), 3);
+    }
+    ck_assert(pb_profiler_means_agree(ps));
+    ck_assert(ps->wall_lower_bound && ps->cpu_lower_bound && ps->mem_lower_bound);
+    ck_assert_msg(fabs(ps->wall.value - cbrt(2 * 4 * 10.0)) < 1e-9, "wall %g", ps->wall.value);
+    ck_assert_msg(fabs(ps->cpu.value - cbrt(2 * 6 * 12.0)) < 1e-9, "cpu %g", ps->cpu.value);
+    ck_assert_msg(fabs(ps->mem.value - cbrt(2 * 4 * 5.0)) < 1e-9, "mem %g", ps->mem.value);
+    const struct pb_pair *zs = pair(sum, "z", "slow");
+    ck_assert(zs->lower_bound);
+    ck_assert(fabs(zs->cpu.value - 12.0) < 1e-9 && zs->cpu.lo == zs->cpu.value);
+    ck_assert(fabs(zs->mem.value - 5.0) < 1e-9 && zs->mem.hi == zs->mem.value);
+    pb_summary_free(sum);
+
+    /* the files say it: flags and one count in summary.json, the bound
+     * ratios beside lower_bound in summary.csv */
+    char path[4096];
+    json_error_t jerr;
+    snprintf(path, sizeof path, "%s/summary.json", d);
+    json_t *root = json_load_file(path, 0, &jerr), *slow = NULL, *v;
+    size_t i;
+    ck_assert_ptr_nonnull(root);
+    json_array_foreach(json_object_get(root, "profilers"), i, v)
+        if (!strcmp(json_string_value(json_object_get(v, "name")), "slow"))
+            slow = v;
+    ck_assert_ptr_nonnull(slow);
+    ck_assert(json_is_true(json_object_get(slow, "wall_geomean_lower_bound")));
+    ck_assert(json_is_true(json_object_get(slow, "cpu_geomean_lower_bound")));
+    ck_assert(json_is_true(json_object_get(slow, "mem_geomean_lower_bound")));
+    ck_assert_int_eq(json_integer_value(json_object_get(slow, "workloads_in_means")), 3);
+    json_decref(root);
+    snprintf(path, sizeof path, "%s/summary.csv", d);
+    char *csv = tu_read_file(path);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_msg(strstr(csv, "\nz,slow,timeout,0,0,1,,,,10.0000,10.0000,10.0000,12.0000,12.0000,"
+                              "12.0000,5.0000,5.0000,5.0000,true\n"), "%s", csv);
+    free(csv);
+
+    /* read back, the same */
+    sum = pb_summary_load(d, &err);
+    ck_assert_msg(sum != NULL, "%s", err.msg);
+    ps = prof(sum, "slow");
+    ck_assert_int_eq(ps->workloads_at_bound, 1);
+    ck_assert(pb_profiler_mean_bound(ps, PB_MEAN_CPU) && pb_profiler_mean_bound(ps, PB_MEAN_MEM));
+    ck_assert_int_eq(pb_profiler_mean_workloads(ps, PB_MEAN_MEM), 3);
+    pb_summary_free(sum);
+    tu_rmtree(d);
+    free(d);
+}
+END_TEST
+
 /* With 4 runs a 3% slower first run (and even a far one) is no outlier:
  * the MAD of so few runs says nothing. */
 START_TEST(no_outlier_warnings_from_few_runs)
@@ -286,6 +394,7 @@ Suite *aggregate_suite(void)
     tcase_add_test(core, reproducible);
     tcase_add_test(core, noise_warnings);
     tcase_add_test(core, no_outlier_warnings_from_few_runs);
+    tcase_add_test(core, timeout_bounds_every_mean);
     tcase_add_test(errors, missing_files);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -88,7 +88,7 @@ START_TEST(workload_without_hot_meets_a_profiler_that_needs_it)
     ck_assert_msg(rc == 2, "pbench check exited %d:\n%s", rc, out);
     ck_assert_msg(strstr(out, "/c.yaml:3:12: workload 'bare' has no 'hot:' functions, but profilers "
                               "'lp', 'envhot' profile only those ({hot})")
-                  && strstr(out, "name them in 'hot:' or leave them out with 'select:'")
+                  && strstr(out, "name them in 'hot:' or leave them out with 'skip:' or 'select:'")
                   && strstr(out, "pbench: 1 error in '") && !strstr(out, ": ok: "), "%s", out);
     free(out);
 
@@ -129,6 +129,37 @@ START_TEST(calibrated_counts_are_chosen_at_run_time)
 }
 END_TEST
 
+/* A workload that skips the profilers needing {hot} is no error; check
+ * lists the pairs left out, once a workload as written, with reasons, and
+ * counts no run for them. */
+START_TEST(skipped_pairs_need_no_hot_and_are_listed)
+{
+    char *dir = tu_mkdtemp(), *out = NULL;
+    free(tu_write_file(dir, "w.py", "pass\n"));
+
+    int rc = check_with(dir, "  - {name: bare, script: w.py, skip: {lp: \"no Python functions\", envhot: }}\n"
+                        "  - {name: s, script: w.py, args: [\"{size}\"], sizes: [1, 2], skip: [lp, envhot]}",
+                        "defaults: {runs: 2, warmup: 0}\n", &out);
+    ck_assert_msg(rc == 0 && strstr(out, ": ok: 3 workloads, 4 profilers (baseline 'plain'), 12 runs\n"
+                                         "  skipped: 'lp' on 'bare': no Python functions\n"
+                                         "  skipped: 'envhot' on 'bare'\n"
+                                         "  skipped: 'lp' on 's'\n"
+                                         "  skipped: 'envhot' on 's'\n"), "%s", out);
+    int lines = 0;
+    for (const char *c = strstr(out, "  skipped: "); c; c = strstr(c + 1, "  skipped: "))
+        lines++;
+    ck_assert_msg(lines == 4 && !strstr(out, "'s@"), "%s", out);   /* once for both sizes */
+    free(out);
+
+    /* skipping one of the two is not enough */
+    rc = check_with(dir, "  - {name: bare, script: w.py, skip: [lp]}", "", &out);
+    ck_assert_msg(rc == 2 && strstr(out, "but profiler 'envhot' profiles only those"), "%s", out);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *check_suite(void)
 {
     Suite *s = suite_create("check");
@@ -140,6 +171,7 @@ Suite *check_suite(void)
     tcase_add_test(cli, checks_a_config_with_python_after_it);
     tcase_add_test(cli, workload_without_hot_meets_a_profiler_that_needs_it);
     tcase_add_test(cli, calibrated_counts_are_chosen_at_run_time);
+    tcase_add_test(cli, skipped_pairs_need_no_hot_and_are_listed);
     suite_add_tcase(s, cli);
     return s;
 }

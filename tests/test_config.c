@@ -784,6 +784,99 @@ START_TEST(outputs_may_require_bytes)
 }
 END_TEST
 
+/* skip: a list (no reasons) or a mapping to the reasons; the workloads
+ * made by sizes: and by pythons: inherit it; pb_config_skipped says which
+ * pairs and why. */
+START_TEST(skip_leaves_profilers_out)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads:\n"
+             "  - {name: a, script: w.py, skip: [cProfile]}\n"
+             "  - {name: b, script: w.py, skip: {cProfile: \"the work is in C\"}}\n"
+             "  - {name: c, script: w.py, skip: {cProfile: }}\n"
+             "  - {name: s, script: w.py, args: [\"{size}\"], sizes: [1, 2], skip: [cProfile]}\n"
+             "  - {name: d, script: w.py, skip: []}\n"
+             "%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
+    ck_assert_uint_eq(cfg->nworkloads, 6);
+    ck_assert_str_eq(pb_config_skipped(cfg, 0, 1), "");
+    ck_assert_str_eq(pb_config_skipped(cfg, 1, 1), "the work is in C");
+    ck_assert_str_eq(pb_config_skipped(cfg, 2, 1), "");
+    ck_assert_str_eq(cfg->workloads[3].name, "s@1");
+    ck_assert_str_eq(pb_config_skipped(cfg, 3, 1), "");
+    ck_assert_str_eq(pb_config_skipped(cfg, 4, 1), "");
+    ck_assert_ptr_null(pb_config_skipped(cfg, 5, 1));
+    for (size_t w = 0; w < cfg->nworkloads; w++)
+        ck_assert_ptr_null(pb_config_skipped(cfg, w, 0));       /* the baseline */
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    /* one workload per interpreter (and size) keeps the list and reasons */
+    snprintf(text, sizeof text,
+             "pythons: [\"3.11\", \"3.12\"]\n"
+             "venvs: nowhere\n"
+             "workloads:\n"
+             "  - {name: a, script: w.py, skip: {cProfile: why}}\n"
+             "  - {name: s, script: w.py, args: [\"{size}\"], sizes: [1, 2], skip: [cProfile]}\n"
+             "  - {name: e, script: w.py}\n"
+             "%s", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
+    ck_assert_uint_eq(cfg->nworkloads, 8);
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        const char *why = pb_config_skipped(cfg, w, 1);
+        if (!strcmp(cfg->workloads[w].given, "e"))
+            ck_assert_ptr_null(why);
+        else
+            ck_assert_msg(why && !strcmp(why, strcmp(cfg->workloads[w].given, "a") ? "" : "why"),
+                          "%s: %s", cfg->workloads[w].name, why ? why : "(not skipped)");
+    }
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+}
+END_TEST
+
+/* skip: names a defined profiler other than the baseline (checked once
+ * every file is read, with a suggestion), once each, as a list of names
+ * or a mapping to text. */
+START_TEST(skip_errors_located)
+{
+    struct pb_diags d;
+    char text[4096];
+    snprintf(text, sizeof text,
+             "python: /bin/sh\n"
+             "workloads:\n"
+             "  - {name: a, script: w.py, skip: [cprofile, plain]}\n"
+             "  - {name: s, script: w.py, args: [\"{size}\"], sizes: [1, 2], skip: {nosuch: x}}\n"
+             "  - {name: t, script: w.py, skip: [cProfile, cProfile]}\n"
+             "  - {name: u, script: w.py, skip: cProfile}\n"
+             "  - {name: v, script: w.py, skip: {cProfile: [a]}}\n"
+             "  - {name: x, script: w.py, skip: [[cProfile]]}\n"
+             "%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 3, 36, "skip: no profiler named 'cprofile' (did you mean 'cProfile'?)");
+    assert_diag(&d, 3, 46, "skip: 'plain' is the baseline, which cannot be skipped");
+    assert_diag(&d, 4, 69, "skip: no profiler named 'nosuch'");
+    assert_diag(&d, 5, 46, "profiler 'cProfile' is listed twice in 'skip'");
+    assert_diag(&d, 6, 35, "'skip' expects a list of profiler names");
+    assert_diag(&d, 7, 46, "the reason for skipping 'cProfile' must be text, found a list");
+    assert_diag(&d, 8, 36, "each item of 'skip' must be a profiler name, found a list");
+    size_t n = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (strstr(d.items[i].msg, "'nosuch'")) {
+            ck_assert_ptr_null(strstr(d.items[i].msg, "did you mean"));   /* nothing close */
+            n++;
+        }
+    ck_assert_uint_eq(n, 1);                    /* once for both sizes */
+    pb_diags_release(&d);
+}
+END_TEST
+
 START_TEST(deep_nesting_is_rejected_not_recursed)
 {
     struct pb_diags d;
@@ -823,6 +916,7 @@ Suite *config_suite(void)
     tcase_add_test(core, sizes_make_one_workload_per_size);
     tcase_add_test(core, pyperformance_workload_is_one_worker);
     tcase_add_test(core, outputs_may_require_bytes);
+    tcase_add_test(core, skip_leaves_profilers_out);
     tcase_add_test(errors, unknown_key_with_suggestion);
     tcase_add_test(errors, wrong_types_have_hints);
     tcase_add_test(errors, every_error_is_reported);
@@ -837,6 +931,7 @@ Suite *config_suite(void)
     tcase_add_test(errors, empty_and_non_mapping_files);
     tcase_add_test(errors, pyperformance_errors_located);
     tcase_add_test(errors, hot_names_checked);
+    tcase_add_test(errors, skip_errors_located);
     tcase_add_test(limits, deep_nesting_is_rejected_not_recursed);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

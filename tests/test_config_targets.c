@@ -54,7 +54,8 @@ static void teardown(void)
 
 static const char *profilers =
     "profilers:\n"
-    "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n";
+    "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n"
+    "  - {name: other, command: [\"{python}\", \"{script}\", \"{args}\"]}\n";
 
 static struct pb_config *load(const char *text, struct pb_diags *d)
 {
@@ -95,7 +96,7 @@ START_TEST(one_target_or_a_list)
     snprintf(text, sizeof text, "python: env/bin/python\n"
              "workloads:\n"
              "  - {name: a, script: w.py, args: [\"--n={size}\", x], target: 1.5s}\n"
-             "  - {name: b, script: w.py, args: [\"{size}\"], target: [10, 2m, 0.5s]}\n"
+             "  - {name: b, script: w.py, args: [\"{size}\"], target: [10, 2m, 0.5s], skip: {other: x}}\n"
              "  - {name: c, pyperformance: tree, target: 3}\n"
              "  - {name: d, script: w.py}\n%s", profilers);
     struct pb_config *cfg = load(text, &d);
@@ -113,6 +114,9 @@ START_TEST(one_target_or_a_list)
     const struct pb_workload *b = find(cfg, "b@0.5s");
     ck_assert_str_eq(b->base, "b");
     ck_assert_str_eq(b->args.v[0], "{size}");
+    /* each copy keeps what it was given: its skip: too */
+    ck_assert_str_eq(pb_config_skipped(cfg, (size_t)(b - cfg->workloads), 1), "x");
+    ck_assert_ptr_null(pb_config_skipped(cfg, (size_t)(a - cfg->workloads), 1));
     /* a pyperformance benchmark's loop count is what is chosen */
     const struct pb_workload *c = find(cfg, "c");
     ck_assert(c->target == 3);

@@ -120,6 +120,11 @@ START_TEST(run_matrix_and_summary)
     ck_assert_ptr_nonnull(strstr(out, "signal 11"));
     ck_assert_ptr_nonnull(strstr(out, "calls x hangs: timeout"));
     ck_assert_ptr_nonnull(strstr(out, "expected output 'never-written.txt' was not written"));
+    /* no earlier run to estimate from: the bound, then an ETA on each line
+     * of the log (not a terminal) */
+    ck_assert_msg(strstr(out, "duration: unknown before a first run") && strstr(out, "at most "),
+                  "%s", out);
+    ck_assert_msg(strstr(out, " elapsed, ETA "), "%s", out);
     free(out);
 
     char *rd = results_dir();
@@ -186,6 +191,13 @@ START_TEST(run_matrix_and_summary)
     rc = tu_run(argv2, &out);
     ck_assert_msg(rc == 0, "summarize exited %d:\n%s", rc, out);
     ck_assert_ptr_nonnull(strstr(out, "cProfile"));
+    free(out);
+
+    /* check estimates the next run from this one's records */
+    char *argv3[] = { PB_BINARY, "check", cfg, "-o", res, NULL };
+    rc = tu_run(argv3, &out);
+    ck_assert_msg(rc == 0 && strstr(out, "duration: about ")
+                  && strstr(out, "(18 of the 18 runs are of pairs it measured"), "%d:\n%s", rc, out);
     free(out);
     free(rd);
 }
@@ -482,6 +494,84 @@ START_TEST(pin_cpu_pins_the_workload)
 }
 END_TEST
 
+/* skip: a profiler left out of one workload: none of its runs, no pair,
+ * not a failure; the summary, the table, check and the report say which
+ * workloads its means cover and why the other was skipped. */
+START_TEST(skip_leaves_a_pair_out)
+{
+    char text[4096], cfg[4096], res[4096], p[4096], *out = NULL;
+    snprintf(text, sizeof text,
+        "name: skip\n"
+        "python: %s\n"
+        "defaults: {runs: 2, warmup: 0, timeout: 60, seed: 3}\n"
+        "workloads:\n"
+        "  - {name: calls, script: calls.py, args: [\"--size\", \"12\"], skip: {cProfile: \"the work is in C\"}}\n"
+        "  - {name: other, script: calls.py, args: [\"--size\", \"12\"]}\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n"
+        "  - {name: cProfile, command: [\"{python}\", \"-m\", \"cProfile\", \"{script}\", \"{args}\"]}\n",
+        tu_python());
+    free(tu_write_file(dir, "skip.yaml", text));
+    snprintf(cfg, sizeof cfg, "%s/skip.yaml", dir);
+    snprintf(res, sizeof res, "%s/results", dir);
+
+    char *check[] = { PB_BINARY, "check", cfg, NULL };
+    int rc = tu_run(check, &out);
+    ck_assert_msg(rc == 0 && strstr(out, "6 runs\n  skipped: 'cProfile' on 'calls': the work is in C\n"),
+                  "pbench check exited %d:\n%s", rc, out);
+    free(out);
+
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
+    rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    ck_assert_msg(strstr(out, "\ncProfile: mean over 1 workload; skipped: calls (the work is in C)\n"), "%s", out);
+    ck_assert_msg(strstr(out, "cProfile           skipped ") && !strstr(out, "problems"), "%s", out);
+    free(out);
+
+    char *rd = results_dir();
+    snprintf(p, sizeof p, "%s/runs.jsonl", rd);
+    char *log = tu_read_file(p);
+    int lines = 0;
+    for (char *c = log; *c; c++)
+        lines += *c == '\n';
+    ck_assert_int_eq(lines, 6);         /* calls: plain; other: plain, cProfile; 2 rounds */
+    free(log);
+
+    json_error_t jerr;
+    snprintf(p, sizeof p, "%s/summary.json", rd);
+    json_t *sum = json_load_file(p, 0, &jerr);
+    ck_assert_ptr_nonnull(sum);
+    size_t i;
+    json_t *x, *cp = NULL;
+    json_array_foreach(json_object_get(sum, "pairs"), i, x)
+        ck_assert(strcmp(json_string_value(json_object_get(x, "workload")), "calls")
+                  || strcmp(json_string_value(json_object_get(x, "profiler")), "cProfile"));
+    json_array_foreach(json_object_get(sum, "profilers"), i, x)
+        if (!strcmp(json_string_value(json_object_get(x, "name")), "cProfile"))
+            cp = x;
+    ck_assert_ptr_nonnull(cp);
+    ck_assert_int_eq(json_integer_value(json_object_get(cp, "workloads_ok")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(cp, "workloads_failed")), 0);
+    json_t *sk = json_object_get(cp, "skipped");
+    ck_assert_uint_eq(json_array_size(sk), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "workload")), "calls");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "reason")), "the work is in C");
+    json_decref(sum);
+
+    snprintf(p, sizeof p, "%s/report.md", dir);
+    char *rep[] = { PB_BINARY, "report", rd, "-o", p, "--no-plot", NULL };
+    rc = tu_run(rep, &out);
+    ck_assert_msg(rc == 0, "pbench report exited %d:\n%s", rc, out);
+    free(out);
+    char *md = tu_read_file(p), *ov = strstr(md, "## Overhead");
+    ck_assert_ptr_nonnull(ov);
+    ck_assert_msg(strstr(ov, "| 1 of 1 | 1 skipped (calls: “the work is in C”) |"), "%.2000s", ov);
+    ck_assert_msg(strstr(ov, "| cProfile | skipped | "), "%.2000s", ov);
+    free(md);
+    free(rd);
+}
+END_TEST
+
 Suite *e2e_suite(void)
 {
     Suite *s = suite_create("e2e");
@@ -493,6 +583,7 @@ Suite *e2e_suite(void)
     tcase_set_timeout(errors, 60);
     tcase_add_test(core, run_matrix_and_summary);
     tcase_add_test(core, subset_with_profiler_option);
+    tcase_add_test(core, skip_leaves_a_pair_out);
     tcase_add_test(errors, check_reports_located_errors);
     tcase_add_test(errors, usage_errors);
     tcase_add_test(errors, unwritable_results_dir);

@@ -246,24 +246,34 @@ START_TEST(lower_bound_when_only_timeouts)
     add(0, "w", "plain", PB_RUN_OK, 0.5);
     add(1, "w", "plain", PB_RUN_OK, 0.25);
     add(2, "w", "plain", PB_RUN_OK, 1.0);
-    add(0, "w", "p", PB_RUN_TIMEOUT, 10.5);      /* the wall it recorded is not the bound */
+    /* the wall it recorded is not the bound; its CPU time and peak RSS
+     * when killed are */
+    add3(0, "w", "p", PB_RUN_TIMEOUT, 10.5, 8, 30000, "timed out after 10 s");
     add(1, "w", "p", PB_RUN_SKIPPED, 0);
     add(2, "w", "p", PB_RUN_SKIPPED, 0);
     state("w", "p", 10, 1, PB_ALL_ROUNDS, &st);
     ck_assert(st.lower_bound);
     ck_assert(st.wall.value == 10 / 0.5);        /* timeout / baseline median */
     ck_assert(st.wall.lo == st.wall.value && st.wall.hi == st.wall.value);
-    ck_assert(isnan(st.cpu.value) && isnan(st.mem.value));
+    ck_assert(st.cpu.value == 8 / 0.5);          /* CPU at the kill / baseline median */
+    ck_assert(st.cpu.lo == st.cpu.value && st.cpu.hi == st.cpu.value);
+    ck_assert(st.mem.value == 3.0);              /* peak RSS so far / baseline median */
+    ck_assert(st.mem.lo == st.mem.value && st.mem.hi == st.mem.value);
+    ck_assert(st.bound_wall_s == 10 && st.bound_cpu_s == 8 && st.bound_mem_kb == 30000);
     ck_assert(isnan(st.precision));
     ck_assert_uint_eq(st.n.skipped, 2);
     pb_pair_state_release(&st);
 
-    /* timed out in its warm-up: the same bound */
-    add(-1, "w", "warm", PB_RUN_TIMEOUT, 10);
-    add(0, "w", "warm", PB_RUN_SKIPPED, 0);
+    /* timed out in its warm-up and again in a measured round (a resumed
+     * run): the same bound, its CPU and memory the killed runs' medians */
+    add3(-1, "w", "warm", PB_RUN_TIMEOUT, 10, 2, 20000, "timed out after 4 s");
+    add3(0, "w", "warm", PB_RUN_TIMEOUT, 10, 4, 40000, "timed out after 4 s");
+    add(1, "w", "warm", PB_RUN_SKIPPED, 0);
     state("w", "warm", 4, 1, PB_ALL_ROUNDS, &st);
     ck_assert(st.lower_bound);
     ck_assert(st.wall.value == 4 / 0.5);
+    ck_assert(st.cpu.value == 3 / 0.5);
+    ck_assert(st.mem.value == 3.0);
     pb_pair_state_release(&st);
 
     /* ok runs besides the timeout: figures, not a bound */
@@ -274,6 +284,7 @@ START_TEST(lower_bound_when_only_timeouts)
     ck_assert(!st.lower_bound);
     ck_assert(st.wall.value == 2 / 0.5);
     ck_assert(!isnan(st.precision));
+    ck_assert(isnan(st.bound_wall_s) && isnan(st.bound_cpu_s) && isnan(st.bound_mem_kb));
     pb_pair_state_release(&st);
 
     /* no baseline run to divide by: nothing at all */

@@ -165,19 +165,27 @@ START_TEST(plots_small_fixture)
     ck_assert_ptr_nonnull(strstr(svg, ">≥57.2×<"));                 /* the geo. mean */
     ck_assert_ptr_null(strstr(svg, "†"));                          /* nothing left out */
     free(svg);
-    /* The memory mean still leaves the timed-out workloads out. */
+    /* So does the memory mean, at the peak RSS the killed runs reached. */
     svg = tu_read_file(path_in(tmp, "memory", "svg"));
-    ck_assert_ptr_nonnull(strstr(svg, ">2 timed out<"));
-    ck_assert_ptr_nonnull(strstr(svg, "Red: workloads left out of a mean"));
-    ck_assert_ptr_null(strstr(svg, "≥"));
+    ck_assert_ptr_nonnull(strstr(svg, ">≥2.66×<"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥: 2 timed out"));
+    ck_assert_ptr_nonnull(strstr(svg, "counted as the peak RSS the killed runs had reached"));
+    ck_assert_ptr_null(strstr(svg, ">2 timed out<"));
+    ck_assert_ptr_null(strstr(svg, "Red: workloads left out"));
+    ck_assert_ptr_null(strstr(svg, "≥1.62×"));                      /* pprofile_det */
     free(svg);
-    /* CPU against wall: both over the same (finished) workloads. */
+    /* CPU against wall: both means over the same 7 workloads, both
+     * bounds: the point is marked, at the means themselves. */
     svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "svg"));
-    ck_assert_ptr_nonnull(strstr(svg, "memory_profiler (2 timed out)"));
-    ck_assert_ptr_nonnull(strstr(svg, "memory_profiler: wall mean over the same workloads"));
+    ck_assert_ptr_nonnull(strstr(svg, ">≥ memory_profiler<"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥ memory_profiler: timed"));
+    ck_assert_ptr_null(strstr(svg, "memory_profiler (2 timed out)"));
+    ck_assert_ptr_null(strstr(svg, "wall mean over the same workloads"));
+    ck_assert_ptr_null(strstr(svg, "≥ pprofile_det"));
     free(svg);
     svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "dat"));
-    ck_assert_ptr_nonnull(strstr(svg, "# memory_profiler\n29.7"));   /* not 57.2 */
+    ck_assert_ptr_nonnull(strstr(svg, "# memory_profiler\n57.21 66.91 "));
+    ck_assert_ptr_nonnull(strstr(svg, " 1\n"));
     free(svg);
     /* Footer: CPU model, Python, date, pbench version. */
     svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "svg"));
@@ -339,6 +347,9 @@ START_TEST(plots_summary_without_lower_bound_flag)
     ck_assert_ptr_nonnull(s);
     json_array_foreach(json_object_get(s, "profilers"), i, v) {
         json_object_del(v, "wall_geomean_lower_bound");
+        json_object_del(v, "cpu_geomean_lower_bound");
+        json_object_del(v, "mem_geomean_lower_bound");
+        json_object_del(v, "workloads_in_means");
         if (strcmp(json_string_value(json_object_get(v, "name")), "memory_profiler") == 0)
             json_object_set_new(v, "wall_geomean", json_pack("{s:f, s:f, s:f}", "value", 29.78,
                                                              "lo", 29.02, "hi", 30.23));
@@ -362,6 +373,74 @@ START_TEST(plots_summary_without_lower_bound_flag)
     svg = tu_read_file(path_in(out, "cpu-vs-wall", "svg"));
     ck_assert_ptr_null(strstr(svg, "wall mean over the same workloads"));
     free(svg);
+}
+END_TEST
+
+/* Results summarized when only the wall mean counted timeouts at their
+ * bound (results-v1): the memory chart leaves them out unmarked, and the
+ * CPU-versus-wall point takes its wall mean over the CPU mean's
+ * workloads. */
+START_TEST(plots_summary_with_wall_bound_alone)
+{
+    const char *dirs[] = { FIX "/results-v1" };
+    struct pb_error err;
+    char *svg;
+
+    ck_assert_msg(plot(dirs, 1, tmp, NULL, &err) == 0, "%s", err.msg);
+    svg = tu_read_file(path_in(tmp, "overhead", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "≥57.2×"));
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "memory", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, ">2 timed out<"));
+    ck_assert_ptr_nonnull(strstr(svg, "Red: workloads left out of a mean"));
+    ck_assert_ptr_null(strstr(svg, "≥"));
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "svg"));
+    ck_assert_ptr_nonnull(strstr(svg, "Means leave out: memory_profiler (2"));
+    ck_assert_ptr_nonnull(strstr(svg, "memory_profiler: wall mean over the same workloads"));
+    ck_assert_ptr_null(strstr(svg, "≥ memory_profiler"));
+    free(svg);
+    svg = tu_read_file(path_in(tmp, "cpu-vs-wall", "dat"));
+    ck_assert_ptr_nonnull(strstr(svg, "# memory_profiler\n29.7"));   /* not 57.2 */
+    free(svg);
+}
+END_TEST
+
+/* The overhead-by-Python chart marks a wall mean that is a lower bound as
+ * the overhead chart does (results-small, its profilers and pairs put on
+ * one interpreter). */
+START_TEST(plots_by_python_marks_bounds)
+{
+    const char *res = path_in(tmp, "res", NULL);
+    const char *out = path_in(tmp, "plots", NULL);
+    const char *dirs[] = { res };
+    json_t *s = json_load_file(FIX "/results-small/summary.json", 0, NULL), *v;
+    struct pb_error err;
+    char path[4096], *text;
+    size_t i;
+
+    ck_assert_ptr_nonnull(s);
+    json_array_foreach(json_object_get(s, "profilers"), i, v)
+        json_object_set_new(v, "python", json_string("3.12"));
+    json_array_foreach(json_object_get(s, "pairs"), i, v)
+        json_object_set_new(v, "python", json_string("3.12"));
+    ck_assert_int_eq(mkdir(res, 0777), 0);
+    snprintf(path, sizeof path, "%s/summary.json", res);
+    ck_assert_int_eq(json_dump_file(s, path, 0), 0);
+    json_decref(s);
+
+    ck_assert_msg(plot(dirs, 1, out, NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(path_in(out, "overhead-by-python", "dat"));
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, " 57.21 56.02 57.84 0 1 1\n"));
+    ck_assert_ptr_nonnull(strstr(text, " 15.33 14.95 15.52 0 1 0\n"));
+    free(text);
+    text = tu_read_file(path_in(out, "overhead-by-python", "svg"));
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, ">≥57.2×<"));
+    ck_assert_ptr_nonnull(strstr(text, "≥: a lower bound"));
+    ck_assert_ptr_null(strstr(text, "≥15.3×"));
+    free(text);
 }
 END_TEST
 
@@ -701,6 +780,8 @@ Suite *plot_suite(void)
     tcase_add_test(core, plots_several_runs);
     tcase_add_test(core, odd_names_do_not_break_gnuplot);
     tcase_add_test(core, plots_summary_without_lower_bound_flag);
+    tcase_add_test(core, plots_summary_with_wall_bound_alone);
+    tcase_add_test(core, plots_by_python_marks_bounds);
     tcase_add_test(core, plots_accuracy_chart);
     tcase_add_test(core, plots_accuracy_of_several_runs);
     suite_add_tcase(s, core);

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "output/plot.h"
 #include "output/report.h"
+#include "output/table.h"
 #include "store/reference.h"
 #include "store/summary.h"
 #include "testutil.h"
@@ -182,18 +183,24 @@ START_TEST(report_small_fixture)
     ck_assert_ptr_nonnull(strstr(text, "| pyinstrument | 5.1.3 |"));
     ck_assert_ptr_nonnull(strstr(text, "2 timed out (julia, calls)"));
     ck_assert_ptr_nonnull(strstr(text, "≥252× timed out"));
-    /* memory_profiler's wall mean counts its 2 timeouts at their lower
-     * bound; its CPU and memory means leave them out. */
+    /* memory_profiler's wall, CPU and memory means all count its 2
+     * timeouts at their lower bound: all three over the 7 workloads, all
+     * three marked */
     ck_assert_ptr_nonnull(strstr(text, "| memory_profiler | 0.61.0 | **≥57.2× (56.0–57.8×)** "
-                                       "| 37.4× (36.8–38.4×) | 2.54× (2.52–2.55×) "
-                                       "| 7 of 7 (CPU, memory: 5) | 2 timed out (julia, calls): "
-                                       "in the wall-time mean at ≥, not in the CPU and memory "
-                                       "means |"));
+                                       "| ≥66.9× (66.1–68.1×) | ≥2.66× (2.65–2.67×) "
+                                       "| 7 of 7 | 2 timed out (julia, calls): "
+                                       "in the means at their lower bound (≥) |"));
     ck_assert_ptr_nonnull(strstr(text, "| 1.28× | ≥57.2× |\n"));      /* its geo. mean */
-    ck_assert_ptr_nonnull(strstr(text, "| 3.92× | 2.54× |\n"));       /* memory: no ≥ */
+    ck_assert_ptr_nonnull(strstr(text, "| 3.92× | ≥2.66× |\n"));      /* memory: ≥ too */
+    ck_assert_ptr_nonnull(strstr(text, "| ≥2.43× timed out | ≥3.73× timed out |"));
+    ck_assert_ptr_nonnull(strstr(text, "the peak RSS they had reached when killed"));
+    ck_assert_ptr_null(strstr(text, "geo. mean: leaves out the timed-out"));
     ck_assert_ptr_nonnull(strstr(text, "the dearest memory_profiler at ≥57.2× (at least: "
                                        "it timed out on 2 workloads)"));
-    ck_assert_ptr_nonnull(strstr(text, "It enters the wall-time mean at that bound"));
+    ck_assert_ptr_nonnull(strstr(text, "It enters each of the three means at its bound"));
+    ck_assert_ptr_nonnull(strstr(text, "they enter its means at their lower bounds"));
+    ck_assert_ptr_null(strstr(text, "(CPU, memory:"));
+    ck_assert_ptr_null(strstr(text, "before pbench bounded CPU time"));
     ck_assert_ptr_null(strstr(text, "which are then optimistic"));
     ck_assert_ptr_null(strstr(text, "before pbench counted timeouts"));
     ck_assert_ptr_null(strstr(text, "## Accuracy"));        /* no accuracy.json */
@@ -398,6 +405,9 @@ START_TEST(report_without_lower_bound_flag)
     ck_assert_ptr_nonnull(s);
     json_array_foreach(json_object_get(s, "profilers"), i, v) {
         json_object_del(v, "wall_geomean_lower_bound");
+        json_object_del(v, "cpu_geomean_lower_bound");
+        json_object_del(v, "mem_geomean_lower_bound");
+        json_object_del(v, "workloads_in_means");
         if (strcmp(json_string_value(json_object_get(v, "name")), "memory_profiler") == 0)
             json_object_set_new(v, "wall_geomean", json_pack("{s:f, s:f, s:f}", "value", 29.78,
                                                              "lo", 29.02, "hi", 30.23));
@@ -480,6 +490,64 @@ START_TEST(report_precision_unknown)
     ck_assert_ptr_null(strstr(text, "reached the target"));
     ck_assert_ptr_null(strstr(text, "## Warnings"));
     free(text);
+}
+END_TEST
+
+/* Results summarized before the CPU and memory means counted timeouts
+ * at their bound (results-v1: its wall mean did, they did not): the
+ * report says the means differ in what they cover, marks only the wall
+ * mean, and names the timed-out workloads the other two leave out. */
+START_TEST(report_older_means_disagree)
+{
+    const char *dirs[] = { FIX "/results-v1" };
+    struct pb_error err;
+    char *text;
+
+    ck_assert_msg(write_report(dirs, 1, in_tmp("r.md"), NULL, &err) == 0, "%s", err.msg);
+    text = tu_read_file(in_tmp("r.md"));
+    ck_assert_ptr_nonnull(strstr(text, "| memory_profiler | 0.61.0 | **≥57.2× (56.0–57.8×)** "
+                                       "| 37.4× (36.8–38.4×) | 2.54× (2.52–2.55×) "
+                                       "| 7 of 7 (CPU, memory: 5) | 2 timed out (julia, calls): "
+                                       "in the wall-time mean at ≥, not in the CPU and memory "
+                                       "means |"));
+    ck_assert_ptr_nonnull(strstr(text, "| 3.92× | 2.54× |\n"));       /* memory: no ≥ */
+    ck_assert_ptr_nonnull(strstr(text, "| timed out | timed out |"));  /* no memory bound */
+    ck_assert_ptr_nonnull(strstr(text, "geo. mean: leaves out the timed-out workloads"));
+    ck_assert_ptr_nonnull(strstr(text, "Where the CPU and memory means cover fewer workloads"));
+    ck_assert_ptr_nonnull(strstr(text, "before pbench bounded CPU time and memory too"));
+    free(text);
+}
+END_TEST
+
+/* The terminal table marks every mean that is a lower bound with ">="
+ * and says what the means cover; an older summary's CPU and memory means,
+ * which left the timeouts out, are not marked and their count is given. */
+START_TEST(table_marks_bounds)
+{
+    static const struct { const char *dir, *row; } cases[] = {
+        { FIX "/results-small", "memory_profiler  >=57.21x [56.02-57.84]   >=66.91x [66.06-68.10]   "
+                                ">=2.66x [2.65-2.67]      5 ok + 2 >=, 0 not\n" },
+        { FIX "/results-v1", "memory_profiler  >=57.21x [56.02-57.84]   37.41x [36.80-38.41]     "
+                             "2.54x [2.52-2.55]        5 ok + 2 >=, 0 not (wall 7; cpu 5, mem 5)\n" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct pb_error err;
+        struct pb_summary *s = pb_summary_load(cases[i].dir, &err);
+        char *buf = NULL;
+        size_t len;
+        FILE *f;
+
+        ck_assert_msg(s != NULL, "%s", err.msg);
+        f = open_memstream(&buf, &len);
+        ck_assert_ptr_nonnull(f);
+        pb_table_print_summary(f, s);
+        fclose(f);
+        ck_assert_msg(strstr(buf, cases[i].row) != NULL, "%s:\n%s", cases[i].dir, buf);
+        ck_assert_msg(strstr(buf, "pyinstrument     1.24x [1.22-1.25]        1.51x") != NULL, "%s", buf);
+        free(buf);
+        pb_summary_free(s);
+    }
 }
 END_TEST
 
@@ -724,6 +792,8 @@ Suite *report_suite(void)
     tcase_add_test(core, report_without_lower_bound_flag);
     tcase_add_test(core, report_precision_and_warnings);
     tcase_add_test(core, report_precision_unknown);
+    tcase_add_test(core, report_older_means_disagree);
+    tcase_add_test(core, table_marks_bounds);
     tcase_add_test(core, report_accuracy_run);
     tcase_add_test(core, report_accuracy_of_one_of_several_runs);
     tcase_add_test(core, report_accuracy_missing_or_broken);

@@ -141,6 +141,11 @@ static void resolved_eq(const struct pb_resolved *a, const struct pb_resolved *b
         strv_eq("args", &x->args, &y->args);
         strv_eq("hot", &x->hot, &y->hot);
         strv_eq("tags", &x->tags, &y->tags);
+        ck_assert_uint_eq(x->nskip, y->nskip);
+        for (size_t k = 0; k < x->nskip; k++) {
+            str_eq("skip profiler", x->skip[k].profiler, y->skip[k].profiler);
+            str_eq("skip reason", x->skip[k].reason, y->skip[k].reason);
+        }
     }
     ck_assert_uint_eq(a->nprofilers, b->nprofilers);
     for (size_t i = 0; i < a->nprofilers; i++) {
@@ -319,6 +324,71 @@ static void hash_of(const struct pb_config *cfg, uint64_t seed, char hex[17])
     memcpy(hex, r.hash, 17);
     pb_resolved_release(&r);
 }
+
+/* skip: the skipped pairs are not among the pairs; each workload keeps
+ * its skips of selected profilers, with the reasons, through a save and
+ * a load; the hash follows them, so --resume refuses a changed list. */
+static const char skip_yaml[] =
+    "python: %s\n"
+    "defaults: {runs: 2, warmup: 0, timeout: 10, seed: 1}\n"
+    "workloads:\n"
+    "  - {name: w, script: w.py, skip: {quick: \"C code\"}}\n"
+    "  - {name: v, script: w.py, skip: [fixed, unused]}\n"
+    "profilers:\n"
+    "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\"]}\n"
+    "  - {name: quick, command: [\"{python}\", \"{script}\"]}\n"
+    "  - {name: fixed, command: [\"{python}\", \"{script}\"]}\n"
+    "  - {name: unused, command: [\"{python}\", \"{script}\"]}\n"
+    "select: {profilers: [quick, fixed]}\n";
+
+START_TEST(skips_are_recorded_and_hashed)
+{
+    struct pb_config *cfg = load_config("skip.yaml", skip_yaml);
+    struct pb_resolved r, back;
+    struct pb_error err;
+    char h0[17], h[17];
+
+    ck_assert_msg(pb_resolved_from_config(cfg, 1, &r, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(r.npairs, 4);
+    ck_assert_ptr_null(pb_resolved_pair(&r, "w", "quick"));
+    ck_assert_ptr_null(pb_resolved_pair(&r, "v", "fixed"));
+    ck_assert_ptr_nonnull(pb_resolved_pair(&r, "w", "fixed"));
+    ck_assert_ptr_nonnull(pb_resolved_pair(&r, "v", "quick"));
+    ck_assert_uint_eq(r.workloads[0].nskip, 1);
+    ck_assert_str_eq(r.workloads[0].skip[0].profiler, "quick");
+    ck_assert_str_eq(r.workloads[0].skip[0].reason, "C code");
+    ck_assert_uint_eq(r.workloads[1].nskip, 1);         /* not the unselected 'unused' */
+    ck_assert_str_eq(r.workloads[1].skip[0].profiler, "fixed");
+    ck_assert_ptr_null(r.workloads[1].skip[0].reason);
+    save_load(&r, &back);
+    resolved_eq(&r, &back);
+    memcpy(h0, r.hash, sizeof h0);
+    pb_resolved_release(&back);
+    pb_resolved_release(&r);
+
+    /* the reason */
+    struct pb_skip *sk = &cfg->workloads[0].skip[0];
+    char *why = sk->reason;
+    sk->reason = strdup("C");
+    hash_of(cfg, 1, h);
+    ck_assert_str_ne(h, h0);
+    free(sk->reason);
+    sk->reason = why;
+    hash_of(cfg, 1, h);
+    ck_assert_str_eq(h, h0);
+    /* the list */
+    cfg->workloads[0].nskip = 0;
+    hash_of(cfg, 1, h);
+    ck_assert_str_ne(h, h0);
+    cfg->workloads[0].nskip = 1;
+    /* but not a profiler outside the selection */
+    cfg->workloads[1].nskip = 1;
+    hash_of(cfg, 1, h);
+    ck_assert_str_eq(h, h0);
+    cfg->workloads[1].nskip = 2;
+    pb_config_free(cfg);
+}
+END_TEST
 
 START_TEST(hash_follows_inputs_not_format)
 {
@@ -545,6 +615,18 @@ START_TEST(broken_files_give_located_errors)
     write_json(j);
     expect_load_error("name true", "workloads[2].name: expected a string", NULL);
 
+    j = valid_json();
+    json_object_set_new(json_array_get(json_object_get(j, "workloads"), 1), "skip",
+                        json_pack("[{s:s},{s:i}]", "profiler", "fast", "profiler", 3));
+    write_json(j);
+    expect_load_error("skip profiler a number", "workloads[1].skip[1].profiler: expected a string", NULL);
+
+    j = valid_json();
+    json_object_set_new(json_array_get(json_object_get(j, "workloads"), 0), "skip",
+                        json_pack("[s]", "fast"));
+    write_json(j);
+    expect_load_error("skip item a string", "workloads[0].skip[0]: expected an object", NULL);
+
     write_json(json_pack("[s]", "pairs"));
     expect_load_error("top-level list", "expected a JSON object", NULL);
 
@@ -589,6 +671,7 @@ Suite *resolved_suite(void)
     tcase_add_test(core, fixed_config_round_trip);
     tcase_add_test(core, auto_config_round_trip);
     tcase_add_test(core, hash_follows_inputs_not_format);
+    tcase_add_test(core, skips_are_recorded_and_hashed);
     tcase_add_test(core, seed_above_int64_round_trips);
     tcase_add_test(errors, broken_files_give_located_errors);
     tcase_add_test(errors, missing_or_not_a_file);

@@ -64,8 +64,9 @@ START_TEST(loads_small_fixture)
     ck_assert(p->lower_bound);
     ck_assert_int_eq(p->timeouts, 3);
     ck_assert(p->wall.value > 200);
-    ck_assert(!pb_ratio_known(&p->cpu));
-    ck_assert(!pb_ratio_known(&p->mem));
+    /* CPU and memory at their bounds too: what the killed runs had used */
+    ck_assert(fabs(p->cpu.value - 247.4) < 1e-9 && p->cpu.lo == p->cpu.value);
+    ck_assert(fabs(p->mem.value - 2.427) < 1e-9 && p->mem.hi == p->mem.value);
     ck_assert_ptr_nonnull(strstr(p->failure_reason, "timed out"));
 
     p = pb_summary_pair(s, "julia", "cProfile");
@@ -83,10 +84,16 @@ START_TEST(loads_small_fixture)
     ps = prof(s, "memory_profiler");
     ck_assert_int_eq(ps->workloads_ok, 5);
     ck_assert_int_eq(ps->workloads_failed, 2);
-    /* its wall mean counts the 2 timed-out workloads at their lower bound */
-    ck_assert(ps->wall_lower_bound);
+    /* its three means count the 2 timed-out workloads at their lower
+     * bound: all over the same 7 workloads, all lower bounds */
+    ck_assert(ps->wall_lower_bound && ps->cpu_lower_bound && ps->mem_lower_bound);
+    ck_assert_int_eq(ps->workloads_at_bound, 2);
+    ck_assert(pb_profiler_means_agree(ps));
+    ck_assert_int_eq(pb_profiler_mean_workloads(ps, PB_MEAN_CPU), 7);
     ck_assert(fabs(ps->wall.value - 57.21) < 1e-9);
-    ck_assert(fabs(ps->cpu.value - 37.41) < 1e-9);     /* cpu: without them */
+    ck_assert(fabs(ps->cpu.value - 66.91) < 1e-9);
+    ck_assert(pb_profiler_mean_bound(ps, PB_MEAN_MEM));
+    ck_assert(!pb_profiler_mean_bound(prof(s, "pyinstrument"), PB_MEAN_CPU));
     ck_assert_ptr_null(pb_summary_pair(s, "julia", "nonexistent"));
     pb_summary_free(s);
 }
@@ -150,16 +157,23 @@ START_TEST(summary_without_lower_bound_flag_loads)
     size_t i;
 
     ck_assert_ptr_nonnull(s);
-    json_array_foreach(json_object_get(s, "profilers"), i, v)
+    json_array_foreach(json_object_get(s, "profilers"), i, v) {
         ck_assert_int_eq(json_object_del(v, "wall_geomean_lower_bound"), 0);
+        ck_assert_int_eq(json_object_del(v, "cpu_geomean_lower_bound"), 0);
+        ck_assert_int_eq(json_object_del(v, "mem_geomean_lower_bound"), 0);
+        ck_assert_int_eq(json_object_del(v, "workloads_in_means"), 0);
+    }
     snprintf(path, sizeof path, "%s/summary.json", tmp);
     ck_assert_int_eq(json_dump_file(s, path, JSON_INDENT(2)), 0);
     json_decref(s);
 
     sum = pb_summary_load(tmp, &err);
     ck_assert_msg(sum != NULL, "%s", err.msg);
-    for (i = 0; i < sum->nprofilers; i++)
+    for (i = 0; i < sum->nprofilers; i++) {
         ck_assert(!sum->profilers[i].wall_lower_bound);
+        ck_assert(!sum->profilers[i].cpu_lower_bound && !sum->profilers[i].mem_lower_bound);
+        ck_assert_int_eq(sum->profilers[i].workloads_at_bound, 0);
+    }
     pb_summary_free(sum);
 
     set = pb_summary_set_load(dirs, 1, &err);
@@ -171,6 +185,29 @@ START_TEST(summary_without_lower_bound_flag_loads)
         }
     }
     pb_summary_set_free(set);
+}
+END_TEST
+
+/* A summary written before the CPU and memory means counted timeouts
+ * (results-v1): its wall mean took the 2 timed-out workloads in at their
+ * bound, the others left them out; the counts say so. */
+START_TEST(summary_with_wall_bound_alone_loads)
+{
+    struct pb_error err;
+    struct pb_summary *sum = pb_summary_load(FIX "/results-v1", &err);
+    const struct pb_profiler_summary *ps;
+
+    ck_assert_msg(sum != NULL, "%s", err.msg);
+    ps = prof(sum, "memory_profiler");
+    ck_assert(ps->wall_lower_bound && !ps->cpu_lower_bound && !ps->mem_lower_bound);
+    ck_assert_int_eq(ps->workloads_at_bound, 2);
+    ck_assert_int_eq(pb_profiler_mean_workloads(ps, PB_MEAN_WALL), 7);
+    ck_assert_int_eq(pb_profiler_mean_workloads(ps, PB_MEAN_CPU), 5);
+    ck_assert_int_eq(pb_profiler_mean_workloads(ps, PB_MEAN_MEM), 5);
+    ck_assert(!pb_profiler_means_agree(ps));
+    ck_assert(pb_profiler_mean_bound(ps, PB_MEAN_WALL) && !pb_profiler_mean_bound(ps, PB_MEAN_CPU));
+    ck_assert(pb_profiler_means_agree(prof(sum, "cProfile")));
+    pb_summary_free(sum);
 }
 END_TEST
 
@@ -209,8 +246,8 @@ START_TEST(set_takes_latest_run)
     ck_assert_uint_eq(m->nother_runs, 0);
     m = merged(set, "memory_profiler");
     ck_assert_int_eq(m->pairs_timeout, 2);
-    ck_assert_int_eq(m->pairs_at_bound, 2);       /* both in its wall mean, at >= */
-    ck_assert(m->sum->wall_lower_bound);
+    ck_assert_int_eq(m->pairs_at_bound, 2);       /* both in its means, at >= */
+    ck_assert(m->sum->wall_lower_bound && m->sum->cpu_lower_bound && m->sum->mem_lower_bound);
     ck_assert_int_eq(merged(set, "py_spy")->pairs_at_bound, 0);
     /* Sorted by wall mean; no mean (scalene_full here) last. */
     for (size_t i = 1; i + 1 < set->nprofilers; i++)
@@ -325,6 +362,21 @@ START_TEST(wrong_types)
           "profilers[0].wall_geomean_lower_bound: expected true or false", NULL },
         { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
           "\"wall_geomean_lower_bound\": null}], \"meta\": {}}", NULL, NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"cpu_geomean_lower_bound\": 1}], \"meta\": {}}",
+          "profilers[0].cpu_geomean_lower_bound: expected true or false", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"workloads_ok\": 2, \"workloads_failed\": 1, \"workloads_in_means\": 4}], \"meta\": {}}",
+          "profilers[0].workloads_in_means: 4 is not between workloads_ok (2) and "
+          "workloads_ok + workloads_failed (3)", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"workloads_ok\": 2, \"workloads_in_means\": \"2\"}], \"meta\": {}}",
+          "profilers[0].workloads_in_means: expected a number", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"skipped\": [{\"workload\": \"a\"}, {\"reason\": \"r\"}]}], \"meta\": {}}",
+          "profilers[0].skipped[1]: missing key 'workload'", NULL },
+        { "{\"baseline\": \"plain\", \"pairs\": [], \"profilers\": [{\"name\": \"x\", "
+          "\"skipped\": [\"a\"]}], \"meta\": {}}", "profilers[0].skipped[0]: expected an object", NULL },
         { "[1, 2]", "expected a JSON object", NULL },
         { "", "invalid JSON", NULL },
     };
@@ -421,7 +473,8 @@ static struct pb_summary *hand_made(const char *dir)
         .status = PB_PAIR_TIMEOUT, .timeouts = 1, .skipped = 4, .planned = 5,
         .failure_reason = pb_summary_intern(s, "timed out after 10 s"),
         .wall_median_s = NAN, .cpu_median_s = NAN, .tree_peak_rss_median_kb = NAN,
-        .wall = R(40, 40, 40), .cpu = UNKNOWN, .mem = UNKNOWN, .timeout_s = 10, .lower_bound = 1,
+        .wall = R(40, 40, 40), .cpu = R(30, 30, 30), .mem = R(1.5, 1.5, 1.5), .timeout_s = 10,
+        .lower_bound = 1,
         .precision = NAN, .adaptive = pb_summary_intern(s, "timeout") };
     p = &s->pairs[3];
     *p = (struct pb_pair){ .workload = s->pairs[2].workload, .profiler = pb_summary_intern(s, "broken"),
@@ -436,9 +489,13 @@ static struct pb_summary *hand_made(const char *dir)
     s->profilers[0] = (struct pb_profiler_summary){ .name = s->pairs[1].profiler,
         .version = pb_meta_profiler_version(&s->meta, "fast"), .workloads_ok = 1,
         .workloads_failed = 1, .wall = R(10, 7.5, 12.5), .cpu = R(2, 1.75, 2.25),
-        .mem = R(1.125, 1.0625, 1.1875), .wall_lower_bound = 1 };
+        .mem = R(1.125, 1.0625, 1.1875), .workloads_at_bound = 1, .wall_lower_bound = 1,
+        .cpu_lower_bound = 1, .mem_lower_bound = 1 };
     s->profilers[1] = (struct pb_profiler_summary){ .name = s->pairs[3].profiler,
         .workloads_failed = 1, .wall = UNKNOWN, .cpu = UNKNOWN, .mem = UNKNOWN };
+    /* skip: fast left out of w3 with a reason, broken of w4 without */
+    ck_assert_int_eq(pb_summary_add_skipped(s, &s->profilers[0], "w3", "the work is in C"), 0);
+    ck_assert_int_eq(pb_summary_add_skipped(s, &s->profilers[1], "w4", NULL), 0);
 
     s->scaling = calloc(1, sizeof *s->scaling);
     s->nscaling = 1;
@@ -517,7 +574,15 @@ static void summary_eq(const struct pb_summary *a, const struct pb_summary *b)
         ratio_eq("wall_geomean", i, &x->wall, &y->wall);
         ratio_eq("cpu_geomean", i, &x->cpu, &y->cpu);
         ratio_eq("mem_geomean", i, &x->mem, &y->mem);
+        ck_assert_int_eq(x->workloads_at_bound, y->workloads_at_bound);
         ck_assert_int_eq(x->wall_lower_bound, y->wall_lower_bound);
+        ck_assert_int_eq(x->cpu_lower_bound, y->cpu_lower_bound);
+        ck_assert_int_eq(x->mem_lower_bound, y->mem_lower_bound);
+        ck_assert_uint_eq(x->nskipped, y->nskipped);
+        for (size_t k = 0; k < x->nskipped; k++) {
+            sstr_eq("skipped workload", i, x->skipped[k].workload, y->skipped[k].workload);
+            sstr_eq("skipped reason", i, x->skipped[k].reason, y->skipped[k].reason);
+        }
     }
     ck_assert_uint_eq(a->nscaling, b->nscaling);
     for (size_t i = 0; i < a->nscaling; i++) {
@@ -556,6 +621,9 @@ START_TEST(save_load_round_trip)
     ck_assert(!pb_ratio_known(&back->pairs[3].wall));
     ck_assert_str_eq(back->profilers[0].version, "fast 1.2");
     ck_assert_ptr_eq(pb_summary_pair(back, "w2", "fast"), &back->pairs[2]);
+    ck_assert_str_eq(pb_summary_skipped(&back->profilers[0], "w3")->reason, "the work is in C");
+    ck_assert_ptr_null(pb_summary_skipped(&back->profilers[0], "w4"));
+    ck_assert_ptr_null(pb_summary_skipped(&back->profilers[1], "w4")->reason);
 
     /* what the file says: the format, null for the unknown */
     snprintf(path, sizeof path, "%s/summary.json", tmp);
@@ -564,8 +632,21 @@ START_TEST(save_load_round_trip)
     ck_assert_str_eq(json_string_value(json_object_get(j, "format")), PB_SUMMARY_FORMAT);
     json_t *p2 = json_array_get(json_object_get(j, "pairs"), 2);
     ck_assert(json_is_null(json_object_get(p2, "precision")));
-    ck_assert(json_is_null(json_object_get(p2, "cpu_ratio")));
+    ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(j, "pairs"), 3),
+                                           "cpu_ratio")));
     ck_assert(json_is_true(json_object_get(p2, "lower_bound")));
+    /* the means' bounds, and one count of the workloads they cover */
+    json_t *q0 = json_array_get(json_object_get(j, "profilers"), 0);
+    ck_assert(json_is_true(json_object_get(q0, "cpu_geomean_lower_bound")));
+    ck_assert(json_is_true(json_object_get(q0, "mem_geomean_lower_bound")));
+    ck_assert_int_eq(json_integer_value(json_object_get(q0, "workloads_in_means")), 2);
+    json_t *q1 = json_array_get(json_object_get(j, "profilers"), 1);
+    ck_assert(json_is_false(json_object_get(q1, "mem_geomean_lower_bound")));
+    ck_assert_int_eq(json_integer_value(json_object_get(q1, "workloads_in_means")), 0);
+    json_t *sk = json_object_get(json_array_get(json_object_get(j, "profilers"), 0), "skipped");
+    ck_assert_uint_eq(json_array_size(sk), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "workload")), "w3");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sk, 0), "reason")), "the work is in C");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "meta"), "format")),
                      PB_META_FORMAT);
     json_decref(j);
@@ -606,7 +687,8 @@ START_TEST(csv_content)
         "1.0000,1.0000,1.0000,false\n"
         "w1,fast,partial,4,1,0,3.75,3,40960,2.5000,2.2500,2.7500,2.0000,1.7500,2.2500,"
         "1.1250,1.0625,1.1875,false\n"
-        "w2,fast,timeout,0,0,1,,,,40.0000,40.0000,40.0000,,,,,,,true\n"
+        "w2,fast,timeout,0,0,1,,,,40.0000,40.0000,40.0000,30.0000,30.0000,30.0000,"
+        "1.5000,1.5000,1.5000,true\n"
         "w2,broken,failed,0,3,0,,,,,,,,,,,,,false\n");
     free(csv);
 }
@@ -699,6 +781,7 @@ Suite *summary_suite(void)
     tcase_add_test(core, meta_falls_back_to_summary_copy);
     tcase_add_test(core, free_null_is_noop);
     tcase_add_test(core, summary_without_lower_bound_flag_loads);
+    tcase_add_test(core, summary_with_wall_bound_alone_loads);
     suite_add_tcase(s, core);
 
     tcase_add_test(merge, set_takes_latest_run);

@@ -175,7 +175,7 @@ static int load_probes(struct pb_accuracy_source *src, struct pb_error *err)
             continue;
         wc = pb_resolved_workload(&src->resolved, r->workload);
         p->run = r;
-        p->script = wc ? wc->script : truth->script ? truth->script : "";
+        p->script = wc && wc->script ? wc->script : truth->script ? truth->script : "";
         if (r->status == PB_RUN_OK)
             p->own_truth = pb_truth_read(src->dir, r->outdir);
         if (add_to_pair(src, src->nprobes++) < 0)

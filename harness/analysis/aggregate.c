@@ -175,7 +175,6 @@ static int build_pair(struct agg *a, size_t k)
     return 0;
 }
 
-/* Geometric means of profiler q's ratios over the workloads it measured. */
 /* 1 when resolved pair i runs on interpreter python (NULL: no axis). */
 static int on(const struct agg *a, size_t i, const char *python)
 {
@@ -186,14 +185,36 @@ static int on(const struct agg *a, size_t i, const char *python)
     return w && w->python && !strcmp(w->python, python);
 }
 
-/* Geometric means of profiler q's ratios over the workloads it measured
- * on interpreter python (NULL: without the axis), into *ps. */
+/* What pair state st puts into its profiler's mean m (0 wall, 1 CPU, 2
+ * memory): its ok runs against the baseline's; for a lower bound, its one
+ * bound figure (the timeout; the CPU time and peak RSS its runs had
+ * reached when killed), which adds no spread. n 0: nothing. */
+static struct pb_ratio_sample mean_sample(const struct pb_pair_state *st, int m)
+{
+    const struct pb_pair_samples *x = &st->num, *b = &st->den;
+    const double *den = m == 0 ? b->wall : m == 1 ? b->cpu : b->mem;
+
+    if (!x->n || !b->n) {
+        const double *v = m == 0 ? &st->bound_wall_s : m == 1 ? &st->bound_cpu_s : &st->bound_mem_kb;
+        if (st->lower_bound && b->n && !isnan(*v))
+            return (struct pb_ratio_sample){ v, 1, den, b->n };
+        return (struct pb_ratio_sample){ NULL, 0, NULL, 0 };
+    }
+    return (struct pb_ratio_sample){ m == 0 ? x->wall : m == 1 ? x->cpu : x->mem, x->n, den, b->n };
+}
+
+/* Geometric means of profiler q's ratios on interpreter python (NULL:
+ * without the axis), into *ps: over the workloads it measured and the
+ * ones it timed out on, at their lower bound. All three means take the
+ * same workloads (a bound pair has all three bounds: its killed runs
+ * were measured), so each is flagged a lower bound exactly when one went
+ * in, and one count says what they cover. */
 static int build_profiler(struct agg *a, size_t q, const char *python, struct pb_profiler_summary *ps,
                           struct pb_ratio_sample *groups)
 {
     const char *name = a->r.profilers[q].name;
     struct pb_ratio *out[3] = { &ps->wall, &ps->cpu, &ps->mem };
-    double bounds[a->r.npairs ? a->r.npairs : 1];
+    int *flag[3] = { &ps->wall_lower_bound, &ps->cpu_lower_bound, &ps->mem_lower_bound };
 
     ps->name = pb_summary_intern(a->s, name);
     ps->python = python ? pb_summary_intern(a->s, python) : NULL;
@@ -203,34 +224,48 @@ static int build_profiler(struct agg *a, size_t q, const char *python, struct pb
     ps->version = pb_summary_version(a->s, name, python);
     for (int m = 0; m < 3; m++) {
         size_t ng = 0;
-        ps->workloads_ok = ps->workloads_failed = 0;
+        ps->workloads_ok = ps->workloads_failed = ps->workloads_at_bound = 0;
         for (size_t i = 0; i < a->r.npairs; i++) {
             const struct pb_pair_state *st = &a->states[i];
             if (strcmp(a->r.pairs[i].profiler, name) || !on(a, i, python))
                 continue;
-            if (!st->num.n || !st->den.n) {
-                /* a timed-out pair enters the wall mean at its lower bound
-                 * (timeout / plain), which makes the mean a lower bound
-                 * too, rather than leaving out the worst case */
-                if (m == 0 && st->lower_bound) {
-                    ps->wall_lower_bound = 1;
-                    bounds[i] = a->r.pairs[i].timeout_s;
-                    groups[ng++] = (struct pb_ratio_sample){ &bounds[i], 1, st->den.wall, st->den.n };
-                }
-                ps->workloads_failed++;
+            struct pb_ratio_sample g = mean_sample(st, m);
+            int measured = st->num.n && st->den.n;
+            ps->workloads_ok += measured;
+            ps->workloads_failed += !measured;
+            if (!g.nn)
                 continue;
+            /* a timed-out pair enters at its lower bound, which makes the
+             * mean a lower bound too, rather than leaving out the worst case */
+            if (!measured) {
+                *flag[m] = 1;
+                ps->workloads_at_bound++;
             }
-            ps->workloads_ok++;
-            groups[ng++] = m == 0 ? (struct pb_ratio_sample){ st->num.wall, st->num.n, st->den.wall, st->den.n }
-                         : m == 1 ? (struct pb_ratio_sample){ st->num.cpu, st->num.n, st->den.cpu, st->den.n }
-                         : (struct pb_ratio_sample){ st->num.mem, st->num.n, st->den.mem, st->den.n };
+            groups[ng++] = g;
         }
         struct pb_ci ci;
         *out[m] = (struct pb_ratio){ NAN, NAN, NAN };
         /* the workloads' runs are the noise, the workloads themselves fixed
-         * (analysis/stats.h); a bound's one timeout adds no spread */
+         * (analysis/stats.h); a bound's one figure adds no spread */
         if (ng && pb_stats_geomean_ratio_logt_ci(groups, ng, PB_CONFIDENCE, &ci, NULL) == 0)
             *out[m] = ci_ratio(&ci);
+    }
+    return 0;
+}
+
+/* The workloads on ps's interpreter whose `skip:` left ps's profiler
+ * out, into ps->skipped: they have no pair, so they are in no mean and
+ * not among its failures. */
+static int list_skipped(struct agg *a, struct pb_profiler_summary *ps)
+{
+    for (size_t i = 0; i < a->r.nworkloads; i++) {
+        const struct pb_resolved_workload *w = &a->r.workloads[i];
+        if (ps->python && (!w->python || strcmp(w->python, ps->python)))
+            continue;
+        for (size_t k = 0; k < w->nskip; k++)
+            if (!strcmp(w->skip[k].profiler, ps->name)
+                && pb_summary_add_skipped(a->s, ps, w->given ? w->given : w->name, w->skip[k].reason) < 0)
+                return pb_error_set(a->err, "out of memory");
     }
     return 0;
 }
@@ -288,6 +323,9 @@ static int build(struct agg *a)
             if (build_profiler(a, q, a->r.npythons ? a->r.pythons[py].label : NULL,
                                &s->profilers[s->nprofilers], groups) < 0)
                 goto fail;
+    for (size_t i = 0; i < s->nprofilers; i++)
+        if (list_skipped(a, &s->profilers[i]) < 0)
+            goto fail;
     free(groups);
     return pb_scaling_fit(&a->r, &a->runs, a->r.seed, s, a->err);
 fail:

@@ -100,6 +100,48 @@ static int collect(const struct pb_run_list *runs, const char *w, const char *p,
     return 0;
 }
 
+/* The CPU time and tree peak RSS the timed-out runs of (w, p) before
+ * before_round (warm-ups too) had reached when killed, each the median
+ * over those runs and clamped above 0 as collect clamps ok runs'. A run
+ * killed at its timeout used at least this much: lower bounds of what a
+ * finished run would have used. NAN when there is no such run. Returns
+ * 0, or -1 when out of memory. */
+static int killed_at(const struct pb_run_list *runs, const char *w, const char *p, int before_round,
+                     double *cpu_s, double *mem_kb)
+{
+    size_t n = 0;
+    double *cpu = malloc((runs->n ? runs->n : 1) * sizeof *cpu);
+    double *mem = malloc((runs->n ? runs->n : 1) * sizeof *mem);
+
+    *cpu_s = *mem_kb = NAN;
+    if (!cpu || !mem) {
+        free(cpu);
+        free(mem);
+        return -1;
+    }
+    for (size_t i = 0; i < runs->n; i++) {
+        const struct pb_run_record *r = &runs->items[i];
+        if (r->round >= before_round || r->status != PB_RUN_TIMEOUT || !is_pair(r, w, p))
+            continue;
+        cpu[n] = r->user_s + r->sys_s > 0 ? r->user_s + r->sys_s : 1e-6;
+        mem[n] = r->tree_peak_rss_kb > 0 ? (double)r->tree_peak_rss_kb : 1;
+        n++;
+    }
+    if (n) {
+        *cpu_s = pb_stats_median(cpu, n);
+        *mem_kb = pb_stats_median(mem, n);
+    }
+    free(cpu);
+    free(mem);
+    return 0;
+}
+
+/* v as a ratio that is a lower bound: no interval. */
+static void bound(struct pb_ci *out, double v)
+{
+    out->value = out->lo = out->hi = v;
+}
+
 /* The ratio num / den: medians, with the log-t interval (analysis/stats.h)
  * at PB_CONFIDENCE; NAN without a run on either side. */
 static void ratio(const double *num, size_t nn, const double *den, size_t nd, struct pb_ci *out)
@@ -124,10 +166,18 @@ int pb_pair_state_compute(const struct pb_run_list *runs, const char *w, const c
     ratio(out->num.cpu, out->num.n, out->den.cpu, out->den.n, &out->cpu);
     ratio(out->num.mem, out->num.n, out->den.mem, out->den.n, &out->mem);
     out->precision = NAN;
+    out->bound_wall_s = out->bound_cpu_s = out->bound_mem_kb = NAN;
     if (!out->n.ok && pb_pair_timed_out(&out->n) && out->den.n) {
-        /* it ran at least this long: a lower bound, not a figure */
-        double base = pb_stats_median(out->den.wall, out->den.n);
-        out->wall.value = out->wall.lo = out->wall.hi = timeout_s / base;
+        /* it ran at least this long, used at least this much CPU and
+         * memory: lower bounds, not figures */
+        if (killed_at(runs, w, p, before_round, &out->bound_cpu_s, &out->bound_mem_kb) < 0) {
+            pb_pair_state_release(out);
+            return pb_error_set(err, "out of memory");
+        }
+        out->bound_wall_s = timeout_s;
+        bound(&out->wall, timeout_s / pb_stats_median(out->den.wall, out->den.n));
+        bound(&out->cpu, out->bound_cpu_s / pb_stats_median(out->den.cpu, out->den.n));
+        bound(&out->mem, out->bound_mem_kb / pb_stats_median(out->den.mem, out->den.n));
         out->lower_bound = 1;
     } else if (out->num.n >= 2 && out->den.n >= 2 && out->wall.value > 0) {
         /* a single run on a side has no spread to measure: the interval

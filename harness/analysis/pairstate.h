@@ -85,9 +85,16 @@ struct pb_pair_state {
     struct pb_pair_samples num, den;    /* profiled and baseline ok runs */
     struct pb_ci wall, cpu, mem;        /* ratios profiled / plain (medians, log-t
                                          * intervals); value NAN when not computable */
-    int lower_bound;                    /* timed out with no ok run: wall.value =
-                                         * timeout / plain median, the true ratio
-                                         * is at least that */
+    int lower_bound;                    /* timed out with no ok run: wall, cpu and
+                                         * mem are lower bounds (value = lo = hi):
+                                         * the bound_* figures over the plain
+                                         * medians; the true ratios are at least
+                                         * these */
+    double bound_wall_s, bound_cpu_s, bound_mem_kb;  /* lower_bound: the timeout;
+                                         * the median CPU time and tree peak RSS
+                                         * its timed-out runs (warm-ups too) had
+                                         * reached when killed, clamped above 0 as
+                                         * ok runs' are; NAN when not a bound */
     double precision;                   /* (wall.hi - wall.lo) / 2 / wall.value; NAN
                                          * below 2 runs a side or for a bound */
 };

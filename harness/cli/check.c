@@ -1,6 +1,7 @@
 /* pbench check: validate configs without running anything. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -9,12 +10,16 @@
 
 static void usage_check(FILE *f)
 {
-    fputs("usage: pbench check [--python PATH] CONFIG...\n"
+    fputs("usage: pbench check [--python PATH] [--from DIR | -o DIR] CONFIG...\n"
           "  validates each config and the files it includes without running anything;\n"
           "  every error is printed as file:line:col with its line and a caret beneath;\n"
           "  a selected workload without 'hot:' paired with a selected profiler that\n"
-          "  passes {hot} (line_profiler, memory_profiler) is an error too\n"
+          "  passes {hot} (line_profiler, memory_profiler) is an error too, unless the\n"
+          "  workload leaves that profiler out ('skip:'); the pairs left out are listed,\n"
+          "  and the matrix's duration is estimated from an earlier run of the config\n"
           "      --python PATH     check with this interpreter instead of the config's 'python:'\n"
+          "      --from DIR        estimate from the runs of results directory DIR\n"
+          "  -o, --results DIR     else from the newest run of the config there (default: results)\n"
           "  -h, --help            print this help\n", f);
 }
 
@@ -60,14 +65,14 @@ static size_t check_hot_pairs(const struct pb_config *cfg)
         if (w > 0 && wl->base && cfg->workloads[w - 1].base && !strcmp(wl->base, cfg->workloads[w - 1].base))
             continue;       /* its sizes: said once */
         for (size_t p = 0; p < cfg->nprofilers; p++)
-            if (cfg->profilers[p].selected && needs_hot(&cfg->profilers[p]))
+            if (cfg->profilers[p].selected && needs_hot(&cfg->profilers[p]) && !pb_config_skipped(cfg, w, p))
                 snprintf(names + strlen(names), sizeof names - strlen(names), "%s'%s'",
                          n++ ? ", " : "", cfg->profilers[p].name);
         if (n == 0)
             continue;
         pb_error_at(&e, wl->loc.file, wl->loc.line, wl->loc.col,
                     "workload '%s' has no 'hot:' functions, but profiler%s %s profile%s only those ({hot}): "
-                    "every run of %s would fail; name them in 'hot:' or leave %s out with 'select:'",
+                    "every run of %s would fail; name them in 'hot:' or leave %s out with 'skip:' or 'select:'",
                     wl->base ? wl->base : wl->name, n == 1 ? "" : "s", names, n == 1 ? "s" : "",
                     n == 1 ? "the pair" : "those pairs", n == 1 ? "it" : "them");
         fprintf(stderr, "%s\n", pb_error_format(&e, line, sizeof line));
@@ -76,9 +81,9 @@ static size_t check_hot_pairs(const struct pb_config *cfg)
     return bad;
 }
 
-/* The name a calibrated workload is listed under: the name it was given
- * (its copies per target and per interpreter share it). */
-static const char *target_key(const struct pb_workload *wl)
+/* The name a workload was written with: before sizes: and pythons:
+ * made it several. */
+static const char *written_name(const struct pb_workload *wl)
 {
     return wl->base ? wl->base : wl->given ? wl->given : wl->name;
 }
@@ -95,23 +100,44 @@ static void print_targets(const struct pb_config *cfg)
             continue;
         for (size_t k = 0; k < cfg->nworkloads; k++) {
             const struct pb_workload *o = &cfg->workloads[k];
-            if (!o->selected || !(o->target > 0) || strcmp(target_key(o), target_key(wl)))
+            if (!o->selected || !(o->target > 0) || strcmp(written_name(o), written_name(wl)))
                 continue;
             said |= k < w;
             int dup = 0;
             for (size_t j = 0; j < k; j++)
                 dup |= cfg->workloads[j].selected && cfg->workloads[j].target == o->target
-                       && !strcmp(target_key(&cfg->workloads[j]), target_key(wl));
+                       && !strcmp(written_name(&cfg->workloads[j]), written_name(wl));
             if (!dup && strlen(targets) < sizeof targets - 32)
                 snprintf(targets + strlen(targets), sizeof targets - strlen(targets), "%s%g s",
                          n++ ? ", " : "", o->target);
         }
         if (!said)
             printf("  %s: target%s %s: its %s chosen when the run starts, by timing plain runs%s\n",
-                   target_key(wl), n > 1 ? "s" : "", targets,
+                   written_name(wl), n > 1 ? "s" : "", targets,
                    wl->pyperformance ? (n > 1 ? "loop counts are" : "loop count is")
                                      : (n > 1 ? "sizes ({size}) are" : "size ({size}) is"),
                    cfg->axis ? " on each interpreter" : "");
+    }
+}
+
+/* One line per selected pair a workload's `skip:` leaves out, with its
+ * reason; once for the workloads of one with sizes: or pythons:. */
+static void print_skipped(const struct pb_config *cfg)
+{
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        const struct pb_workload *wl = &cfg->workloads[w];
+        for (size_t p = 0; wl->selected && p < cfg->nprofilers; p++) {
+            const char *why = pb_config_skipped(cfg, w, p);
+            size_t k = 0;
+            if (!why || !cfg->profilers[p].selected)
+                continue;
+            while (k < w && !(cfg->workloads[k].selected && pb_config_skipped(cfg, k, p)
+                              && !strcmp(written_name(&cfg->workloads[k]), written_name(wl))))
+                k++;
+            if (k == w)         /* not said for an earlier size or interpreter */
+                printf("  skipped: '%s' on '%s'%s%s\n", cfg->profilers[p].name, written_name(wl),
+                       *why ? ": " : "", why);
+        }
     }
 }
 
@@ -119,16 +145,20 @@ int cmd_check(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "python", required_argument, NULL, 'P' },
+        { "from", required_argument, NULL, 'f' },
+        { "results", required_argument, NULL, 'o' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    const char *python = NULL;
+    const char *python = NULL, *from = NULL, *base = "results";
     int bad = 0, c;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         switch (c) {
         case 'P': python = optarg; break;
+        case 'f': from = optarg; break;
+        case 'o': base = optarg; break;
         case 'h': usage_check(stdout); return PB_EXIT_OK;
         default: usage_check(stderr); return PB_EXIT_USAGE;
         }
@@ -164,6 +194,10 @@ int cmd_check(int argc, char **argv)
             if (!cfg->interps[k].available)
                 printf("  Python %s: unavailable, its pairs will not run: %s\n",
                        cfg->interps[k].label, cfg->interps[k].why);
+        print_skipped(cfg);
+        char *prior = from ? strdup(from) : pb_cli_prior_results(base, cfg->name, NULL);
+        pb_cli_print_estimate(stdout, cfg, prior);
+        free(prior);
         pb_config_free(cfg);
     }
     return bad ? PB_EXIT_USAGE : PB_EXIT_OK;

@@ -53,4 +53,14 @@ void pb_cli_matrix_counts(const struct pb_config *cfg, int selected, size_t *nw,
  * config-resolved.json), or NULL (none, or unreadable). Caller frees. */
 char *pb_cli_stored_reference(const char *dir);
 
+/* The newest results directory of config name under base
+ * ("<base>/<name>-YYYYmmdd-HHMMSS") but except (a path, or NULL), or NULL
+ * (none). Caller frees. */
+char *pb_cli_prior_results(const char *base, const char *name, const char *except);
+
+/* Prints f "  duration: about ..., at most ...": cfg's selected matrix
+ * estimated from the records of prior_dir (NULL or unreadable: only the
+ * bound). Cannot fail. */
+void pb_cli_print_estimate(FILE *f, const struct pb_config *cfg, const char *prior_dir);
+
 #endif /* PB_CLI_H */

@@ -1,11 +1,16 @@
 /* Helpers every subcommand shares: error text, config diagnostics. */
+#include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/estimate.h"
 #include "cli/cli.h"
 #include "store/resolved.h"
 #include "core/plan.h"
+#include "store/records.h"
+#include "util/text.h"
 
 /* err as "file:line:col: msg" (or just msg); static buffer, one at a time */
 const char *pb_cli_errtext(const struct pb_error *e)
@@ -99,4 +104,68 @@ char *pb_cli_stored_reference(const char *dir)
         pb_resolved_release(&r);
     }
     return ref;
+}
+
+/* 1 when entry is "<name>-YYYYmmdd-HHMMSS", a run of config name. */
+static int run_of(const char *entry, const char *name)
+{
+    size_t n = strlen(name);
+    const char *s = entry + n;
+
+    if (strncmp(entry, name, n) || *s++ != '-' || strlen(s) != 15 || s[8] != '-')
+        return 0;
+    for (int i = 0; i < 15; i++)
+        if (i != 8 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    return 1;
+}
+
+char *pb_cli_prior_results(const char *base, const char *name, const char *except)
+{
+    DIR *d = opendir(base);
+    struct dirent *e;
+    char newest[256] = "", *path;
+    const char *skip = except ? strrchr(except, '/') : NULL;
+
+    skip = skip ? skip + 1 : except;
+    if (!d)
+        return NULL;
+    while ((e = readdir(d)))
+        if (run_of(e->d_name, name) && strcmp(e->d_name, newest) > 0
+            && !(skip && !strcmp(e->d_name, skip)))
+            snprintf(newest, sizeof newest, "%s", e->d_name);
+    closedir(d);
+    if (!newest[0] || !(path = malloc(strlen(base) + strlen(newest) + 2)))
+        return NULL;
+    sprintf(path, "%s/%s", base, newest);
+    return path;
+}
+
+void pb_cli_print_estimate(FILE *f, const struct pb_config *cfg, const char *prior_dir)
+{
+    struct pb_run_list runs = { 0 };
+    struct pb_estimate est;
+    struct pb_error err;
+    char most[32], about[32];
+    int have = 0;
+
+    pb_error_clear(&err);
+    if (prior_dir)
+        have = pb_records_read(prior_dir, 1, &runs, &err) == 0;
+    pb_estimate_plan(cfg, have ? &runs : NULL, &est);
+    pb_records_release(&runs);
+    pb_fmt_duration_words(est.at_most_s, most, sizeof most);
+    if (isnan(est.expected_s)) {
+        fprintf(f, "  duration: unknown before a first run (%s%s%s); at most %s, every run to its "
+                "timeout; the log gives an ETA from the first runs on\n",
+                prior_dir ? "none of these pairs ran in " : "no earlier run of '",
+                prior_dir ? prior_dir : cfg->name, prior_dir ? "" : "' in the results directory",
+                most);
+        return;
+    }
+    pb_fmt_duration_words(est.expected_s, about, sizeof about);
+    fprintf(f, "  duration: about %s%s, from %s (%zu of the %zu runs are of pairs it measured, the "
+            "rest at their mean); at most %s, every run to its timeout\n", about,
+            cfg->runs_auto ? " or more (runs: auto adds rounds)" : "", prior_dir,
+            est.runs_known, est.runs, most);
 }

@@ -65,13 +65,21 @@ static void on_progress(const struct pb_runner_event *ev, void *ud)
             return;         /* the live line shows progress; only problems stay */
         fprintf(stderr, "\r\033[K");
     }
+    /* a log has no live line: each line carries the time so far and left */
+    char when[96] = "";
+    if (!tty) {
+        char el[32];
+        pb_fmt_duration_short(ev->elapsed_s, el, sizeof el);
+        pb_fmt_duration_short(ev->eta_s, eta, sizeof eta);
+        snprintf(when, sizeof when, "  [%s elapsed, ETA %s]", el, ev->eta_s < 0 ? "unknown" : eta);
+    }
     if (r->status == PB_RUN_OK)
-        fprintf(stderr, "[%zu/%zu] %s x %s %s: ok %.3fs%s\n", i, ev->total,
-                ev->workload->name, ev->profiler->name, round, r->wall_s, ratio);
+        fprintf(stderr, "[%zu/%zu] %s x %s %s: ok %.3fs%s%s\n", i, ev->total,
+                ev->workload->name, ev->profiler->name, round, r->wall_s, ratio, when);
     else
-        fprintf(stderr, "[%zu/%zu] %s x %s %s: %s: %s\n", i, ev->total,
+        fprintf(stderr, "[%zu/%zu] %s x %s %s: %s: %s%s\n", i, ev->total,
                 ev->workload->name, ev->profiler->name, round, pb_run_status_name(r->status),
-                r->error);
+                r->error, when);
 }
 
 /* Calibration progress on stderr: a line per workload calibrated (on a
@@ -310,7 +318,8 @@ done:
     return rc;
 }
 
-static void banner(const struct pb_config *cfg, const struct pb_session *s, int resumed)
+static void banner(const struct pb_config *cfg, const struct pb_session *s, int resumed,
+                   const char *base)
 {
     char runs[64], interps[64] = "";
     size_t nw, np;
@@ -323,6 +332,11 @@ static void banner(const struct pb_config *cfg, const struct pb_session *s, int 
             PB_VERSION, cfg->path, nw, np, interps, runs, (unsigned long long)s->seed,
             resumed ? ", resuming" : "");
     fprintf(stderr, "results: %s\n", s->dir);
+    if (!resumed) {         /* resumed, the runs so far give the ETA */
+        char *prior = pb_cli_prior_results(base, cfg->name, s->dir);
+        pb_cli_print_estimate(stderr, cfg, prior);
+        free(prior);
+    }
 }
 
 /* Before the first process starts (the calibration's, then the runs'):
@@ -427,7 +441,7 @@ int cmd_run(int argc, char **argv)
     rc = a.resume ? open_resume(&a, &cfg, &plan, &s) : open_new(&a, pbench_path, &cfg, &plan, &s);
     if (rc >= 0)
         goto cleanup;
-    banner(cfg, &s, a.resume != NULL);
+    banner(cfg, &s, a.resume != NULL, a.base);
     double t0 = pb_measure_now();
     int mrc = measure(&a, &s, &plan, pbench_path, &st, &err);
     if (mrc < 0)

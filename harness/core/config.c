@@ -193,6 +193,8 @@ static void finish(struct pb_config *cfg, const char *path, struct config_shared
         if (!cfg->python && !sh->pythons.n)
             pb_diags_add(d, top, 1, 1, "no 'python:' interpreter given (or use --python)");
     }
+    if (nbase == 1)
+        config_check_skips(cfg, d);             /* once a workload, before the axis copies it */
     config_apply_targets(cfg, sh, d);           /* before the copies per interpreter */
     config_build_interps(cfg, sh, d);
     if (d->n == before)
@@ -269,6 +271,16 @@ int pb_workload_is(const struct pb_workload *w, const char *name)
 {
     return !strcmp(w->name, name) || (w->base && !strcmp(w->base, name))
         || (w->given && !strcmp(w->given, name));
+}
+
+const char *pb_config_skipped(const struct pb_config *cfg, size_t w, size_t p)
+{
+    const struct pb_workload *wl = &cfg->workloads[w];
+
+    for (size_t i = 0; i < wl->nskip; i++)
+        if (!strcmp(wl->skip[i].profiler, cfg->profilers[p].name))
+            return wl->skip[i].reason ? wl->skip[i].reason : "";
+    return NULL;
 }
 
 int pb_config_select(struct pb_config *cfg, const char *const *profilers, size_t np,

@@ -26,6 +26,13 @@ struct pb_loc {
     int line, col;
 };
 
+/* One profiler a workload leaves out (`skip:`). */
+struct pb_skip {
+    char *profiler;         /* a defined profiler, not the baseline (checked at load) */
+    char *reason;           /* as given; NULL: none */
+    struct pb_loc loc;      /* of the name */
+};
+
 struct pb_workload {
     char *name;
     char *script;           /* absolute path */
@@ -71,6 +78,10 @@ struct pb_workload {
     long long count;        /* the chosen count; 0 until pb_config_set_count */
     char *unrunnable;       /* why its pairs cannot run (its calibration
                              * failed: pb_config_mark_workload); NULL: they can */
+    /* `skip:`: the profilers left out of this workload (its workloads per
+     * size and per interpreter inherit them); pb_config_skipped. */
+    struct pb_skip *skip;
+    size_t nskip;
 };
 
 /* The items of a pyperformance workload's args that pbench puts before the
@@ -182,6 +193,11 @@ int pb_config_runnable(const struct pb_config *cfg, size_t i, size_t p);
 
 /* Why profiler p cannot run on interpreter i, or NULL. Cannot fail. */
 const char *pb_config_unavailable_why(const struct pb_config *cfg, size_t i, size_t p);
+
+/* Why workload w leaves profiler p out (`skip:`): the reason given, ""
+ * when none was, or NULL when p is not skipped there. A skipped pair is
+ * not in the matrix (pb_plan_pair_in). Cannot fail. */
+const char *pb_config_skipped(const struct pb_config *cfg, size_t w, size_t p);
 
 /* Effective per-pair settings: profiler's override, else the workload's,
  * else the defaults. With `runs: auto`, pb_config_runs gives the first

@@ -215,7 +215,7 @@ static int instance(const struct pb_workload *wl, const struct pb_interp *it, si
     out->unrunnable = NULL;
     out->interp = i;
     int bad = copy_strv(&out->args, &wl->args) | copy_strv(&out->hot, &wl->hot)
-            | copy_strv(&out->tags, &wl->tags);
+            | copy_strv(&out->tags, &wl->tags) | config_copy_skips(out, wl);
     if (bad || !out->name || !out->given || (wl->script && !out->script)
         || (wl->description && !out->description) || (wl->base && !out->base)
         || (wl->pyperformance && !out->pyperformance)) {

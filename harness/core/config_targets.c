@@ -110,6 +110,66 @@ int config_get_targets(struct pb_yw *yw, const yaml_node_t *v, const char *key,
     return 0;
 }
 
+/* A copy of from into to (emptied first). Returns 0 or -1 (out of memory). */
+static int copy_strv(struct pb_strv *to, const struct pb_strv *from)
+{
+    memset(to, 0, sizeof *to);
+    for (size_t i = 0; i < from->n; i++)
+        if (pb_strv_push(to, from->v[i]) < 0)
+            return -1;
+    return 0;
+}
+
+int config_dup_workload(const struct pb_workload *from, const char *name, struct pb_workload *to)
+{
+    *to = *from;
+    memset(&to->args, 0, sizeof to->args);
+    memset(&to->hot, 0, sizeof to->hot);
+    memset(&to->tags, 0, sizeof to->tags);
+    to->name = strdup(name ? name : from->name);
+    to->script = from->script ? strdup(from->script) : NULL;
+    to->description = from->description ? strdup(from->description) : NULL;
+    to->pyperformance = from->pyperformance ? strdup(from->pyperformance) : NULL;
+    to->base = from->base ? strdup(from->base) : NULL;
+    to->given = from->given ? strdup(from->given) : NULL;
+    to->unrunnable = from->unrunnable ? strdup(from->unrunnable) : NULL;
+    if (!to->name || !to->script != !from->script || !to->description != !from->description
+        || !to->pyperformance != !from->pyperformance || !to->base != !from->base
+        || !to->given != !from->given || !to->unrunnable != !from->unrunnable
+        || copy_strv(&to->args, &from->args) < 0 || copy_strv(&to->hot, &from->hot) < 0
+        || copy_strv(&to->tags, &from->tags) < 0 || config_copy_skips(to, from) < 0) {
+        config_free_workload(to);
+        memset(to, 0, sizeof *to);
+        return -1;
+    }
+    return 0;
+}
+
+int config_check_target(struct pb_yw *yw, const yaml_node_t *item, const struct pb_workload *wl,
+                        int sized, size_t ntargets)
+{
+    const yaml_node_t *target = pb_yw_find_key(yw, item, "target");
+    const char *name = wl->name ? wl->name : "?";
+
+    if (!target || !ntargets)
+        return target ? -1 : 0;
+    if (sized) {
+        pb_yw_error(yw, target, "'target' and 'sizes' both given: 'target' chooses the size "
+                    "(give a list of targets, [10s, 20s], for several)");
+        return -1;
+    }
+    if (pb_yw_find_key(yw, item, "loops")) {
+        pb_yw_error(yw, target, "'target' and 'loops' both given: 'target' chooses the loop count");
+        return -1;
+    }
+    if (!pb_yw_find_key(yw, item, "pyperformance") && !config_args_have_size(wl)) {
+        pb_yw_error(yw, target, "'target' needs '{size}' in the arguments of '%s': the work count "
+                    "it chooses (a loop count, not a grid width)", name);
+        return -1;
+    }
+    return 0;
+}
+
 /* Copy k of wl for targets t into *out: wl itself with its target, or for
  * a list "<name>@<t>s" with base = name. Returns 0 or -1 (out of memory). */
 static int per_target(const struct pb_workload *wl, const struct config_targets *t, size_t k,

@@ -136,6 +136,17 @@ int config_check_name(struct pb_yw *yw, const yaml_node_t *n, const char *what);
 void config_workloads(struct pb_yw *yw, const yaml_node_t *v, void *obj, const char *key);
 void config_free_workload(struct pb_workload *wl);
 
+/* Copies from's `skip:` list into to (whose skip and nskip are
+ * overwritten). Returns 0, -1 when out of memory (to holds what was
+ * copied). (config_workloads.c) */
+int config_copy_skips(struct pb_workload *to, const struct pb_workload *from);
+
+/* Once every file is read (the profilers and the baseline are known):
+ * each `skip:` name must be a defined profiler other than the baseline;
+ * an error at the name, with the closest profiler's name as a
+ * suggestion, for each that is not. (config_workloads.c) */
+void config_check_skips(const struct pb_config *cfg, struct pb_diags *d);
+
 /* Once every file is read (the interpreter is known): finds each
  * `pyperformance:` workload's benchmark beside cfg->python, setting its
  * script and adding the benchmark's extra_opts to its args; an error at
@@ -149,7 +160,7 @@ void config_append_workload(struct config_walk *w, struct pb_workload *wl);
 
 /* A deep copy of from named name (from's name when NULL) into *to.
  * Returns 0, or -1 when out of memory (*to then holds nothing).
- * (config_workloads.c) */
+ * (config_targets.c) */
 int config_dup_workload(const struct pb_workload *from, const char *name, struct pb_workload *to);
 
 /* s with "{size}" replaced by size: a new string, NULL when out of
@@ -158,6 +169,14 @@ char *config_with_size(const char *s, const char *size);
 
 /* 1 when an item of wl's args holds "{size}". (config_workloads.c) */
 int config_args_have_size(const struct pb_workload *wl);
+
+/* Checks `target:` (ntargets read) of workload item wl (sized: it has
+ * `sizes:`): it chooses the work count, so not with `sizes:` or `loops:`,
+ * and a script must take the count as "{size}". Returns 0 (also without
+ * a target), or -1 (with an error at the target unless its value was
+ * already reported). (config_targets.c) */
+int config_check_target(struct pb_yw *yw, const yaml_node_t *item, const struct pb_workload *wl,
+                        int sized, size_t ntargets);
 
 /* Reads a `target:` value v (seconds: 10, 10s, 1.5s, 2m, 1h; or a list of
  * two or more of them) into *out. Returns 0, or -1 with an error at the

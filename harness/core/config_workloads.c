@@ -15,6 +15,7 @@
 #include "core/config_walk.h"
 #include "core/pyperformance.h"
 #include "util/path.h"
+#include "util/suggest.h"
 
 /* Most loops a pyperformance workload may ask for (pyperf's --loops). */
 #define MAX_LOOPS 1000000000
@@ -213,13 +214,141 @@ static void wl_target(struct pb_yw *yw, const yaml_node_t *v, void *o, const cha
     config_get_targets(yw, v, key, &((struct sized *)o)->targets);
 }
 
+/* Appends one profiler to wl's `skip:`: the one named by scalar n, left
+ * out for reason (NULL or "": none given). A name listed twice is an
+ * error. */
+static void add_skip(struct pb_yw *yw, struct pb_workload *wl, const yaml_node_t *n,
+                     const char *reason)
+{
+    const char *name = pb_yw_str(n);
+    struct pb_skip *ns, one;
+
+    for (size_t i = 0; i < wl->nskip; i++)
+        if (!strcmp(wl->skip[i].profiler, name)) {
+            pb_yw_error(yw, n, "profiler '%s' is listed twice in 'skip'", name);
+            return;
+        }
+    one.profiler = strdup(name);
+    one.reason = reason && *reason ? strdup(reason) : NULL;
+    one.loc = config_loc(config_walk_of(yw), n);
+    ns = one.profiler && (one.reason || !reason || !*reason)
+       ? realloc(wl->skip, (wl->nskip + 1) * sizeof *ns) : NULL;
+    if (!ns) {
+        free(one.profiler);
+        free(one.reason);
+        pb_yw_error(yw, n, "out of memory");
+        return;
+    }
+    wl->skip = ns;
+    wl->skip[wl->nskip++] = one;
+}
+
+/* `skip: [lp, scalene]` or, with reasons, `skip: {lp: "the work is in C"}`:
+ * profilers left out of this workload. The names are checked once every
+ * profiler is defined (config_check_skips). */
+static void wl_skip(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_workload *wl = o;
+
+    if (v->type == YAML_SEQUENCE_NODE) {
+        for (size_t i = 0; i < pb_yw_len(v); i++) {
+            yaml_node_t *item = pb_yw_item(yw, v, i);
+            if (item->type != YAML_SCALAR_NODE || pb_yw_is_null(item))
+                pb_yw_error(yw, item, "each item of '%s' must be a profiler name, found %s", key,
+                            item->type == YAML_SCALAR_NODE ? "nothing" : pb_yw_kind(item));
+            else
+                add_skip(yw, wl, item, NULL);
+        }
+        return;
+    }
+    if (v->type != YAML_MAPPING_NODE) {
+        pb_yw_error(yw, v, "'%s' expects a list of profiler names ([name, ...]) or a mapping of "
+                    "profiler name to the reason ({name: \"why\"}), found %s", key, pb_yw_kind(v));
+        return;
+    }
+    for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
+        yaml_node_t *k = yaml_document_get_node(yw->doc, q->key);
+        yaml_node_t *val = yaml_document_get_node(yw->doc, q->value);
+        if (k->type != YAML_SCALAR_NODE || pb_yw_is_null(k))
+            pb_yw_error(yw, k, "keys of '%s' are profiler names, found %s", key,
+                        k->type == YAML_SCALAR_NODE ? "nothing" : pb_yw_kind(k));
+        else if (val->type != YAML_SCALAR_NODE)
+            pb_yw_error(yw, val, "the reason for skipping '%s' must be text, found %s",
+                        pb_yw_str(k), pb_yw_kind(val));
+        else
+            add_skip(yw, wl, k, pb_yw_is_null(val) ? NULL : pb_yw_str(val));
+    }
+}
+
 static const struct pb_yw_key workload_keys[] = {
     { "name", wl_name }, { "script", wl_script }, { "args", wl_args }, { "hot", wl_hot },
     { "tags", wl_tags }, { "description", wl_desc }, { "runs", wl_runs },
     { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes },
     { "pyperformance", wl_pyperformance }, { "loops", wl_loops }, { "target", wl_target },
+    { "skip", wl_skip },
     { NULL, NULL }
 };
+
+int config_copy_skips(struct pb_workload *to, const struct pb_workload *from)
+{
+    to->skip = NULL;
+    to->nskip = 0;
+    if (!from->nskip)
+        return 0;
+    to->skip = calloc(from->nskip, sizeof *to->skip);
+    if (!to->skip)
+        return -1;
+    for (size_t i = 0; i < from->nskip; i++) {
+        const struct pb_skip *f = &from->skip[i];
+        struct pb_skip *t = &to->skip[to->nskip];
+        t->profiler = strdup(f->profiler);
+        t->reason = f->reason ? strdup(f->reason) : NULL;
+        t->loc = f->loc;
+        to->nskip++;
+        if (!t->profiler || (f->reason && !t->reason))
+            return -1;
+    }
+    return 0;
+}
+
+/* The error for skip entry k when its name is not a profiler other than
+ * the baseline. names: the profilers' names, NULL-terminated, for the
+ * suggestion (NULL: none). */
+static void check_skip(const struct pb_config *cfg, const struct pb_skip *k,
+                       const char *const *names, struct pb_diags *d)
+{
+    for (size_t p = 0; p < cfg->nprofilers; p++) {
+        if (strcmp(cfg->profilers[p].name, k->profiler))
+            continue;
+        if (p == cfg->baseline)
+            pb_diags_add(d, k->loc.file, k->loc.line, k->loc.col,
+                         "skip: '%s' is the baseline, which cannot be skipped: every ratio of the "
+                         "workload is taken against it (leave the workload out with 'select:')",
+                         k->profiler);
+        return;
+    }
+    const char *best = names ? pb_suggest(k->profiler, names, sizeof *names) : NULL;
+    pb_diags_add(d, k->loc.file, k->loc.line, k->loc.col, "skip: no profiler named '%s'%s%s%s",
+                 k->profiler, best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "");
+}
+
+void config_check_skips(const struct pb_config *cfg, struct pb_diags *d)
+{
+    const char **names = calloc(cfg->nprofilers + 1, sizeof *names);
+
+    for (size_t p = 0; names && p < cfg->nprofilers; p++)
+        names[p] = cfg->profilers[p].name;
+    for (size_t w = 0; w < cfg->nworkloads; w++) {
+        const struct pb_workload *wl = &cfg->workloads[w];
+        const struct pb_workload *prev = w ? &cfg->workloads[w - 1] : NULL;
+        /* the workloads of one with sizes: share its list: said once */
+        if (prev && wl->base && prev->base && !strcmp(wl->base, prev->base))
+            continue;
+        for (size_t i = 0; i < wl->nskip; i++)
+            check_skip(cfg, &wl->skip[i], names, d);
+    }
+    free(names);
+}
 
 char *config_with_size(const char *s, const char *size)
 {
@@ -272,31 +401,13 @@ void config_free_workload(struct pb_workload *wl)
     free(wl->description);
     free(wl->pyperformance);
     free(wl->unrunnable);
-}
-
-int config_dup_workload(const struct pb_workload *from, const char *name, struct pb_workload *to)
-{
-    *to = *from;
-    memset(&to->args, 0, sizeof to->args);
-    memset(&to->hot, 0, sizeof to->hot);
-    memset(&to->tags, 0, sizeof to->tags);
-    to->name = strdup(name ? name : from->name);
-    to->script = from->script ? strdup(from->script) : NULL;
-    to->description = from->description ? strdup(from->description) : NULL;
-    to->pyperformance = from->pyperformance ? strdup(from->pyperformance) : NULL;
-    to->base = from->base ? strdup(from->base) : NULL;
-    to->given = from->given ? strdup(from->given) : NULL;
-    to->unrunnable = from->unrunnable ? strdup(from->unrunnable) : NULL;
-    if (!to->name || !to->script != !from->script || !to->description != !from->description
-        || !to->pyperformance != !from->pyperformance || !to->base != !from->base
-        || !to->given != !from->given || !to->unrunnable != !from->unrunnable
-        || copy_strv(&to->args, &from->args, NULL) < 0 || copy_strv(&to->hot, &from->hot, NULL) < 0
-        || copy_strv(&to->tags, &from->tags, NULL) < 0) {
-        config_free_workload(to);
-        memset(to, 0, sizeof *to);
-        return -1;
+    for (size_t i = 0; i < wl->nskip; i++) {
+        free(wl->skip[i].profiler);
+        free(wl->skip[i].reason);
     }
-    return 0;
+    free(wl->skip);
+    wl->skip = NULL;
+    wl->nskip = 0;
 }
 
 void config_append_workload(struct config_walk *w, struct pb_workload *wlp)
@@ -333,6 +444,8 @@ static void append_per_size(struct config_walk *w, const struct sized *sz)
         memset(&one.args, 0, sizeof one.args);
         memset(&one.hot, 0, sizeof one.hot);
         memset(&one.tags, 0, sizeof one.tags);
+        one.skip = NULL;
+        one.nskip = 0;
         size_t n = strlen(wl->name) + strlen(sz->sizes.v[k]) + 2;
         one.name = malloc(n);
         if (one.name)
@@ -345,7 +458,8 @@ static void append_per_size(struct config_walk *w, const struct sized *sz)
         one.unrunnable = NULL;
         if (!one.name || !one.script != !wl->script || !one.pyperformance != !wl->pyperformance
             || !one.base || copy_strv(&one.args, &wl->args, sz->sizes.v[k]) < 0
-            || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0) {
+            || copy_strv(&one.hot, &wl->hot, NULL) < 0 || copy_strv(&one.tags, &wl->tags, NULL) < 0
+            || config_copy_skips(&one, wl) < 0) {
             config_free_workload(&one);
             break;
         }
@@ -380,33 +494,6 @@ oom:
     return -1;
 }
 
-/* `target:` chooses the work count: with `sizes:` or `loops:` it would
- * choose what they fix, and a script must take the count as "{size}".
- * Returns 0, or -1 with an error at the target. */
-static int check_target(struct pb_yw *yw, const yaml_node_t *item, const struct sized *sz)
-{
-    const yaml_node_t *target = pb_yw_find_key(yw, item, "target");
-    const char *name = sz->wl.name ? sz->wl.name : "?";
-
-    if (!target || !sz->targets.n)
-        return target ? -1 : 0;
-    if (sz->sizes_node) {
-        pb_yw_error(yw, target, "'target' and 'sizes' both given: 'target' chooses the size "
-                    "(give a list of targets, [10s, 20s], for several)");
-        return -1;
-    }
-    if (pb_yw_find_key(yw, item, "loops")) {
-        pb_yw_error(yw, target, "'target' and 'loops' both given: 'target' chooses the loop count");
-        return -1;
-    }
-    if (!pb_yw_find_key(yw, item, "pyperformance") && !config_args_have_size(&sz->wl)) {
-        pb_yw_error(yw, target, "'target' needs '{size}' in the arguments of '%s': the work count "
-                    "it chooses (a loop count, not a grid width)", name);
-        return -1;
-    }
-    return 0;
-}
-
 /* The checks of `script:`, `pyperformance:` and `loops:` together; a
  * pyperformance workload gets its args. Returns 0 when the workload can
  * be kept, -1 when not. */
@@ -433,7 +520,7 @@ static int check_program(struct pb_yw *yw, const yaml_node_t *item, struct sized
         pb_yw_error(yw, loops, "'loops' and 'sizes' both given: with 'sizes', each size is a loop count");
         return -1;
     }
-    if (check_target(yw, item, sz) < 0)
+    if (config_check_target(yw, item, wl, sz->sizes_node != NULL, sz->targets.n) < 0)
         return -1;
     if (script)
         return wl->script ? 0 : -1;

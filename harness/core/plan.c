@@ -28,7 +28,7 @@ int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p)
 
     return wl->selected && !wl->unrunnable && cfg->profilers[p].selected
         && pb_config_runnable(cfg, wl->interp, p)
-        && pb_config_runnable(cfg, wl->interp, cfg->baseline);
+        && pb_config_runnable(cfg, wl->interp, cfg->baseline) && !pb_config_skipped(cfg, w, p);
 }
 
 static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)
@@ -101,6 +101,48 @@ static int first_runs(const struct pb_config *cfg, size_t w, size_t p)
     return n;
 }
 
+/* The key of entry e in a round: its workload's rank, then its place. */
+struct order_key {
+    uint64_t rank;
+    size_t at;
+    struct pb_plan_entry e;
+};
+
+static int by_key(const void *a, const void *b)
+{
+    const struct order_key *x = a, *y = b;
+
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+int pb_plan_order_round(struct pb_rng *rng, struct pb_plan_entry *entries, size_t n)
+{
+    struct order_key *k;
+    size_t nw = 0;
+
+    if (n < 2)
+        return 0;
+    pb_rng_shuffle(rng, entries, n, sizeof *entries);
+    k = malloc(n * sizeof *k);
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < i && k[j].e.workload != entries[i].workload)
+            j++;
+        /* a workload's rank: the order its first entry came out of the
+         * shuffle in, so the blocks are in a shuffled order too */
+        k[i] = (struct order_key){ j < i ? k[j].rank : nw++, i, entries[i] };
+    }
+    qsort(k, n, sizeof *k, by_key);
+    for (size_t i = 0; i < n; i++)
+        entries[i] = k[i].e;
+    free(k);
+    return 0;
+}
+
 int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *out,
                   struct pb_error *err)
 {
@@ -143,7 +185,10 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
                 }
             }
         }
-        pb_rng_shuffle(&rng, out->entries + start, out->n - start, sizeof *out->entries);
+        if (pb_plan_order_round(&rng, out->entries + start, out->n - start) < 0) {
+            pb_plan_release(out);
+            return pb_error_set(err, "out of memory");
+        }
     }
     for (size_t i = 0; i < out->n; i++)
         out->entries[i].seq = i;

@@ -8,7 +8,10 @@
  * 0 .. R-1. A round runs every selected (workload, profiler) pair whose
  * own warm-up or run count reaches that round, the baseline included, in
  * an order shuffled from the seed, so that drift of the machine hits every
- * pair alike. The same config and seed give the same plan.
+ * pair alike, and in blocks: a workload's runs of one round follow each
+ * other (the blocks in a shuffled order, the profilers shuffled within),
+ * so that its baseline and profiled runs are close in time and the drift
+ * is paired out. The same config and seed give the same plan.
  *
  * Under `runs: auto` the plan holds the warm-up rounds and only round 0 of
  * the adaptive pairs (their baseline too): adaptive.h decides each later
@@ -21,6 +24,7 @@
 
 #include "core/config.h"
 #include "util/error.h"
+#include "util/rng.h"
 
 struct pb_plan_entry {
     size_t seq;             /* position in the plan, 0-based */
@@ -43,10 +47,17 @@ int pb_plan_build(const struct pb_config *cfg, uint64_t seed, struct pb_plan *ou
 
 void pb_plan_release(struct pb_plan *plan);
 
+/* Orders the n entries of one round from rng: shuffled, then grouped by
+ * workload (blocks in the order the shuffle first met them, each block's
+ * entries in their shuffled order). Returns 0, or -1 out of memory
+ * (entries shuffled but not grouped). */
+int pb_plan_order_round(struct pb_rng *rng, struct pb_plan_entry *entries, size_t n);
+
 /* 1 when pair (w, p) is in the matrix: the workload and the profiler are
  * selected, the workload was not marked unrunnable (its calibration
- * failed), and both p and the baseline can run on the workload's
- * interpreter (pb_config_runnable). Cannot fail. */
+ * failed) and does not skip p (pb_config_skipped), and both p and the
+ * baseline can run on the workload's interpreter (pb_config_runnable).
+ * Cannot fail. */
 int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p);
 
 /* A pair's measured and warm-up run counts: its own (pb_config_runs/

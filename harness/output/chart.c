@@ -347,9 +347,14 @@ const struct pb_ratio *pb_chart_measure(const struct pb_merged_profiler *m,
     return k == PB_CHART_WALL ? &m->sum->wall : k == PB_CHART_MEM ? &m->sum->mem : &m->sum->cpu;
 }
 
+static enum pb_mean mean_of(enum pb_chart_measure k)
+{
+    return k == PB_CHART_WALL ? PB_MEAN_WALL : k == PB_CHART_MEM ? PB_MEAN_MEM : PB_MEAN_CPU;
+}
+
 int pb_chart_at_least(const struct pb_merged_profiler *m, enum pb_chart_measure k)
 {
-    return k == PB_CHART_WALL && m->sum->wall_lower_bound && pb_ratio_known(&m->sum->wall);
+    return pb_profiler_mean_bound(m->sum, mean_of(k));
 }
 
 int pb_chart_npairs(const struct pb_summary_set *set, const struct pb_merged_profiler *m)
@@ -377,7 +382,7 @@ int pb_chart_common_nworkloads(const struct pb_summary_set *set)
 int pb_chart_exclusions(const struct pb_merged_profiler *m, enum pb_chart_measure k,
                         char lines[][PB_CHART_LINE_MAX], int *nbound)
 {
-    int n = 0, bound = k == PB_CHART_WALL ? m->pairs_at_bound : 0;
+    int n = 0, bound = pb_chart_at_least(m, k) ? m->pairs_at_bound : 0;
 
     if (m->pairs_timeout > bound)
         snprintf(lines[n++], PB_CHART_LINE_MAX, "%d timed out", m->pairs_timeout - bound);

@@ -123,8 +123,9 @@ enum pb_chart_measure { PB_CHART_WALL, PB_CHART_MEM, PB_CHART_CPU };
 const struct pb_ratio *pb_chart_measure(const struct pb_merged_profiler *m,
                                         enum pb_chart_measure k);
 
-/* 1 when the profiler's mean of k is a lower bound: a wall mean that
- * took timed-out workloads in at their lower bound. Cannot fail. */
+/* 1 when the profiler's mean of k is a lower bound: it took timed-out
+ * workloads in at their lower bound (pb_profiler_mean_bound; older
+ * summaries: the wall mean alone). Cannot fail. */
 int pb_chart_at_least(const struct pb_merged_profiler *m, enum pb_chart_measure k);
 
 /* Number of workloads a profiler's pairs cover in its run. Cannot fail. */
@@ -136,7 +137,7 @@ int pb_chart_common_nworkloads(const struct pb_summary_set *set);
 
 /* Notes on the workloads a profiler's mean of k does not simply average:
  * the ones it leaves out ("2 timed out", "1 failed", "1 not run"), then,
- * for a wall mean that counts timed-out workloads at their lower bound,
+ * for a mean that counts timed-out workloads at their lower bound,
  * "≥: 2 timed out". Returns the number of notes (4 at most); *nbound (may
  * be NULL) gets 1 when the last is the "≥" note, else 0. Cannot fail. */
 int pb_chart_exclusions(const struct pb_merged_profiler *m, enum pb_chart_measure k,

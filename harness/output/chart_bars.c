@@ -89,7 +89,9 @@ static void subtitle(struct bars *b)
     len = strlen(text);
     if (any_bound)
         snprintf(text + len, sizeof text - len, " ≥: a lower bound, with timed-out workloads "
-                 "counted as timeout ÷ time without the profiler.");
+                 "counted as %s ÷ %s without the profiler.", b->k == PB_CHART_WALL ? "timeout"
+                 : "the peak RSS the killed runs had reached", b->k == PB_CHART_WALL ? "time"
+                 : "peak RSS");
     len = strlen(text);
     if (any_none)
         snprintf(text + len, sizeof text - len, " Hatched: no result at all.");

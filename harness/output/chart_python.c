@@ -112,12 +112,17 @@ static void layout(struct bypy *b)
     }
     for (size_t i = 0; i < b->nprof; i++)
         name_px = fmax(name_px, pb_chart_text_px(b->prof[i], c->fs));
-    snprintf(b->sub[0], PB_CHART_LINE_MAX, "Wall time with the profiler ÷ without it on the same "
-             "interpreter: geometric mean over workloads, one bar per Python version. "
-             "Error bars: %.0f%% confidence interval. Lower is better; 1× = no overhead.",
-             isnan(b->set->runs[0]->confidence) ? 95.0 : b->set->runs[0]->confidence * 100);
+    int any_bound = 0;
+    for (size_t i = 0; i < b->set->nprofilers; i++)
+        any_bound |= b->set->profilers[i].sum->python
+                     && pb_chart_at_least(&b->set->profilers[i], PB_CHART_WALL);
     char text[PB_CHART_LINE_MAX];
-    snprintf(text, sizeof text, "%s", b->sub[0]);
+    snprintf(text, sizeof text, "Wall time with the profiler ÷ without it on the same "
+             "interpreter: geometric mean over workloads, one bar per Python version. "
+             "Error bars: %.0f%% confidence interval. Lower is better; 1× = no overhead.%s",
+             isnan(b->set->runs[0]->confidence) ? 95.0 : b->set->runs[0]->confidence * 100,
+             any_bound ? " ≥: a lower bound, with timed-out workloads counted as timeout ÷ "
+             "time without the profiler." : "");
     b->nsub = pb_chart_wrap(text, c->fs, c->w - 28, b->sub, 3);
     c->rm = 24;
     c->lm = 14 + pb_chart_line_px(c->fs) * 1.3 + pb_chart_text_px("0.95×", c->fs) + 16;
@@ -136,10 +141,12 @@ static void layout(struct bypy *b)
     b->lmax = lmax + (lmax - b->lmin) * ext / fmax(1, h - ext);
 }
 
-/* One line per bar: x, value, lo, hi, interpreter index, has value. */
+/* One line per bar: x, value, lo, hi, interpreter index, has value,
+ * lower bound. */
 static void write_data(const struct bypy *b, FILE *d)
 {
-    fprintf(d, "# x value lo hi interpreter has_value   (profiler, python)\n");
+    fprintf(d, "# x value lo hi interpreter has_value lower_bound (1: the mean is at least "
+            "value)   (profiler, python)\n");
     for (size_t i = 0; i < b->nprof; i++)
         for (size_t k = 0; k < b->npy; k++) {
             const struct pb_merged_profiler *m = find(b, b->prof[i], b->py[k]);
@@ -150,10 +157,10 @@ static void write_data(const struct bypy *b, FILE *d)
             pb_chart_dat_name(d, b->py[k]);
             fputc('\n', d);
             if (m && pb_ratio_known(&m->sum->wall))
-                fprintf(d, "%.4f %.6g %.6g %.6g %zu 1\n", x, m->sum->wall.value, m->sum->wall.lo,
-                        m->sum->wall.hi, k);
+                fprintf(d, "%.4f %.6g %.6g %.6g %zu 1 %d\n", x, m->sum->wall.value, m->sum->wall.lo,
+                        m->sum->wall.hi, k, pb_chart_at_least(m, PB_CHART_WALL));
             else
-                fprintf(d, "%.4f 1 1 1 %zu 0\n", x, k);
+                fprintf(d, "%.4f 1 1 1 %zu 0 0\n", x, k);
         }
 }
 
@@ -202,7 +209,8 @@ static void write_series(const struct bypy *b, FILE *f)
     fprintf(f, "DAT using 1:($6 == 1 ? $3 : NaN):(0):($4-$3) with vectors "
             "heads size screen 0.004,90 lc rgb '#333333' lw 1 notitle");
     pb_chart_series(f, &nseries);
-    fprintf(f, "DAT using 1:($6 == 1 ? $4 : NaN):(fmt($2)) with labels center offset 0,0.8 "
+    fprintf(f, "DAT using 1:($6 == 1 ? $4 : NaN):(($7 == 1 ? '≥' : '').fmt($2)) with labels "
+            "center offset 0,0.8 "
             "font ',%g' textcolor rgb '%s' notitle", b->c.fs * (b->npy > 2 ? 0.7 : 0.85), PB_CHART_TEXT);
     pb_chart_series(f, &nseries);
     fprintf(f, "DAT using 1:($6 == 0 ? 1 : NaN):('–') with labels center offset 0,0.6 "

@@ -30,6 +30,8 @@ struct notes {
     char excl[1600];            /* "name (2 timed out, ...)": a mean leaves workloads out */
     char same[1600];            /* wall means recomputed over the CPU mean's workloads */
     int nsame;
+    char bound[1600];           /* points whose both means are lower bounds */
+    int nbound;
 };
 
 struct scatter {
@@ -198,6 +200,27 @@ static struct pb_ratio finished_wall_mean(const struct pb_summary_set *set,
     return (struct pb_ratio){ logsum, logsum, logsum };
 }
 
+/* 1 when both of p's means are lower bounds over the same workloads
+ * (timed-out ones at their bound): its point is marked "≥". */
+static int bound_point(const struct pb_merged_profiler *p)
+{
+    return pb_chart_at_least(p, PB_CHART_WALL) && pb_chart_at_least(p, PB_CHART_CPU);
+}
+
+/* The name a point is labelled with: "≥ name" for a bound. */
+static void point_name(const struct pb_merged_profiler *p, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s", bound_point(p) ? "≥ " : "", p->name);
+}
+
+/* Appends name to buf, ", "-separated. */
+static void append_name(char *buf, size_t size, const char *name)
+{
+    size_t len = strlen(buf);
+
+    snprintf(buf + len, size - len, "%s%s", len ? ", " : "", name);
+}
+
 /* Appends "name (note, note)" to buf, ", "-separated. */
 static void append_excluded(char *buf, size_t size, const char *name,
                             char nl[][PB_CHART_LINE_MAX], int ne)
@@ -222,20 +245,18 @@ static void collect(struct scatter *s, struct notes *nt)
     for (size_t i = 0; i < s->n; i++) {
         const struct pb_merged_profiler *p = &s->set->profilers[i];
         char nl[4][PB_CHART_LINE_MAX];
-        int ne = pb_chart_exclusions(p, PB_CHART_CPU, nl, NULL);
+        int nb, ne = pb_chart_exclusions(p, PB_CHART_CPU, nl, &nb);
 
         s->wall[i] = p->sum->wall;
-        if (pb_chart_at_least(p, PB_CHART_WALL)) {
-            /* A point compares CPU and wall over the same workloads: the
-             * CPU mean has no timed-out ones, so this wall mean must not
-             * have them either. Its point value is the geometric mean of
-             * the pairs' ratios (as the writer computes it); the interval
-             * cannot be had without the runs. */
+        if (pb_chart_at_least(p, PB_CHART_WALL) && !pb_chart_at_least(p, PB_CHART_CPU)) {
+            /* A point compares CPU and wall over the same workloads: an
+             * older summary's CPU mean has no timed-out ones, so this
+             * wall mean must not have them either. Its point value is the
+             * geometric mean of the pairs' ratios (as the writer computes
+             * it); the interval cannot be had without the runs. */
             s->wall[i] = finished_wall_mean(s->set, p);
             if (pb_ratio_known(&s->wall[i])) {
-                size_t len = strlen(nt->same);
-                snprintf(nt->same + len, sizeof nt->same - len, "%s%s", len ? ", " : "",
-                         p->name);
+                append_name(nt->same, sizeof nt->same, p->name);
                 nt->nsame++;
             }
         }
@@ -243,8 +264,12 @@ static void collect(struct scatter *s, struct notes *nt)
             s->pts[s->npts++] = i;
             lo = fmin(lo, fmin(s->wall[i].lo, p->sum->cpu.lo));
             hi = fmax(hi, fmax(s->wall[i].hi, p->sum->cpu.hi));
-            if (ne)
-                append_excluded(nt->excl, sizeof nt->excl, p->name, nl, ne);
+            if (ne > nb)        /* the "≥" note is no exclusion: said apart */
+                append_excluded(nt->excl, sizeof nt->excl, p->name, nl, ne - nb);
+            if (bound_point(p)) {
+                append_name(nt->bound, sizeof nt->bound, p->name);
+                nt->nbound++;
+            }
         } else {
             size_t len = strlen(nt->missing);
             snprintf(nt->missing + len, sizeof nt->missing - len, "%s%s (%s)",
@@ -276,6 +301,13 @@ static void subtitle(struct scatter *s, const struct notes *nt)
     if (nt->excl[0]) {
         size_t len = strlen(text);
         snprintf(text + len, sizeof text - len, " Means leave out: %.1500s.", nt->excl);
+    }
+    if (nt->bound[0]) {
+        size_t len = strlen(text);
+        snprintf(text + len, sizeof text - len, " ≥ %.1500s: timed out on some workloads; "
+                 "both %s count them at their lower bound (the timeout, the CPU time used "
+                 "when killed), so the true point is at least this far right and up.",
+                 nt->bound, nt->nbound > 1 ? "means of each" : "means");
     }
     if (nt->same[0]) {
         size_t len = strlen(text);
@@ -427,7 +459,9 @@ static int place_labels(struct scatter *s)
         size_t k = order[oi];
         const struct pb_merged_profiler *p = &s->set->profilers[s->pts[k]];
         double x = xpx(s, s->wall[s->pts[k]].value), y = ypx(s, p->sum->cpu.value);
-        double w = pb_chart_text_px(p->name, s->fsl) + 4, h = pb_chart_line_px(s->fsl);
+        char name[PB_CHART_LINE_MAX];
+        point_name(p, name, sizeof name);
+        double w = pb_chart_text_px(name, s->fsl) + 4, h = pb_chart_line_px(s->fsl);
 
         s->lab[k] = place_label(x, y, w, h, &s->area, s->obs, s->nobs, k, npts + 2 * k);
         s->obs[s->nobs++] = s->lab[k].box;
@@ -442,7 +476,8 @@ static int place_labels(struct scatter *s)
 static void write_data(const struct scatter *s, FILE *d)
 {
     fprintf(d, "# pbench data for %s.gp: one row per profiler with both means\n", s->ch->name);
-    fprintf(d, "# wall  cpu  wall_lo  wall_hi  cpu_lo  cpu_hi  colour\n");
+    fprintf(d, "# wall  cpu  wall_lo  wall_hi  cpu_lo  cpu_hi  colour  lower_bound (1: both "
+            "means are at least these)\n");
     for (size_t k = 0; k < s->npts; k++) {
         const struct pb_merged_profiler *p = &s->set->profilers[s->pts[k]];
         const struct pb_ratio *w = &s->wall[s->pts[k]];
@@ -450,8 +485,8 @@ static void write_data(const struct scatter *s, FILE *d)
 
         fprintf(d, "# ");
         pb_chart_dat_name(d, p->name);
-        fprintf(d, "\n%.6g %.6g %.6g %.6g %.6g %.6g %u\n", w->value, p->sum->cpu.value, w->lo,
-                w->hi, p->sum->cpu.lo, p->sum->cpu.hi, col);
+        fprintf(d, "\n%.6g %.6g %.6g %.6g %.6g %.6g %u %d\n", w->value, p->sum->cpu.value, w->lo,
+                w->hi, p->sum->cpu.lo, p->sum->cpu.hi, col, bound_point(p));
     }
 }
 
@@ -487,9 +522,11 @@ static void write_names(const struct scatter *s, FILE *f)
         const struct pb_merged_profiler *p = &s->set->profilers[s->pts[k]];
         double x = xpx(s, s->wall[s->pts[k]].value), y = ypx(s, p->sum->cpu.value), lx, ly;
         const struct rect *b = &s->lab[k].box;
+        char name[PB_CHART_LINE_MAX];
 
+        point_name(p, name, sizeof name);
         fprintf(f, "set label %zu ", 300 + k);
-        pb_gp_string(f, p->name);
+        pb_gp_string(f, name);
         fprintf(f, " at %.6g, %.6g left offset 0.15,0 font ',%g' textcolor rgb '%s' front\n",
                 xval(s, b->x0), yval(s, (b->y0 + b->y1) / 2), s->fsl, PB_CHART_TEXT);
         if (s->lab[k].leader) {

@@ -9,9 +9,11 @@
  * `cd OUT_DIR && gnuplot NAME.gp`. A results directory with accuracy.json
  * adds its accuracy chart (accuracy_plot.h; see pb_plot_accuracy_path).
  *
- * A wall mean that counts timed-out workloads at their lower bound
- * (pb_profiler_summary.wall_lower_bound) is labelled "≥"; the memory and
- * CPU means, and the CPU-versus-wall chart, leave timed-out workloads out.
+ * A mean that counts timed-out workloads at their lower bound
+ * (pb_profiler_mean_bound: wall, CPU and memory alike; in older summaries
+ * the wall mean alone) is labelled "≥"; so is a CPU-versus-wall point
+ * whose both means are bounds. Where an older summary's CPU mean left
+ * timed-out workloads out, that chart's wall mean leaves them out too.
  *
  * gnuplot runs from an argv (never a shell) with out_dir as its working
  * directory; its stderr becomes the error message when it fails.

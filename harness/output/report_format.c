@@ -50,27 +50,6 @@ void pb_report_fmt_bound(char *buf, size_t n, double v, int lower)
     snprintf(buf, n, "%s%s", lower && !isnan(v) ? "≥" : "", r);
 }
 
-/* 1 when the profiler's wall mean is a lower bound (see
- * pb_profiler_summary). */
-int pb_report_wall_at_least(const struct pb_profiler_summary *s)
-{
-    return s->wall_lower_bound && pb_ratio_known(&s->wall);
-}
-
-/* How many workloads a run's wall mean of profiler s is over: those it
- * finished, and the timed-out ones it counts at their lower bound. */
-int pb_report_wall_count(const struct pb_summary *run, const struct pb_profiler_summary *s)
-{
-    int n = s->workloads_ok;
-
-    for (size_t i = 0; s->wall_lower_bound && i < run->npairs; i++) {
-        const struct pb_pair *p = &run->pairs[i];
-        n += strcmp(p->profiler, s->name) == 0 && p->status == PB_PAIR_TIMEOUT
-             && p->lower_bound && pb_ratio_known(&p->wall);
-    }
-    return n;
-}
-
 /* "2026-11-25T19:40:00Z" -> "2026-11-25 19:40 UTC"; others unchanged. */
 void pb_report_fmt_time(char *buf, size_t n, const char *iso)
 {

@@ -166,18 +166,29 @@ int pb_report_sec_method(FILE *f, const struct pb_report_ctx *c)
             isnan(conf) ? 95.0 : conf * 100);
     fprintf(f, "- A profiler's means are geometric means of its ratios over the "
             "workloads where it finished (status ok or partial). A timed-out pair has no "
-            "figures, only a lower bound for its wall-time ratio: the timeout over the "
-            "baseline time, shown with ≥. It enters the wall-time mean at that bound, which "
-            "makes the mean a lower bound too (≥), and is left out of the CPU and memory "
-            "means. Failed pairs are left out of every mean. The tables name what each "
-            "mean leaves out.\n");
+            "figures, only lower bounds, shown with ≥: for wall time the timeout over the "
+            "baseline time; for CPU time and peak memory what its runs had used when they "
+            "were killed, over the baseline's. It enters each of the three means at its "
+            "bound, so they cover the same workloads, and makes them lower bounds too (≥). "
+            "Failed pairs are left out of every mean. The tables name what each mean "
+            "leaves out.\n");
     for (size_t i = 0; i < c->set->nprofilers; i++) {
         const struct pb_merged_profiler *p = &c->set->profilers[i];
         if (p->pairs_timeout > p->pairs_at_bound && pb_ratio_known(&p->sum->wall)) {
-            fprintf(f, "- Some timed-out pairs here are left out of the wall-time mean as "
-                    "well: their results were summarized before pbench counted timeouts at "
-                    "their lower bound (or have no baseline time to divide by). "
-                    "`pbench summarize RESULTS_DIR` recomputes them.\n");
+            fprintf(f, "- Some timed-out pairs here are left out of the means: their results "
+                    "were summarized before pbench counted timeouts at their lower bound (or "
+                    "have no baseline time to divide by). `pbench summarize RESULTS_DIR` "
+                    "recomputes them.\n");
+            break;
+        }
+    }
+    for (size_t i = 0; i < c->set->nprofilers; i++) {
+        const struct pb_merged_profiler *p = &c->set->profilers[i];
+        if (pb_ratio_known(&p->sum->wall) && !pb_profiler_means_agree(p->sum)) {
+            fprintf(f, "- Some CPU and memory means here leave out timed-out workloads that "
+                    "the wall-time mean counts at their bound: their results were summarized "
+                    "before pbench bounded CPU time and memory too. `pbench summarize "
+                    "RESULTS_DIR` recomputes them.\n");
             break;
         }
     }

@@ -29,8 +29,8 @@ static void fmt_cell(char *buf, size_t n, const struct pb_pair *p, const struct 
     case PB_PAIR_PARTIAL:
         snprintf(buf, n, "%s\\*", pb_ratio_known(r) ? v : "–");
         break;
-    case PB_PAIR_TIMEOUT:
-        if (pb_ratio_known(r) && r == &p->wall)
+    case PB_PAIR_TIMEOUT:      /* a bound; older summaries have none for memory */
+        if (pb_ratio_known(r))
             snprintf(buf, n, "≥%s timed out", v);
         else
             snprintf(buf, n, "timed out");
@@ -81,14 +81,14 @@ static void embed(FILE *f, const struct pb_report_ctx *c, const char *name)
     }
 }
 
-/* What became of a pair in its profiler's means (kinds of left_out). */
+/* What became of a pair in its profiler's mean m (kinds of left_out). */
 enum fate { F_IN, F_BOUND, F_TIMEOUT, F_FAILED, F_NOT_RUN };
 
-static enum fate fate_of(const struct pb_merged_profiler *p, const struct pb_pair *pr)
+static enum fate fate_of(const struct pb_merged_profiler *p, const struct pb_pair *pr, enum pb_mean m)
 {
     switch (pr->status) {
     case PB_PAIR_TIMEOUT:
-        return p->sum->wall_lower_bound && pr->lower_bound && pb_ratio_known(&pr->wall)
+        return pb_profiler_mean_bound(p->sum, m) && pr->lower_bound && pb_ratio_known(&pr->wall)
             ? F_BOUND : F_TIMEOUT;
     case PB_PAIR_FAILED: return F_FAILED;
     case PB_PAIR_NOT_RUN: return F_NOT_RUN;
@@ -96,9 +96,10 @@ static enum fate fate_of(const struct pb_merged_profiler *p, const struct pb_pai
     }
 }
 
-/* Workloads a profiler's means leave out: "2 timed out (julia, calls)";
- * timed-out ones its wall mean counts at their lower bound are out of
- * the CPU and memory means only, and said so. */
+/* Workloads a profiler's means leave out, or take in at a bound: "2 timed
+ * out (julia, calls): in the means at their lower bound (≥)". An older
+ * summary's CPU and memory means left out what its wall mean took in at
+ * its bound: said so. */
 static void left_out(FILE *f, const struct pb_summary_set *set,
                      const struct pb_merged_profiler *p)
 {
@@ -106,24 +107,38 @@ static void left_out(FILE *f, const struct pb_summary_set *set,
         [F_BOUND] = "timed out", [F_TIMEOUT] = "timed out", [F_FAILED] = "failed",
         [F_NOT_RUN] = "not run",
     };
-    int any = 0;
+    int any = 0, agree = pb_profiler_means_agree(p->sum);
 
     for (int k = F_BOUND; k <= F_NOT_RUN; k++) {
         int n = 0;
         for (size_t w = 0; w < set->nworkloads; w++)
-            n += p->pairs[w] && fate_of(p, p->pairs[w]) == (enum fate)k;
+            n += p->pairs[w] && fate_of(p, p->pairs[w], PB_MEAN_WALL) == (enum fate)k;
         if (!n)
             continue;
         fprintf(f, "%s%d %s (", any ? "; " : "", n, words[k]);
         n = 0;
         for (size_t w = 0; w < set->nworkloads; w++) {
-            if (p->pairs[w] && fate_of(p, p->pairs[w]) == (enum fate)k) {
+            if (p->pairs[w] && fate_of(p, p->pairs[w], PB_MEAN_WALL) == (enum fate)k) {
                 fprintf(f, "%s", n++ ? ", " : "");
                 pb_md_text(f, set->workloads[w], 0);
             }
         }
-        fprintf(f, ")%s", k == F_BOUND ? ": in the wall-time mean at ≥, not in the CPU and "
-                "memory means" : "");
+        fprintf(f, ")%s", k != F_BOUND ? "" : agree ? ": in the means at their lower bound (≥)"
+                : ": in the wall-time mean at ≥, not in the CPU and memory means");
+        any = 1;
+    }
+    for (size_t k = 0; k < p->sum->nskipped; k++) {      /* skip: in the config */
+        const struct pb_skipped *sk = &p->sum->skipped[k];
+        if (!k)
+            fprintf(f, "%s%zu skipped (", any ? "; " : "", p->sum->nskipped);
+        fprintf(f, "%s", k ? ", " : "");
+        pb_md_text(f, sk->workload, 0);
+        if (sk->reason) {
+            fprintf(f, ": “");
+            pb_md_text(f, sk->reason, 0);
+            fprintf(f, "”");
+        }
+        fprintf(f, "%s", k + 1 == p->sum->nskipped ? ")" : "");
         any = 1;
     }
     if (!any)
@@ -147,8 +162,8 @@ static void overhead_lead(FILE *f, const struct pb_summary_set *set)
     }
     if (!lo || !hi || lo == hi)
         return;
-    pb_report_fmt_bound(a, sizeof a, lo->sum->wall.value, pb_report_wall_at_least(lo->sum));
-    pb_report_fmt_bound(b, sizeof b, hi->sum->wall.value, pb_report_wall_at_least(hi->sum));
+    pb_report_fmt_bound(a, sizeof a, lo->sum->wall.value, pb_profiler_mean_bound(lo->sum, PB_MEAN_WALL));
+    pb_report_fmt_bound(b, sizeof b, hi->sum->wall.value, pb_profiler_mean_bound(hi->sum, PB_MEAN_WALL));
     fprintf(f, "Wall time with each profiler, relative to the same workload without one "
             "(geometric mean over the workloads). The cheapest is ");
     pb_md_text(f, lo->name, 0);
@@ -161,37 +176,68 @@ static void overhead_lead(FILE *f, const struct pb_summary_set *set)
     fprintf(f, ".\n\n");
 }
 
+/* Profiler p's mean m with its interval, "≥" first when a lower bound. */
+static void fmt_mean(char *buf, size_t n, const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    char v[64];
+
+    pb_report_fmt_ci(v, sizeof v, pb_profiler_mean(p, m));
+    snprintf(buf, n, "%s%s", pb_profiler_mean_bound(p, m) ? "≥" : "", v);
+}
+
 /* A profiler's row of the overhead table. */
 static void overhead_row(FILE *f, const struct pb_report_ctx *c,
                          const struct pb_merged_profiler *p)
 {
     const struct pb_summary_set *set = c->set;
-    char w[64], cpu[64], mem[64];
+    char w[80], cpu[80], mem[80];
     int np = 0, known = pb_ratio_known(&p->sum->wall);
 
     for (size_t k = 0; k < set->nworkloads; k++)
         np += p->pairs[k] != NULL;
-    pb_report_fmt_ci(w, sizeof w, &p->sum->wall);
-    pb_report_fmt_ci(cpu, sizeof cpu, &p->sum->cpu);
-    pb_report_fmt_ci(mem, sizeof mem, &p->sum->mem);
+    fmt_mean(w, sizeof w, p->sum, PB_MEAN_WALL);
+    fmt_mean(cpu, sizeof cpu, p->sum, PB_MEAN_CPU);
+    fmt_mean(mem, sizeof mem, p->sum, PB_MEAN_MEM);
     fprintf(f, "| ");
     pb_md_text(f, p->name, 0);
     fprintf(f, " | ");
     pb_md_text(f, p->sum->version ? p->sum->version : "?", 0);
-    fprintf(f, " | %s%s%s%s | %s | %s | ", known ? "**" : "",
-            pb_report_wall_at_least(p->sum) ? "≥" : "", known ? w : "no result",
+    fprintf(f, " | %s%s%s | %s | %s | ", known ? "**" : "", known ? w : "no result",
             known ? "**" : "", cpu, mem);
-    /* The wall mean may count timed-out workloads the others cannot. */
-    if (known && p->pairs_at_bound)
-        fprintf(f, "%d of %d (CPU, memory: %d) | ", p->sum->workloads_ok + p->pairs_at_bound,
-                np, p->sum->workloads_ok);
+    /* The means cover the same workloads, save in older summaries, whose
+     * wall mean counted timed-out workloads the others left out. */
+    if (known && !pb_profiler_means_agree(p->sum))
+        fprintf(f, "%d of %d (CPU, memory: %d) | ", pb_profiler_mean_workloads(p->sum, PB_MEAN_WALL),
+                np, pb_profiler_mean_workloads(p->sum, PB_MEAN_CPU));
     else
-        fprintf(f, "%d of %d | ", p->sum->workloads_ok, np);
+        fprintf(f, "%d of %d | ", pb_profiler_mean_workloads(p->sum, PB_MEAN_WALL), np);
     left_out(f, set, p);
     fprintf(f, " |");
     if (c->multi)
         fprintf(f, " %zu |", p->run + 1);
     fprintf(f, "\n");
+}
+
+/* After the overhead table: what "≥" means, when a mean is a bound. */
+static void bound_note(FILE *f, const struct pb_summary_set *set)
+{
+    int any = 0, older = 0;
+
+    for (size_t i = 0; i < set->nprofilers; i++) {
+        const struct pb_profiler_summary *s = set->profilers[i].sum;
+        any |= pb_profiler_mean_bound(s, PB_MEAN_WALL) || pb_profiler_mean_bound(s, PB_MEAN_CPU)
+               || pb_profiler_mean_bound(s, PB_MEAN_MEM);
+        older |= pb_ratio_known(&s->wall) && !pb_profiler_means_agree(s);
+    }
+    if (any)
+        fprintf(f, " ≥: the profiler timed out on some workloads, and they enter its means "
+                "at their lower bounds (wall time: the timeout; CPU time and peak RSS: what "
+                "its runs had used when they were killed; each over the baseline's), so each "
+                "such mean is at least this.");
+    if (older)
+        fprintf(f, " Where the CPU and memory means cover fewer workloads, the results were "
+                "summarized before pbench counted timed-out workloads in them (`pbench "
+                "summarize RESULTS_DIR` recomputes them).");
 }
 
 int pb_report_sec_overhead(FILE *f, const struct pb_report_ctx *c)
@@ -214,15 +260,7 @@ int pb_report_sec_overhead(FILE *f, const struct pb_report_ctx *c)
     fprintf(f, "\nA ratio of 1× means no overhead. Means are over the workloads where the "
             "profiler finished; the last column names the workloads they leave out (see "
             "[Failures and timeouts](#failures-and-timeouts)).");
-    for (size_t i = 0; i < set->nprofilers; i++) {
-        if (pb_report_wall_at_least(set->profilers[i].sum)) {
-            fprintf(f, " ≥: the profiler timed out on some workloads, and they enter its "
-                    "wall-time mean at their lower bound (the timeout over the baseline "
-                    "time), so the mean is at least this; its CPU and memory means leave "
-                    "them out, as there are no figures for them.");
-            break;
-        }
-    }
+    bound_note(f, set);
     fprintf(f, "\n\n");
     return 0;
 }
@@ -258,35 +296,42 @@ static void matrix_row_name(FILE *f, const struct pb_report_ctx *c,
     fprintf(f, " |");
 }
 
-/* A profiler x workload table of one ratio. */
+/* A profiler x workload table of one ratio (wall time, or memory). */
 static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
 {
     const struct pb_summary_set *set = c->set;
+    enum pb_mean m = mem ? PB_MEAN_MEM : PB_MEAN_WALL;
     int any_partial = 0, any_lower = 0, any_lower_mean = 0;
     int excl[3] = { 0 };        /* a mean leaves out: failed, not run, timed out */
+    int any_skipped = 0;
 
     matrix_head(f, set, " geo. mean |");
     for (size_t i = 0; i < set->nprofilers; i++) {
         const struct pb_merged_profiler *p = &set->profilers[i];
-        const struct pb_ratio *g = mem ? &p->sum->mem : &p->sum->wall;
+        const struct pb_ratio *g = pb_profiler_mean(p->sum, m);
         char cell[64];
 
         matrix_row_name(f, c, p);
         for (size_t w = 0; w < set->nworkloads; w++) {
             const struct pb_pair *pr = p->pairs[w];
-            fmt_cell(cell, sizeof cell, pr, pr ? (mem ? &pr->mem : &pr->wall) : NULL);
+            const struct pb_ratio *r = pr ? (mem ? &pr->mem : &pr->wall) : NULL;
+            fmt_cell(cell, sizeof cell, pr, r);
+            if (!pr && pb_summary_skipped(p->sum, set->workloads[w])) {
+                snprintf(cell, sizeof cell, "skipped");
+                any_skipped = 1;
+            }
             any_partial |= pr && pr->status == PB_PAIR_PARTIAL;
-            any_lower |= !mem && pr && pr->status == PB_PAIR_TIMEOUT && pb_ratio_known(&pr->wall);
+            any_lower |= pr && pr->status == PB_PAIR_TIMEOUT && pb_ratio_known(r);
             if (pr && pb_ratio_known(g)) {
-                enum fate fa = fate_of(p, pr);
+                enum fate fa = fate_of(p, pr, m);
                 excl[0] |= fa == F_FAILED;
                 excl[1] |= fa == F_NOT_RUN;
-                excl[2] |= fa == F_TIMEOUT || (mem && fa == F_BOUND);
+                excl[2] |= fa == F_TIMEOUT;
             }
             fprintf(f, " %s |", cell);
         }
-        pb_report_fmt_bound(cell, sizeof cell, g->value, !mem && pb_report_wall_at_least(p->sum));
-        any_lower_mean |= !mem && pb_report_wall_at_least(p->sum);
+        pb_report_fmt_bound(cell, sizeof cell, g->value, pb_profiler_mean_bound(p->sum, m));
+        any_lower_mean |= pb_profiler_mean_bound(p->sum, m);
         fprintf(f, " %s |\n", pb_ratio_known(g) ? cell : "no result");
     }
     fprintf(f, "\n");
@@ -295,10 +340,14 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
     if (c->multi)
         fprintf(f, "(run n): the run the row comes from (see [Runs](#runs)); –: the workload "
                 "is not in that run.  \n");
+    if (any_skipped)
+        fprintf(f, "skipped: the config leaves the profiler out of the workload (`skip:`); "
+                "it is in none of the profiler's means.  \n");
     if (any_lower)
-        fprintf(f, "≥: the runs timed out, so the ratio is at least the timeout over the "
-                "baseline time%s.  \n", any_lower_mean ? "; a mean that counts such a "
-                "workload at that bound is a lower bound too" : "");
+        fprintf(f, "≥: the runs timed out, so the ratio is at least %s over the baseline's%s.  \n",
+                mem ? "the peak RSS they had reached when killed" : "the timeout",
+                any_lower_mean ? "; a mean that counts such a workload at that bound is a "
+                "lower bound too" : "");
     if (excl[0] || excl[1] || excl[2]) {
         static const char *const words[] = { "failed", "not-run", "timed-out" };
         int n = excl[0] + excl[1] + excl[2], k = 0;
@@ -310,8 +359,8 @@ static void matrix(FILE *f, const struct pb_report_ctx *c, int mem)
             k++;
             fprintf(f, "%s%s", k == 1 ? "" : k == n ? " and " : ", ", words[i]);
         }
-        fprintf(f, " workloads%s.  \n", mem && excl[2] ? " (a timed-out run has no memory "
-                "figures)" : "");
+        fprintf(f, " workloads%s.  \n", mem && excl[2] ? " (summarized before pbench counted "
+                "a timed-out run's memory at its bound, or without a baseline to divide by)" : "");
     }
     fprintf(f, "\n");
 }

@@ -124,11 +124,11 @@ static void also_measured(FILE *f, const struct pb_summary_set *set,
         const struct pb_profiler_summary *o = &old->profilers[j];
         if (strcmp(o->name, p->name) == 0) {
             char a[64], b[64];
-            int na = pb_report_wall_count(old, o);
-            int nb = pb_report_wall_count(set->runs[p->run], p->sum);
-            pb_report_fmt_bound(a, sizeof a, o->wall.value, pb_report_wall_at_least(o));
+            int na = pb_profiler_mean_workloads(o, PB_MEAN_WALL);
+            int nb = pb_profiler_mean_workloads(p->sum, PB_MEAN_WALL);
+            pb_report_fmt_bound(a, sizeof a, o->wall.value, pb_profiler_mean_bound(o, PB_MEAN_WALL));
             pb_report_fmt_bound(b, sizeof b, p->sum->wall.value,
-                                pb_report_wall_at_least(p->sum));
+                                pb_profiler_mean_bound(p->sum, PB_MEAN_WALL));
             /* the means may be over different workloads: say so */
             fprintf(f, " (wall time %s over %d workload%s there, %s over %d here)",
                     a, na, na == 1 ? "" : "s", b, nb);

@@ -67,14 +67,6 @@ void pb_report_fmt_bound(char *buf, size_t n, double v, int lower);
  * unchanged; NULL -> "unknown". */
 void pb_report_fmt_time(char *buf, size_t n, const char *iso);
 
-/* 1 when the profiler's wall mean is a lower bound (see
- * pb_profiler_summary). */
-int pb_report_wall_at_least(const struct pb_profiler_summary *s);
-
-/* How many workloads a run's wall mean of profiler s is over: those it
- * finished, and the timed-out ones it counts at their lower bound. */
-int pb_report_wall_count(const struct pb_summary *run, const struct pb_profiler_summary *s);
-
 /* The link to plots_dir/NAME.EXT from report_dir, URL-escaped, or NULL
  * when the file is not there (or out of memory). Caller frees. */
 char *pb_report_chart_link(const char *report_dir, const char *plots_dir, const char *name,

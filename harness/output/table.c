@@ -27,6 +27,15 @@ static void fmt_ci(const struct pb_ratio *r, char *buf, size_t n)
         snprintf(buf, n, "%.2fx [%.2f-%.2f]", r->value, r->lo, r->hi);
 }
 
+/* Profiler p's mean m, ">=" first when it is a lower bound. */
+static void fmt_mean(const struct pb_profiler_summary *p, enum pb_mean m, char *buf, size_t n)
+{
+    char v[64];
+
+    fmt_ci(pb_profiler_mean(p, m), v, sizeof v);
+    snprintf(buf, n, "%s%s", pb_profiler_mean_bound(p, m) ? ">=" : "", v);
+}
+
 /* "workload x profiler", with " on python" under the Python axis. */
 static const char *pair_name(const struct pb_pair *p, char *buf, size_t n)
 {
@@ -56,26 +65,64 @@ static int name_width(const struct pb_profiler_summary *const *rows, size_t np)
     return (int)(w < 60 ? w : 60);
 }
 
+/* What a profiler's means cover: "5 ok, 2 not", "5 ok + 2 >=, 0 not"
+ * (timed-out workloads in the means at their bound), and for an older
+ * summary whose CPU and memory means left them out, "(cpu, mem: 5)". */
+static void fmt_workloads(const struct pb_profiler_summary *p, char *buf, size_t n)
+{
+    int bound = p->workloads_at_bound;
+    int wall = pb_profiler_mean_workloads(p, PB_MEAN_WALL);
+
+    if (bound)
+        snprintf(buf, n, "%d ok + %d >=, %d not", p->workloads_ok, bound,
+                 p->workloads_failed - bound);
+    else
+        snprintf(buf, n, "%d ok, %d not", p->workloads_ok, p->workloads_failed);
+    if (!pb_profiler_means_agree(p)) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, " (wall %d; cpu %d, mem %d)", wall,
+                 pb_profiler_mean_workloads(p, PB_MEAN_CPU), pb_profiler_mean_workloads(p, PB_MEAN_MEM));
+    }
+}
+
 static void overhead(FILE *out, const struct pb_profiler_summary *const *rows, size_t np)
 {
     int nw = name_width(rows, np);
 
     fprintf(out, "\nOverhead: normalized time (profiled / plain), geometric mean over workloads, 95%% CI\n"
-                 "('>=': a timed-out workload entered the mean at its lower bound)\n\n");
-    fprintf(out, "%-*s %-22s %-22s %-22s %s\n", nw, "profiler", "wall", "cpu", "memory (tree RSS)",
+                 "('>=': a lower bound: timed-out workloads entered the mean at what they had\n"
+                 "reached when killed: the timeout, the CPU time and the peak RSS by then)\n\n");
+    fprintf(out, "%-*s %-24s %-24s %-24s %s\n", nw, "profiler", "wall", "cpu", "memory (tree RSS)",
             "workloads");
     for (size_t i = 0; i < np; i++) {
-        char a[64], b[64], c[64];
-        fmt_ci(&rows[i]->wall, a, sizeof a);
-        if (rows[i]->wall_lower_bound) {
-            char t[64];
-            snprintf(t, sizeof t, ">=%s", a);
-            snprintf(a, sizeof a, "%s", t);
-        }
-        fmt_ci(&rows[i]->cpu, b, sizeof b);
-        fmt_ci(&rows[i]->mem, c, sizeof c);
-        fprintf(out, "%-*s %-22s %-22s %-22s %d ok, %d not\n", nw, label(rows[i]), a, b, c,
-                rows[i]->workloads_ok, rows[i]->workloads_failed);
+        char a[80], b[80], c[80], w[96];
+        fmt_mean(rows[i], PB_MEAN_WALL, a, sizeof a);
+        fmt_mean(rows[i], PB_MEAN_CPU, b, sizeof b);
+        fmt_mean(rows[i], PB_MEAN_MEM, c, sizeof c);
+        fmt_workloads(rows[i], w, sizeof w);
+        fprintf(out, "%-*s %-24s %-24s %-24s %s\n", nw, label(rows[i]), a, b, c, w);
+    }
+}
+
+/* Which workloads the means of a profiler the config left out of some
+ * (`skip:`) cover, and which it skipped, with the reasons. */
+static void skipped(FILE *out, const struct pb_profiler_summary *const *rows, size_t np)
+{
+    int header = 0;
+
+    for (size_t i = 0; i < np; i++) {
+        const struct pb_profiler_summary *p = rows[i];
+        if (!p->nskipped)
+            continue;
+        if (!header++)
+            fprintf(out, "\n");
+        int n = pb_profiler_mean_workloads(p, PB_MEAN_WALL);
+        fprintf(out, "%s: mean over %d workload%s; skipped: ", label(p), n, n == 1 ? "" : "s");
+        for (size_t k = 0; k < p->nskipped; k++)
+            fprintf(out, "%s%s%s%s%s", k ? ", " : "", p->skipped[k].workload,
+                    p->skipped[k].reason ? " (" : "", p->skipped[k].reason ? p->skipped[k].reason : "",
+                    p->skipped[k].reason ? ")" : "");
+        fprintf(out, "\n");
     }
 }
 
@@ -110,6 +157,8 @@ static void matrix(FILE *out, const struct pb_summary *s, const struct pb_profil
                          cell->status == PB_PAIR_PARTIAL ? "*" : "");
             else if (cell)
                 snprintf(buf, sizeof buf, "%s", pb_pair_status_name(cell->status));
+            else if (pb_summary_skipped(rows[i], workloads[k]))
+                snprintf(buf, sizeof buf, "skipped");
             fprintf(out, " %9s", buf);
         }
         fprintf(out, "\n");
@@ -237,6 +286,7 @@ void pb_table_print_summary(FILE *out, const struct pb_summary *s)
         rows[i] = &s->profilers[i];
     qsort(rows, s->nprofilers, sizeof *rows, cmp_wall);
     overhead(out, rows, s->nprofilers);
+    skipped(out, rows, s->nprofilers);
     matrix(out, s, rows, s->nprofilers);
     scaling(out, s);
     precision(out, s);

@@ -3,8 +3,9 @@
 
 /*
  * table: a summary as terminal text (the end of `pbench run` and
- * `pbench summarize`): the profilers sorted by overhead, the per-workload
- * matrix, start-up versus steady state, the precision runs: auto reached,
+ * `pbench summarize`): the profilers sorted by overhead (and, for one a
+ * config left out of some workloads, which workloads its means cover and
+ * which it skipped, with the reasons), the per-workload matrix, start-up versus steady state, the precision runs: auto reached,
  * warnings and the pairs with problems.
  */
 

@@ -79,7 +79,10 @@ int pb_adaptive_next_round(const struct pb_config *cfg, const struct pb_run_list
             add(out, round, w, cfg->baseline);
     }
     pb_rng_seed(&rng, seed ^ (0xa5a5a5a5ULL + (uint64_t)round));
-    pb_rng_shuffle(&rng, out->entries, out->n, sizeof *out->entries);
+    if (pb_plan_order_round(&rng, out->entries, out->n) < 0) {
+        pb_plan_release(out);
+        return pb_error_set(err, "out of memory");
+    }
     for (size_t i = 0; i < out->n; i++)
         out->entries[i].seq = first_seq + i;
     return 0;

@@ -481,7 +481,7 @@ int pb_runner_run(const struct pb_runner_opts *o, struct pb_runner_stats *st,
             st->ok++;
         else
             st->failed++;
-        event(&lp, PB_RUNNER_DONE, number, e, &rec, -1);
+        event(&lp, PB_RUNNER_DONE, number, e, &rec, eta(&lp, i + 1));
         pb_run_record_release(&rec);
         index++;
     }

@@ -37,7 +37,8 @@ struct pb_runner_event {
     double baseline_wall_s;         /* DONE: mean of this workload's baseline runs
                                      * so far in this call, 0 if none */
     double elapsed_s;               /* since this call started */
-    double eta_s;                   /* START: estimate of the time left, < 0 if unknown */
+    double eta_s;                   /* estimate of the time left (START: this run's
+                                     * included; DONE: after it), < 0 if unknown */
 };
 
 typedef void (*pb_runner_cb)(const struct pb_runner_event *ev, void *ud);

@@ -53,6 +53,19 @@ static void from_workload(struct pb_resolved_workload *o, const struct pb_config
     copy_strv(&o->args, &w->args, oom);
     copy_strv(&o->hot, &w->hot, oom);
     copy_strv(&o->tags, &w->tags, oom);
+    for (size_t i = 0; i < w->nskip; i++)
+        for (size_t k = 0; k < cfg->nprofilers; k++) {
+            if (!cfg->profilers[k].selected || strcmp(cfg->profilers[k].name, w->skip[i].profiler))
+                continue;
+            struct pb_resolved_skip *ns = realloc(o->skip, (o->nskip + 1) * sizeof *ns);
+            if (!ns) {
+                *oom = 1;
+                return;
+            }
+            o->skip = ns;
+            ns[o->nskip].profiler = dup_or_null(w->skip[i].profiler, oom);
+            ns[o->nskip++].reason = dup_or_null(w->skip[i].reason, oom);
+        }
 }
 
 static void from_profiler(struct pb_resolved_profiler *o, const struct pb_profiler *p, int *oom)
@@ -153,7 +166,7 @@ int pb_resolved_from_config(const struct pb_config *cfg, uint64_t seed, struct p
         const struct pb_workload *w = &cfg->workloads[i];
         for (size_t k = 0; w->selected && k < cfg->nprofilers; k++) {
             const struct pb_profiler *p = &cfg->profilers[k];
-            if (!p->selected)
+            if (!p->selected || pb_config_skipped(cfg, i, k))
                 continue;
             struct pb_resolved_pair *pr = &out->pairs[out->npairs++];
             pr->workload = dup_or_null(w->name, &oom);
@@ -208,6 +221,16 @@ static json_t *workload_json(const struct pb_resolved_workload *w)
     }
     if (w->target > 0)      /* absent without: the hash of a run without targets is unchanged */
         json_object_set_new(o, "target_s", json_real(w->target));
+    if (w->nskip) {             /* absent when none: the hash of such a config is unchanged */
+        json_t *a = json_array();
+        for (size_t i = 0; i < w->nskip; i++) {
+            json_t *k = json_pack("{s:o}", "profiler", pb_jwrite_str(w->skip[i].profiler));
+            if (w->skip[i].reason)
+                json_object_set_new(k, "reason", pb_jwrite_str(w->skip[i].reason));
+            json_array_append_new(a, k);
+        }
+        json_object_set_new(o, "skip", a);
+    }
     return o;
 }
 
@@ -286,6 +309,23 @@ int pb_resolved_save(const char *dir, const struct pb_resolved *r, struct pb_err
     return pb_json_write_new(dir, FILE_NAME, to_json(r), err);
 }
 
+static int load_list(json_t *root, const char *key, int required, void **items, size_t *n,
+                     size_t size,
+                     int (*load_one)(json_t *, void *, const struct pb_jloc *, struct pb_error *),
+                     const struct pb_jloc *at, struct pb_error *err);
+
+static int load_skip(json_t *o, void *item, const struct pb_jloc *at, struct pb_error *err)
+{
+    struct pb_resolved_skip *k = item;
+
+    if (!json_is_object(o))
+        return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
+    if (pb_jread_str(o, "profiler", 1, &k->profiler, at, err) < 0
+        || pb_jread_str(o, "reason", 0, &k->reason, at, err) < 0)
+        return -1;
+    return 0;
+}
+
 static int load_workload(json_t *o, void *item, const struct pb_jloc *at,
                          struct pb_error *err)
 {
@@ -293,7 +333,7 @@ static int load_workload(json_t *o, void *item, const struct pb_jloc *at,
     if (!json_is_object(o))
         return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
     if (pb_jread_str(o, "name", 1, &w->name, at, err) < 0
-        || pb_jread_str(o, "script", 1, &w->script, at, err) < 0
+        || pb_jread_str(o, "script", 0, &w->script, at, err) < 0
         || pb_jread_str(o, "description", 0, &w->description, at, err) < 0
         || pb_jread_str(o, "base", 0, &w->base, at, err) < 0
         || pb_jread_num(o, "size", 0, &w->size, at, err) < 0
@@ -302,7 +342,9 @@ static int load_workload(json_t *o, void *item, const struct pb_jloc *at,
         || pb_jread_str(o, "given", 0, &w->given, at, err) < 0
         || pb_jread_strv(o, "args", &w->args, at, err) < 0
         || pb_jread_strv(o, "hot", &w->hot, at, err) < 0
-        || pb_jread_strv(o, "tags", &w->tags, at, err) < 0)
+        || pb_jread_strv(o, "tags", &w->tags, at, err) < 0
+        || load_list(o, "skip", 0, (void **)&w->skip, &w->nskip, sizeof *w->skip, load_skip, at,
+                     err) < 0)
         return -1;
     return 0;
 }
@@ -490,6 +532,11 @@ void pb_resolved_release(struct pb_resolved *r)
         pb_strv_release(&w->args);
         pb_strv_release(&w->hot);
         pb_strv_release(&w->tags);
+        for (size_t k = 0; w->skip && k < w->nskip; k++) {
+            free(w->skip[k].profiler);
+            free(w->skip[k].reason);
+        }
+        free(w->skip);
     }
     for (size_t i = 0; r->profilers && i < r->nprofilers; i++) {
         struct pb_resolved_profiler *p = &r->profilers[i];

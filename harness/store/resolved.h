@@ -20,8 +20,16 @@
 
 #define PB_RESOLVED_FORMAT "pbench-resolved/2"
 
+/* A selected profiler a workload leaves out (`skip:`). */
+struct pb_resolved_skip {
+    char *profiler;
+    char *reason;           /* NULL: none given */
+};
+
 struct pb_resolved_workload {
-    char *name, *script, *description;      /* description may be NULL */
+    char *name, *script, *description;      /* description may be NULL; script too, for
+                                             * a pyperformance workload on an interpreter
+                                             * that is not there (nothing found to run) */
     struct pb_strv args, hot, tags;
     char *base;             /* a workload with sizes: its given name; else NULL */
     double size;            /* with base: its size */
@@ -29,6 +37,9 @@ struct pb_resolved_workload {
     char *given;            /* with pythons: its name without "@py<label>"; else NULL */
     double target;          /* `target:` seconds (its count is in args, and with a list
                              * of targets in size); 0 (or NAN as read): none */
+    struct pb_resolved_skip *skip;      /* its `skip:` of selected profilers: those
+                                         * pairs are not in pairs */
+    size_t nskip;
 };
 
 struct pb_resolved_python {
@@ -65,7 +76,8 @@ struct pb_resolved {
     size_t nworkloads;
     struct pb_resolved_profiler *profilers;
     size_t nprofilers;
-    struct pb_resolved_pair *pairs;     /* every selected workload x profiler */
+    struct pb_resolved_pair *pairs;     /* every selected workload x profiler, but
+                                         * those the workload skips */
     size_t npairs;
     struct pb_resolved_python *pythons; /* the Python axis; none without pythons: */
     size_t npythons;

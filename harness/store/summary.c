@@ -29,6 +29,35 @@ int pb_ratio_known(const struct pb_ratio *r)
     return !isnan(r->value);
 }
 
+const struct pb_ratio *pb_profiler_mean(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return m == PB_MEAN_WALL ? &p->wall : m == PB_MEAN_CPU ? &p->cpu : &p->mem;
+}
+
+static int flagged(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return m == PB_MEAN_WALL ? p->wall_lower_bound : m == PB_MEAN_CPU ? p->cpu_lower_bound
+         : p->mem_lower_bound;
+}
+
+int pb_profiler_mean_bound(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return flagged(p, m) && pb_ratio_known(pb_profiler_mean(p, m));
+}
+
+int pb_profiler_mean_workloads(const struct pb_profiler_summary *p, enum pb_mean m)
+{
+    return p->workloads_ok + (flagged(p, m) ? p->workloads_at_bound : 0);
+}
+
+int pb_profiler_means_agree(const struct pb_profiler_summary *p)
+{
+    int n = pb_profiler_mean_workloads(p, PB_MEAN_WALL);
+
+    return pb_profiler_mean_workloads(p, PB_MEAN_CPU) == n
+        && pb_profiler_mean_workloads(p, PB_MEAN_MEM) == n;
+}
+
 struct pb_summary *pb_summary_new(const char *dir)
 {
     struct pb_summary *s = calloc(1, sizeof *s);
@@ -57,6 +86,8 @@ void pb_summary_free(struct pb_summary *s)
         return;
     pb_meta_release(&s->meta);
     pb_strv_release(&s->pool);
+    for (size_t i = 0; s->profilers && i < s->nprofilers; i++)
+        free(s->profilers[i].skipped);
     free(s->pairs);
     free(s->profilers);
     free(s->scaling);
@@ -95,6 +126,31 @@ const struct pb_profiler_summary *pb_summary_profiler(const struct pb_summary *s
         if (!strcmp(s->profilers[i].name, name) && same(s->profilers[i].python, python))
             return &s->profilers[i];
     return NULL;
+}
+
+const struct pb_skipped *pb_summary_skipped(const struct pb_profiler_summary *ps,
+                                            const char *workload)
+{
+    for (size_t i = 0; i < ps->nskipped; i++)
+        if (!strcmp(ps->skipped[i].workload, workload))
+            return &ps->skipped[i];
+    return NULL;
+}
+
+int pb_summary_add_skipped(struct pb_summary *s, struct pb_profiler_summary *ps,
+                           const char *workload, const char *reason)
+{
+    struct pb_skipped one = { pb_summary_intern(s, workload), pb_summary_intern(s, reason) };
+    struct pb_skipped *n;
+
+    if (!one.workload || (reason && !one.reason))
+        return -1;
+    n = realloc(ps->skipped, (ps->nskipped + 1) * sizeof *n);
+    if (!n)
+        return -1;
+    ps->skipped = n;
+    ps->skipped[ps->nskipped++] = one;
+    return 0;
 }
 
 const char *pb_summary_version(const struct pb_summary *s, const char *name, const char *python)
@@ -243,18 +299,75 @@ static int parse_pair(struct rd *r, json_t *o, struct pb_pair *p, const struct p
     return 0;
 }
 
+/* A summary without "workloads_in_means" (older than the CPU and memory
+ * bounds): the timed-out pairs its wall mean took in at their bound, as
+ * its writer did, exactly those with a wall bound. */
+static int older_at_bound(const struct pb_summary *s, const struct pb_profiler_summary *p)
+{
+    int n = 0;
+
+    for (size_t i = 0; p->wall_lower_bound && i < s->npairs; i++) {
+        const struct pb_pair *q = &s->pairs[i];
+        n += !strcmp(q->profiler, p->name) && same(q->python, p->python)
+             && q->status == PB_PAIR_TIMEOUT && q->lower_bound && pb_ratio_known(&q->wall);
+    }
+    return n;
+}
+
+/* "skipped": [{"workload": w, "reason": why}, ...] of a profiler. */
+static int parse_skipped(struct rd *r, json_t *o, struct pb_profiler_summary *p,
+                         const struct pb_jloc *at)
+{
+    json_t *a;
+    struct pb_jloc base = pb_jloc_in(at, "skipped", 0);
+
+    if (pb_jread_arr(o, "skipped", 0, &a, at, r->err) < 0)
+        return -1;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *k = json_array_get(a, i);
+        struct pb_jloc in = pb_jloc_in(&base, NULL, i);
+        const char *w, *why;
+        if (!json_is_object(k))
+            return pb_error_at(r->err, at->file, 0, 0, "%s: expected an object", in.path);
+        if (str(r, k, "workload", 1, &w, &in) < 0 || str(r, k, "reason", 0, &why, &in) < 0)
+            return -1;
+        if (pb_summary_add_skipped(r->s, p, w, why) < 0)
+            return pb_error_set(r->err, "out of memory");
+    }
+    return 0;
+}
+
 static int parse_profiler(struct rd *r, json_t *o, struct pb_profiler_summary *p,
                           const struct pb_jloc *at)
 {
+    double in_means;
+
     if (!json_is_object(o))
         return pb_error_at(r->err, at->file, 0, 0, "%s: expected an object", at->path);
     if (str(r, o, "name", 1, &p->name, at) < 0 || str(r, o, "python", 0, &p->python, at) < 0
         || count(r, o, "workloads_ok", &p->workloads_ok, at) < 0
         || count(r, o, "workloads_failed", &p->workloads_failed, at) < 0
+        || num(r, o, "workloads_in_means", &in_means, at) < 0
         || ratio(r, o, "wall_geomean", 1, &p->wall, at) < 0 || ratio(r, o, "cpu_geomean", 1, &p->cpu, at) < 0
         || ratio(r, o, "mem_geomean", 1, &p->mem, at) < 0
-        || pb_jread_bool(o, "wall_geomean_lower_bound", &p->wall_lower_bound, at, r->err) < 0)
+        || pb_jread_bool(o, "wall_geomean_lower_bound", &p->wall_lower_bound, at, r->err) < 0
+        || pb_jread_bool(o, "cpu_geomean_lower_bound", &p->cpu_lower_bound, at, r->err) < 0
+        || pb_jread_bool(o, "mem_geomean_lower_bound", &p->mem_lower_bound, at, r->err) < 0
+        || parse_skipped(r, o, p, at) < 0) {
+        free(p->skipped);       /* list() counts only the profilers read whole */
+        p->skipped = NULL;
         return -1;
+    }
+    if (isnan(in_means))
+        p->workloads_at_bound = older_at_bound(r->s, p);
+    else if (in_means < p->workloads_ok || in_means > p->workloads_ok + p->workloads_failed) {
+        free(p->skipped);
+        p->skipped = NULL;
+        return pb_error_at(r->err, at->file, 0, 0, "%s.workloads_in_means: %g is not between "
+                           "workloads_ok (%d) and workloads_ok + workloads_failed (%d)", at->path,
+                           in_means, p->workloads_ok, p->workloads_ok + p->workloads_failed);
+    } else
+        p->workloads_at_bound = (int)in_means - p->workloads_ok;
     p->version = pb_summary_version(r->s, p->name, p->python);
     if (!(p->label = pb_summary_label(r->s, p->name, p->python)))
         return pb_error_set(r->err, "out of memory");

@@ -60,7 +60,10 @@ struct pb_pair {
     double wall_median_s, cpu_median_s, tree_peak_rss_median_kb;
     struct pb_ratio wall, cpu, mem;
     double timeout_s;
-    int lower_bound;                /* timed out: the true ratio >= wall.value */
+    int lower_bound;                /* timed out: the true ratios are at least
+                                     * wall, cpu and mem (each known only when the
+                                     * run had a figure for it: older summaries
+                                     * have wall alone) */
     double precision;               /* half-width of wall's interval / wall.value;
                                      * NAN when unknown (one run a side, bound) */
     const char *adaptive;           /* runs: auto: why the pair stopped ("precise",
@@ -71,22 +74,59 @@ struct pb_pair {
     size_t nwarnings;
 };
 
+/* A workload a profiler was left out of by the config (`skip:`): no pair,
+ * in none of its means, not failed. */
+struct pb_skipped {
+    const char *workload;           /* with pythons: the workload's given name */
+    const char *reason;             /* NULL: none given */
+};
+
 /* One profiler over all workloads of a run: geometric means over the
- * workloads where its pair is ok or partial. When wall_lower_bound is
- * set, the wall mean also took in its timed-out workloads at their lower
- * bound (timeout / baseline median), so the true mean is >= wall.value;
- * cpu and mem leave them out (there are no figures for them). Failed
- * workloads are in no mean. */
+ * workloads where its pair is ok or partial and, when the mean's
+ * *_lower_bound is set, its timed-out workloads at their lower bound
+ * (wall: timeout / baseline median; CPU, memory: what the killed runs had
+ * used / baseline median), so the true mean is >= its value. Summaries
+ * from this pbench set all three flags together, so the three means cover
+ * the same workloads; older ones set the wall flag alone (their CPU and
+ * memory means left timed-out workloads out), the oldest none. Failed
+ * workloads are in no mean; skipped ones (skipped) have no pair at all. */
 struct pb_profiler_summary {
     const char *name;
     const char *python;             /* with pythons: the interpreter its means are on */
     const char *label;              /* "name" or, with pythons, "name (python)" */
     const char *version;            /* from meta "profilers"; NULL if unknown */
     int workloads_ok, workloads_failed;     /* failed counts the timed out too */
+    int workloads_at_bound;         /* of workloads_failed: timed out, in each mean
+                                     * flagged *_lower_bound at their bound; read
+                                     * from "workloads_in_means", or for an older
+                                     * summary counted from its pairs */
     struct pb_ratio wall, cpu, mem;
     int wall_lower_bound;           /* "wall_geomean_lower_bound"; absent (older
                                      * results, timeouts left out): 0 */
+    int cpu_lower_bound, mem_lower_bound;   /* "cpu_geomean_lower_bound",
+                                     * "mem_geomean_lower_bound"; absent: 0 */
+    struct pb_skipped *skipped;     /* "skipped"; owned by the summary (freed
+                                     * with it); NULL when none */
+    size_t nskipped;
 };
+
+/* A profiler's three means, for code that treats them alike. */
+enum pb_mean { PB_MEAN_WALL, PB_MEAN_CPU, PB_MEAN_MEM };
+
+/* p's mean m. Cannot fail. */
+const struct pb_ratio *pb_profiler_mean(const struct pb_profiler_summary *p, enum pb_mean m);
+
+/* 1 when p's mean m is known and a lower bound (it took timed-out
+ * workloads in at their bound): shown with ">=" / "≥". Cannot fail. */
+int pb_profiler_mean_bound(const struct pb_profiler_summary *p, enum pb_mean m);
+
+/* The workloads p's mean m covers: workloads_ok, plus workloads_at_bound
+ * when the mean is flagged a lower bound. Cannot fail. */
+int pb_profiler_mean_workloads(const struct pb_profiler_summary *p, enum pb_mean m);
+
+/* 1 when p's three means cover the same workloads (always, from this
+ * pbench on). Cannot fail. */
+int pb_profiler_means_agree(const struct pb_profiler_summary *p);
 
 /* Start-up versus steady state of one sized workload x profiler: time =
  * start-up + slope x size fitted over the sizes for the profiler and the
@@ -135,7 +175,10 @@ struct pb_summary *pb_summary_new(const char *dir);
 const char *pb_summary_intern(struct pb_summary *s, const char *str);
 
 /* Writes s as dir/summary.json (with a copy of s->meta) and
- * dir/summary.csv, each atomically. Returns 0 or -1 with err. */
+ * dir/summary.csv, each atomically. A profiler's "workloads_in_means" is
+ * its wall mean's count: s's means must agree on what they cover
+ * (pb_profiler_means_agree), as the aggregation makes them. Returns 0 or
+ * -1 with err. */
 int pb_summary_save(const char *dir, const struct pb_summary *s, struct pb_error *err);
 
 /* Loads dir/summary.json and dir/meta.json (falling back to the "meta"
@@ -171,6 +214,16 @@ const char *pb_summary_version(const struct pb_summary *s, const char *name, con
 const struct pb_profiler_summary *pb_summary_profiler(const struct pb_summary *s, const char *name,
                                                       const char *python);
 
+/* The entry of ps->skipped for workload (a given name), or NULL when the
+ * config did not leave ps out of it. Cannot fail. */
+const struct pb_skipped *pb_summary_skipped(const struct pb_profiler_summary *ps,
+                                            const char *workload);
+
+/* Adds workload (for reason, NULL: none) to ps->skipped, both copied into
+ * s's pool. Returns 0, -1 when out of memory. */
+int pb_summary_add_skipped(struct pb_summary *s, struct pb_profiler_summary *ps,
+                           const char *workload, const char *reason);
+
 /* "ok", "partial", "failed", "timeout", "not_run". Cannot fail. */
 const char *pb_pair_status_name(enum pb_pair_status st);
 
@@ -188,9 +241,11 @@ struct pb_merged_profiler {
     size_t *other_runs;                     /* older runs that also measured it (not used) */
     size_t nother_runs;
     int pairs_failed, pairs_timeout, pairs_partial, pairs_not_run;  /* counts over pairs */
-    int pairs_at_bound;     /* of pairs_timeout: in the wall mean at their lower
-                             * bound (sum->wall_lower_bound); the rest of the
-                             * timed-out pairs are left out of every mean */
+    int pairs_at_bound;     /* of pairs_timeout: at their lower bound in the
+                             * means flagged so (pb_profiler_mean_bound: all
+                             * three, or in older summaries the wall mean
+                             * alone); the rest of the timed-out pairs are
+                             * left out of every mean */
 };
 
 struct pb_summary_set {

@@ -69,8 +69,24 @@ static json_t *profiler_json(const struct pb_profiler_summary *p)
     json_object_set_new(o, "cpu_geomean", ratio_json(&p->cpu));
     json_object_set_new(o, "mem_geomean", ratio_json(&p->mem));
     json_object_set_new(o, "wall_geomean_lower_bound", json_boolean(p->wall_lower_bound));
+    json_object_set_new(o, "cpu_geomean_lower_bound", json_boolean(p->cpu_lower_bound));
+    json_object_set_new(o, "mem_geomean_lower_bound", json_boolean(p->mem_lower_bound));
     json_object_set_new(o, "workloads_ok", json_integer(p->workloads_ok));
     json_object_set_new(o, "workloads_failed", json_integer(p->workloads_failed));
+    /* one count: the aggregation makes the three means cover the same
+     * workloads (pb_profiler_means_agree) */
+    json_object_set_new(o, "workloads_in_means",
+                        json_integer(pb_profiler_mean_workloads(p, PB_MEAN_WALL)));
+    if (p->nskipped) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < p->nskipped; i++) {
+            json_t *k = json_pack("{s:o}", "workload", pb_jwrite_str(p->skipped[i].workload));
+            if (p->skipped[i].reason)
+                json_object_set_new(k, "reason", pb_jwrite_str(p->skipped[i].reason));
+            json_array_append_new(a, k);
+        }
+        json_object_set_new(o, "skipped", a);
+    }
     return o;
 }
 
