@@ -49,7 +49,8 @@ START_TEST(problems_at_their_offsets)
     ck_assert_str_eq(r.msg[1], "unmatched '}' (write '}}' for a literal brace)");
     ck_assert_uint_eq(r.offset[2], 13);
     ck_assert_str_eq(r.msg[2], "unknown placeholder '{nonsense}' (known: {python} {bindir} {script} "
-                               "{args} {outdir} {hot} {workload} {profiler} {configdir} {pbench} {datadir})");
+                               "{args} {outdir} {hot} {workload} {profiler} {configdir} {pbench} {datadir} "
+                               "{scriptdir})");
 }
 END_TEST
 
@@ -93,6 +94,26 @@ START_TEST(datadir_expands_to_the_data_directory)
 }
 END_TEST
 
+/* {scriptdir}: the script's directory, whatever the script's form. */
+START_TEST(scriptdir_is_the_scripts_directory)
+{
+    static const char *const cases[][2] = {
+        { "/a/b/run_benchmark.py", "/a/b/" }, { "w.py", "./" }, { "/w.py", "//" },
+    };
+    struct pb_error err;
+
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct pb_template_ctx ctx = { .script = cases[i][0] };
+        char *s = pb_template_expand_string("{scriptdir}/", &ctx, &err);
+        ck_assert_msg(s != NULL, "%s", err.msg);
+        ck_assert_str_eq(s, cases[i][1]);
+        free(s);
+    }
+    struct pb_template_ctx none = { 0 };
+    ck_assert_ptr_null(pb_template_expand_string("{scriptdir}", &none, &err));
+}
+END_TEST
+
 START_TEST(placeholder_without_value_is_an_error)
 {
     struct pb_template_ctx ctx = { 0 };
@@ -123,6 +144,7 @@ Suite *template_suite(void)
     suite_add_tcase(s, check);
     tcase_add_test(expand, datadir_expands_to_the_data_directory);
     tcase_add_test(expand, placeholder_without_value_is_an_error);
+    tcase_add_test(expand, scriptdir_is_the_scripts_directory);
     suite_add_tcase(s, expand);
     return s;
 }

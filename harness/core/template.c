@@ -12,7 +12,7 @@
 
 static const char *const placeholders[] = {
     "python", "bindir", "script", "args", "outdir", "hot", "workload", "profiler",
-    "configdir", "pbench", "datadir", NULL
+    "configdir", "pbench", "datadir", "scriptdir", NULL
 };
 
 /* One problem at offset, with a printf message. */
@@ -127,6 +127,18 @@ static const char *lookup(const struct pb_template_ctx *c, const char *name, str
     if (!strcmp(name, "profiler")) return c->profiler;
     if (!strcmp(name, "configdir")) return c->configdir;
     if (!strcmp(name, "pbench")) return c->pbench;
+    if (!strcmp(name, "scriptdir")) {   /* the script's directory, "." for a bare name */
+        const char *slash = c->script ? strrchr(c->script, '/') : NULL;
+        if (!c->script)
+            return NULL;
+        tmp->n = 0;
+        buf_add(tmp, "", 0);
+        if (!slash)
+            buf_add(tmp, ".", 1);
+        else
+            buf_add(tmp, c->script, slash == c->script ? 1 : (size_t)(slash - c->script));
+        return tmp->s;
+    }
     if (!strcmp(name, "hot")) {
         tmp->n = 0;
         buf_add(tmp, "", 0);
