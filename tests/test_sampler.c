@@ -3,6 +3,7 @@
  * time split is known by construction, plus the decoders underneath. */
 #include <check.h>
 #include <errno.h>
+#include <glob.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #include "sampler/elfsym.h"
 #include "sampler/linetable.h"
 #include "sampler/procfs.h"
+#include "sampler/pylayout.h"
+#include "sampler/pyversion.h"
 #include "sampler/sampler.h"
 #include "testutil.h"
 
@@ -486,6 +489,142 @@ START_TEST(test_usage_errors)
 }
 END_TEST
 
+/* name's path on PATH into buf, or NULL. */
+static const char *which(const char *name, char *buf, size_t n)
+{
+    const char *path = getenv("PATH");
+    char *copy, *save = NULL;
+    const char *hit = NULL;
+
+    if (!path)
+        return NULL;
+    copy = strdup(path);
+    for (char *d = strtok_r(copy, ":", &save); d && !hit; d = strtok_r(NULL, ":", &save)) {
+        snprintf(buf, n, "%s/%s", d, name);
+        if (access(buf, X_OK) == 0)
+            hit = buf;
+    }
+    free(copy);
+    return hit;
+}
+
+/* The interpreter of CPython 3.minor on this machine (pyenv's, else
+ * python3.minor on PATH) into buf, or NULL when there is none. */
+static const char *find_python(int minor, char *buf, size_t n)
+{
+    const char *root = getenv("PYENV_ROOT"), *home = getenv("HOME");
+    char pattern[1024], cmd[64];
+    glob_t g;
+    const char *hit = NULL;
+
+    if (root)
+        snprintf(pattern, sizeof pattern, "%s/versions/3.%d.*/bin/python3.%d", root, minor, minor);
+    else
+        snprintf(pattern, sizeof pattern, "%s/.pyenv/versions/3.%d.*/bin/python3.%d",
+                 home ? home : "/root", minor, minor);
+    if (glob(pattern, 0, NULL, &g) == 0) {
+        for (size_t i = 0; i < g.gl_pathc && !hit; i++) {
+            if (access(g.gl_pathv[i], X_OK) == 0) {
+                snprintf(buf, n, "%s", g.gl_pathv[i]);
+                hit = buf;
+            }
+        }
+        globfree(&g);
+    }
+    if (hit)
+        return hit;
+    snprintf(cmd, sizeof cmd, "python3.%d", minor);
+    return which(cmd, buf, n);
+}
+
+/* ---- every CPython version -------------------------------------------- */
+
+static const char *const WHERE[] = { "main", "thread", "child", "deep" };
+
+/* Samples split_anywhere.py --where where on python and checks hot() got
+ * 80-97% of hot()+cold() and that it was seen where it ran. */
+static void check_split_where(const char *python, int minor, const char *where)
+{
+    char *json = tmp_path("anywhere.json"), *collapsed = tmp_path("anywhere.collapsed");
+    const char *args[] = { "sample", "-r", "200", "--subprocesses", "-o", json, "--",
+                           python, TARGETS "/split_anywhere.py", "--where", where, NULL };
+    char *out = NULL, *text, *line;
+    json_t *root, *hot, *cold, *th;
+    long nhot, ncold, pid;
+    double share;
+
+    ck_assert_msg(sample_run(args, &out) == 0, "3.%d %s: %s", minor, where, out);
+    ck_assert_msg(strstr(out, "split_anywhere done") != NULL, "3.%d %s: %s", minor, where, out);
+    root = load_json(json);
+    hot = function(root, "hot", "split_anywhere.py");
+    cold = function(root, "cold", "split_anywhere.py");
+    ck_assert_msg(hot && cold, "3.%d %s: hot or cold not sampled: %s", minor, where, out);
+    nhot = num(hot, "total", "wall");
+    ncold = num(cold, "total", "wall");
+    share = (double)nhot / (double)(nhot + ncold);
+    fprintf(stderr, "sampler: CPython 3.%d, split in %s: hot %.1f%% of %ld samples\n", minor,
+            where, 100 * share, nhot + ncold);
+    ck_assert_msg(share >= 0.80 && share <= 0.97, "3.%d %s: hot got %.1f%% (%ld vs %ld)", minor,
+                  where, 100 * share, nhot, ncold);
+    ck_assert_int_gt(nhot + ncold, 100);
+    th = json_array_get(json_object_get(hot, "threads"), 0);
+    pid = num(root, "pid", NULL);
+    if (strcmp(where, "main") == 0) {
+        /* How the version and layout were decided, in the process's note. */
+        const char *note = json_string_value(
+            json_object_get(json_array_get(json_object_get(root, "processes"), 0), "note"));
+        const char *want = minor >= 13 ? "debug offsets confirm"
+                         : minor >= 11 ? "version from Py_Version" : "version from the file name";
+        ck_assert_msg(note && strstr(note, want), "3.%d: note '%s' lacks '%s'", minor,
+                      note ? note : "(none)", want);
+    }
+    if (strcmp(where, "thread") == 0) {
+        ck_assert_int_eq(num(th, "pid", NULL), pid);
+        ck_assert_msg(num(th, "tid", NULL) != pid, "3.%d: hot() not in the worker thread", minor);
+    } else if (strcmp(where, "child") == 0) {
+        ck_assert_msg(num(th, "pid", NULL) != pid, "3.%d: hot() not in the child", minor);
+    } else {
+        ck_assert_int_eq(num(th, "tid", NULL), pid);
+    }
+    /* On CPU while it ran: the TID is known (read from the C library's
+     * thread struct before 3.11). */
+    ck_assert_msg(num(hot, "total", "cpu") > nhot / 2, "3.%d %s: hot() on CPU in %ld of %ld",
+                  minor, where, num(hot, "total", "cpu"), nhot);
+    if (strcmp(where, "deep") == 0) {
+        text = tu_read_file(collapsed);
+        ck_assert_ptr_nonnull(text);
+        line = strstr(text, ";hot (");
+        ck_assert_ptr_nonnull(line);
+        while (line > text && line[-1] != '\n')
+            line--;
+        int depth = 0;
+        for (char *c = line; *c && *c != '\n'; c++)
+            depth += *c == ';';
+        ck_assert_msg(depth >= 300, "3.%d: a stack of %d frames, 300+ expected", minor, depth);
+        free(text);
+    }
+    json_decref(root);
+    free(out);
+    free(json);
+    free(collapsed);
+}
+
+/* Loop index _i is the minor version. */
+START_TEST(test_every_version)
+{
+    char py[1024];
+
+    if (!find_python(_i, py, sizeof py)) {
+        fprintf(stderr, "sampler: SKIPPED CPython 3.%d: not on this machine (no "
+                        "$PYENV_ROOT/versions/3.%d.*/bin/python3.%d, no python3.%d on PATH)\n",
+                _i, _i, _i, _i);
+        return;
+    }
+    for (size_t w = 0; w < sizeof WHERE / sizeof WHERE[0]; w++)
+        check_split_where(py, _i, WHERE[w]);
+}
+END_TEST
+
 /* ---- units -------------------------------------------------------------- */
 
 static int hexval(char c)
@@ -493,19 +632,35 @@ static int hexval(char c)
     return c <= '9' ? c - '0' : c - 'a' + 10;
 }
 
-/* Every address of every code object compiled from a few real sources
- * decodes to the line CPython's own co_lines() gives. */
-START_TEST(test_linetable_matches_cpython)
+/* Decodes with the decoder of the dump's format (its "F" line). */
+static int decode(const char *fmt, const uint8_t *tab, size_t len, int first, int addr)
 {
-    char *argv[] = { (char *)tu_python(), TARGETS "/linetable_dump.py", NULL };
+    if (strcmp(fmt, "lnotab") == 0)
+        return pb_linetable_lnotab_line(tab, len, first, addr);
+    if (strcmp(fmt, "310") == 0)
+        return pb_linetable_310_line(tab, len, first, addr);
+    ck_assert_str_eq(fmt, "locations");
+    return pb_linetable_line(tab, len, first, addr);
+}
+
+/* Every address of every code object compiled from a few real sources, by
+ * the interpreter python, decodes to the line CPython's own co_lines()
+ * gives (findlinestarts before 3.10). Returns the format checked. */
+static const char *check_linetables(const char *python)
+{
+    char *argv[] = { (char *)python, TARGETS "/linetable_dump.py", NULL };
     char *out = NULL, *save = NULL;
+    static char fmt[32];
     uint8_t *tab = NULL;
     size_t len = 0;
     int first = 0, ncode = 0, nchecked = 0;
 
-    ck_assert_int_eq(tu_run(argv, &out), 0);
+    fmt[0] = '\0';
+    ck_assert_msg(tu_run(argv, &out) == 0, "%s: %s", python, out ? out : "");
     for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (line[0] == 'C') {
+        if (line[0] == 'F') {
+            ck_assert_int_eq(sscanf(line, "F %31s", fmt), 1);
+        } else if (line[0] == 'C') {
             char hex[1 << 16];
             ck_assert_int_eq(sscanf(line, "C %d %65535s", &first, hex), 2);
             free(tab);
@@ -518,20 +673,187 @@ START_TEST(test_linetable_matches_cpython)
             int start, end, want;
             ck_assert_int_eq(sscanf(line, "R %d %d %d", &start, &end, &want), 3);
             for (int addr = start; addr < end; addr += 2) {
-                int got = pb_linetable_line(tab, len, first, addr);
-                ck_assert_msg(got == want, "code at line %d, addr %d: got %d, want %d", first,
-                              addr, got, want);
+                int got = decode(fmt, tab, len, first, addr);
+                ck_assert_msg(got == want, "%s (%s): code at line %d, addr %d: got %d, want %d",
+                              python, fmt, first, addr, got, want);
                 nchecked++;
             }
         }
     }
     ck_assert_int_gt(ncode, 100);
     ck_assert_int_gt(nchecked, 10000);
-    /* Before the first instruction: the first line; past the end: none. */
-    ck_assert_int_eq(pb_linetable_line(tab, len, first, -2), first);
-    ck_assert_int_eq(pb_linetable_line(tab, len, first, 1 << 30), -1);
+    /* Before the first instruction: the first line. */
+    ck_assert_int_eq(decode(fmt, tab, len, first, -2), first);
     free(tab);
     free(out);
+    return fmt;
+}
+
+START_TEST(test_linetable_matches_cpython)
+{
+    uint8_t tab[] = { 0x80 | (10 << 3) | 1, 0, 0 };
+
+    ck_assert_str_eq(check_linetables(tu_python()), "locations");
+    /* Past the end of a 3.11 table: none. */
+    ck_assert_int_eq(pb_linetable_line(tab, sizeof tab, 5, 1 << 30), -1);
+}
+END_TEST
+
+/* The same on every CPython from 3.8 to 3.13 on the machine, each with its
+ * own table format; an absent version is a counted skip, named. */
+START_TEST(test_linetable_every_version)
+{
+    int checked = 0;
+
+    for (int minor = 8; minor <= 13; minor++) {
+        char py[1024];
+        const char *fmt;
+        if (!find_python(minor, py, sizeof py)) {
+            fprintf(stderr, "linetable: SKIPPED CPython 3.%d: not on this machine "
+                            "(no pyenv version, no python3.%d on PATH)\n", minor, minor);
+            continue;
+        }
+        fmt = check_linetables(py);
+        ck_assert_str_eq(fmt, minor <= 9 ? "lnotab" : minor == 10 ? "310" : "locations");
+        fprintf(stderr, "linetable: CPython 3.%d (%s, %s format) decoded as CPython does\n",
+                minor, py, fmt);
+        checked++;
+    }
+    fprintf(stderr, "linetable: %d of 6 versions checked\n", checked);
+    ck_assert_int_gt(checked, 0);
+}
+END_TEST
+
+START_TEST(test_linetable_old_formats)
+{
+    /* 3.10: ranges of 4 and 6 bytes at lines +1 and +2, one with no line
+     * (-128), an empty range that only moves the line. */
+    const uint8_t t310[] = { 4, 1, 6, 2, 2, 0x80, 0, 3, 2, 0 };
+    /* 3.8/3.9: line +1 from address 0, +2 (and -1 by a negative delta) at 6. */
+    const uint8_t lnotab[] = { 0, 1, 6, 2, 0, 0xff };
+
+    ck_assert_int_eq(pb_linetable_310_line(t310, sizeof t310, 10, 0), 11);
+    ck_assert_int_eq(pb_linetable_310_line(t310, sizeof t310, 10, 3), 11);
+    ck_assert_int_eq(pb_linetable_310_line(t310, sizeof t310, 10, 4), 13);
+    ck_assert_int_eq(pb_linetable_310_line(t310, sizeof t310, 10, 9), 13);
+    ck_assert_int_eq(pb_linetable_310_line(t310, sizeof t310, 10, 10), -1);
+    ck_assert_int_eq(pb_linetable_310_line(t310, sizeof t310, 10, 12), 16);
+    ck_assert_int_eq(pb_linetable_310_line(t310, sizeof t310, 10, 14), -1);  /* past the end */
+    ck_assert_int_eq(pb_linetable_310_line(t310, 3, 10, 0), 11);  /* odd length: last byte ignored */
+    ck_assert_int_eq(pb_linetable_lnotab_line(lnotab, sizeof lnotab, 10, 0), 11);
+    ck_assert_int_eq(pb_linetable_lnotab_line(lnotab, sizeof lnotab, 10, 5), 11);
+    ck_assert_int_eq(pb_linetable_lnotab_line(lnotab, sizeof lnotab, 10, 6), 12);
+    ck_assert_int_eq(pb_linetable_lnotab_line(lnotab, sizeof lnotab, 10, 1000), 12);
+    ck_assert_int_eq(pb_linetable_lnotab_line(NULL, 0, 10, 4), 10);
+}
+END_TEST
+
+START_TEST(test_pyversion_from_path)
+{
+    unsigned minor = 0;
+    int ft = -1;
+
+    ck_assert_int_eq(pb_pyversion_from_path("/root/.pyenv/versions/3.8.18/bin/python3.8", &minor, &ft), 0);
+    ck_assert_uint_eq(minor, 8);
+    ck_assert_int_eq(ft, 0);
+    ck_assert_int_eq(pb_pyversion_from_path("/usr/lib/x86_64-linux-gnu/libpython3.10.so.1.0", &minor, &ft), 0);
+    ck_assert_uint_eq(minor, 10);
+    ck_assert_int_eq(pb_pyversion_from_path("python3.13t", &minor, &ft), 0);
+    ck_assert_uint_eq(minor, 13);
+    ck_assert_int_eq(ft, 1);
+    ck_assert_int_eq(pb_pyversion_from_path("/usr/bin/python3", &minor, &ft), -1);
+    ck_assert_int_eq(pb_pyversion_from_path("/venv/bin/python", &minor, &ft), -1);
+    ck_assert_int_eq(pb_pyversion_from_path("/usr/bin/pypy3.10", &minor, &ft), -1);
+    ck_assert_int_eq(pb_pyversion_from_path("python3.x", &minor, &ft), -1);
+}
+END_TEST
+
+/* A 3.13-shaped _Py_DebugOffsets, with the 3.13 row's own offsets. */
+static void fake_debug(uint8_t *buf, uint32_t version, uint64_t free_threaded)
+{
+    const struct pb_pylayout *r = pb_pylayout_find(3, 13);
+    uint64_t v[73];
+
+    ck_assert_ptr_nonnull(r);
+    memset(v, 0, sizeof v);
+    v[1] = version;
+    v[2] = free_threaded;
+    v[3] = r->runtime_size; v[5] = r->runtime_interp_head;
+    v[6] = 1 << 20; v[8] = r->interp_next; v[9] = r->interp_threads_head;
+    v[19] = 4096; v[21] = r->tstate_next; v[22] = r->tstate_interp; v[23] = r->tstate_frame;
+    v[24] = r->tstate_thread_id; v[25] = r->tstate_native_id;
+    v[28] = r->frame_size + 8; v[29] = r->frame_previous; v[30] = r->frame_code;
+    v[31] = r->frame_instr; v[32] = r->frame_size; v[33] = r->frame_owner;
+    v[34] = 4096; v[35] = r->code_filename; v[37] = r->code_qualname; v[38] = r->code_linetable;
+    v[39] = r->code_firstlineno; v[43] = r->code_size;
+    v[45] = r->ob_type; v[65] = r->ob_size; v[66] = r->bytes_sval;
+    v[67] = r->str_compact_size; v[68] = r->str_state; v[69] = r->str_length;
+    v[70] = r->str_ascii_size;
+    memcpy(v, "xdebugpy", 8);
+    memcpy(buf, v, sizeof v);
+}
+
+START_TEST(test_pydebug_apply)
+{
+    const struct pb_pylayout *r13 = pb_pylayout_find(3, 13);
+    uint8_t buf[73 * 8];
+    struct pb_pylayout L;
+    struct pb_error err;
+
+    ck_assert_uint_eq(pb_pydebug_size(), sizeof buf);
+    fake_debug(buf, 0x030d01f0u, 0);
+    L = *r13;
+    ck_assert_int_eq(pb_pydebug_apply(buf, sizeof buf, 0x030d01f0u, &L, &err), 0);
+    ck_assert_int_eq(memcmp(&L.runtime_size, &r13->runtime_size,
+                            offsetof(struct pb_pylayout, str_compact_mask) -
+                            offsetof(struct pb_pylayout, runtime_size)), 0);
+    ck_assert_uint_eq(L.version_hex, 0x030d01f0u);
+    /* A field moved by the target wins over the row. */
+    ((uint64_t *)(void *)buf)[23] += 8;
+    ck_assert_int_eq(pb_pydebug_apply(buf, sizeof buf, 0x030d01f0u, &L, &err), 0);
+    ck_assert_uint_eq(L.tstate_frame, r13->tstate_frame + 8);
+
+    fake_debug(buf, 0x030d01f0u, 0);
+    memcpy(buf, "xdebugpz", 8);
+    ck_assert_int_eq(pb_pydebug_apply(buf, sizeof buf, 0x030d01f0u, &L, &err), -1);
+    ck_assert_msg(strstr(err.msg, "CPython 3.13.1: no debug offsets") != NULL, "%s", err.msg);
+    fake_debug(buf, 0x030d00f0u, 0);
+    ck_assert_int_eq(pb_pydebug_apply(buf, sizeof buf, 0x030d01f0u, &L, &err), -1);
+    ck_assert_msg(strstr(err.msg, "say version 3.13.0") != NULL, "%s", err.msg);
+    fake_debug(buf, 0x030d00f0u, 1);
+    ck_assert_int_eq(pb_pydebug_apply(buf, sizeof buf, 0x030d00f0u, &L, &err), -1);
+    ck_assert_msg(strstr(err.msg, "free-threaded build (3.13t)") != NULL, "%s", err.msg);
+    fake_debug(buf, 0x030e00f0u, 0);
+    ck_assert_int_eq(pb_pydebug_apply(buf, sizeof buf, 0x030e00f0u, &L, &err), -1);
+    ck_assert_msg(strstr(err.msg, "CPython 3.14.0: its debug offsets are laid out for 3.14")
+                  != NULL, "%s", err.msg);
+    fake_debug(buf, 0x030d00f0u, 0);
+    ((uint64_t *)(void *)buf)[25] = 1u << 20;  /* native_thread_id past its struct */
+    ck_assert_int_eq(pb_pydebug_apply(buf, sizeof buf, 0x030d00f0u, &L, &err), -1);
+    ck_assert_msg(strstr(err.msg, "implausible debug offsets (field 25") != NULL, "%s", err.msg);
+    ck_assert_int_eq(pb_pydebug_apply(buf, 16, 0x030d00f0u, &L, &err), -1);  /* too short */
+}
+END_TEST
+
+START_TEST(test_pylayout_table)
+{
+    size_t n;
+    const struct pb_pylayout *rows = pb_pylayout_rows(&n);
+
+    /* One row per minor from 3.8 to 3.13, oldest first, each distinct by
+     * its runtime size (the last way to tell a version). */
+    ck_assert_uint_eq(n, 6);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq((rows[i].version_hex >> 16) & 0xff, 8 + i);
+        ck_assert_ptr_eq(pb_pylayout_find(3, 8 + (unsigned)i), &rows[i]);
+        ck_assert_ptr_eq(pb_pylayout_by_runtime_size(rows[i].runtime_size), &rows[i]);
+    }
+    ck_assert_ptr_null(pb_pylayout_find(3, 7));
+    ck_assert_ptr_null(pb_pylayout_find(3, 14));
+    ck_assert_int_eq(pb_pylayout_find(3, 10)->frames, PB_FRAMES_OBJECT);
+    ck_assert_int_eq(pb_pylayout_find(3, 12)->frames, PB_FRAMES_CFRAME);
+    ck_assert_int_eq(pb_pylayout_find(3, 13)->frames, PB_FRAMES_TSTATE);
+    ck_assert_uint_eq(pb_pylayout_find(3, 8)->tstate_native_id, PB_NOFIELD);
 }
 END_TEST
 
@@ -651,6 +973,7 @@ Suite *sampler_suite(void)
     TCase *core = tcase_create("core");
     TCase *errors = tcase_create("errors");
     TCase *units = tcase_create("units");
+    TCase *versions = tcase_create("versions");
 
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_set_timeout(core, 60);
@@ -673,10 +996,20 @@ Suite *sampler_suite(void)
     tcase_add_test(errors, test_usage_errors);
     suite_add_tcase(s, errors);
 
+    tcase_add_checked_fixture(versions, setup, teardown);
+    tcase_set_timeout(versions, 120);
+    tcase_add_loop_test(versions, test_every_version, 8, 14);  /* CPython 3.8 to 3.13 */
+    suite_add_tcase(s, versions);
+
     tcase_add_checked_fixture(units, setup, teardown);
     tcase_set_timeout(units, 60);
     tcase_add_test(units, test_linetable_matches_cpython);
+    tcase_add_test(units, test_linetable_every_version);
+    tcase_add_test(units, test_linetable_old_formats);
     tcase_add_test(units, test_linetable_malformed);
+    tcase_add_test(units, test_pyversion_from_path);
+    tcase_add_test(units, test_pydebug_apply);
+    tcase_add_test(units, test_pylayout_table);
     tcase_add_test(units, test_elfsym);
     tcase_add_test(units, test_procfs);
     suite_add_tcase(s, units);

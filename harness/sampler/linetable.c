@@ -1,4 +1,5 @@
-/* CPython 3.11 location table decoding; see linetable.h for the format. */
+/* CPython line table decoding (3.8-3.9, 3.10, 3.11 on); see linetable.h for
+ * the formats. */
 #include "sampler/linetable.h"
 
 enum {
@@ -71,4 +72,43 @@ int pb_linetable_line(const uint8_t *tab, size_t len, int firstlineno, int addr)
             pos++;
     }
     return -1;
+}
+
+int pb_linetable_310_line(const uint8_t *tab, size_t len, int firstlineno, int addr)
+{
+    long start, end = 0;
+    int line = firstlineno;
+
+    if (addr < 0)
+        return firstlineno;
+    for (size_t pos = 0; pos + 1 < len; pos += 2) {
+        int ldelta = (int8_t)tab[pos + 1];
+        int range_line;
+
+        start = end;
+        end = start + tab[pos];
+        if (ldelta == -128) {
+            range_line = -1;
+        } else {
+            line += ldelta;
+            range_line = line;
+        }
+        if (addr >= start && addr < end)
+            return range_line;
+    }
+    return -1;
+}
+
+int pb_linetable_lnotab_line(const uint8_t *tab, size_t len, int firstlineno, int addr)
+{
+    long at = 0;
+    int line = firstlineno;
+
+    for (size_t pos = 0; pos + 1 < len; pos += 2) {
+        at += tab[pos];
+        if (at > addr)
+            break;
+        line += (int8_t)tab[pos + 1];
+    }
+    return line;
 }

@@ -2,7 +2,8 @@
 #define PB_SAMPLER_LINETABLE_H
 
 /*
- * CPython 3.11's location table (code.co_linetable), decoded for one
+ * CPython's line tables, decoded for one address. From 3.11, the location
+ * table (code.co_linetable), decoded for one
  * address: the line number a traceback would show for the code unit at
  * that byte offset. The format (CPython's Objects/locations.md): a
  * sequence of entries, each starting with a byte whose top bit is set;
@@ -27,5 +28,18 @@
  * when addr lies past the table's end, or when the table is malformed
  * (never reads outside tab). Cannot fail otherwise. */
 int pb_linetable_line(const uint8_t *tab, size_t len, int firstlineno, int addr);
+
+/* The same for CPython 3.10's co_linetable: pairs of (byte delta unsigned,
+ * line delta signed) bytes, each pair ending a range of addresses that
+ * starts where the previous one ended; a line delta of -128 means the
+ * range has no line (and leaves the running line unchanged). Same
+ * contract as pb_linetable_line. */
+int pb_linetable_310_line(const uint8_t *tab, size_t len, int firstlineno, int addr);
+
+/* The same for CPython 3.8 and 3.9's co_lnotab: pairs of (byte delta
+ * unsigned, line delta signed); the line applies from the address the
+ * byte deltas have reached. Every address has a line (past the table's
+ * end, its last line). Same contract otherwise. */
+int pb_linetable_lnotab_line(const uint8_t *tab, size_t len, int firstlineno, int addr);
 
 #endif /* PB_SAMPLER_LINETABLE_H */

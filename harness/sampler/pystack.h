@@ -5,7 +5,8 @@
  * Reading a running CPython's Python stacks from outside, without stopping
  * it: find the interpreter's runtime state in the target's memory, then at
  * each sample walk interpreters -> thread states -> frames -> code objects
- * with process_vm_readv (see pylayout.h for the walk).
+ * with process_vm_readv (see pylayout.h for the walks of CPython 3.8 to
+ * 3.13).
  *
  * The target keeps running while we read, so any pointer may be stale by
  * the time we follow it. Every read is checked: addresses must be
@@ -57,8 +58,10 @@ enum pb_pyattach {
 
 /* Looks for a CPython runtime in process pid: the _PyRuntime symbol in the
  * dynamic symbols of its executable or of a libpython it maps, relocated
- * by the load address from /proc/PID/maps. Checks the target's Py_Version
- * and the runtime's size against the headers pbench was built with.
+ * by the load address from /proc/PID/maps. Decides the target's version
+ * (pyversion.h) and its layout: the row of pylayouts.c for that minor,
+ * from 3.13 checked and corrected by the target's own debug offsets; the
+ * runtime's size must match the layout's.
  * Returns PB_PYATTACH_OK with a new *out (caller frees with
  * pb_pyproc_free), or another pb_pyattach value with err saying why. */
 int pb_pyproc_attach(pid_t pid, struct pb_pyproc **out, struct pb_error *err);
@@ -68,6 +71,11 @@ void pb_pyproc_free(struct pb_pyproc *p);
 
 /* "3.11.2" (from the target's Py_Version). Cannot fail. */
 const char *pb_pyproc_version(const struct pb_pyproc *p);
+
+/* Where the version and the layout came from, for the profile's notes:
+ * "version from Py_Version; offsets of CPython 3.13.0's headers, which the
+ * target's debug offsets confirm (26 fields)". Cannot fail. */
+const char *pb_pyproc_layout_note(const struct pb_pyproc *p);
 
 /* The file that holds the runtime (python executable or libpython). */
 const char *pb_pyproc_binary(const struct pb_pyproc *p);

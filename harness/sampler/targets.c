@@ -207,7 +207,7 @@ static void try_attach(struct pb_targets *s, struct sproc *p, double now)
         p->state = PYTHON;
         s->ever_attached = 1;
         if (registered(s, p, pb_path_base(exe, bn, sizeof bn)) < 0 ||
-            pb_samples_process_info(s->prof, p->prof_idx, "python", NULL,
+            pb_samples_process_info(s->prof, p->prof_idx, "python", pb_pyproc_layout_note(p->py),
                                     pb_pyproc_version(p->py), pb_pyproc_binary(p->py)) < 0)
             s->oom = 1;
     } else if (rc == PB_PYATTACH_UNSUPPORTED) {
