@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,12 +118,25 @@ START_TEST(resume_checks_the_config)
 
     snprintf(base, sizeof base, "%s/results", dir);
     ck_assert_int_eq(pb_session_start(&s, cfg, 9, base, NULL, &err), 0);
-    free(tu_write_file(s.dir, "runs.jsonl",
-        "{\"seq\":0,\"round\":0,\"workload\":\"w\",\"profiler\":\"plain\",\"status\":\"ok\",\"wall_s\":1}\n"));
+    /* Two runs recorded, the second starting 10 s after the start and
+     * lasting 2.5 s, then the session died without finishing. */
+    struct tm tm;
+    char later[32], runs[512];
+    memset(&tm, 0, sizeof tm);
+    ck_assert_ptr_nonnull(strptime(s.meta.started, "%Y-%m-%dT%H:%M:%SZ", &tm));
+    time_t t = timegm(&tm) + 10;
+    strftime(later, sizeof later, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+    snprintf(runs, sizeof runs,
+        "{\"seq\":0,\"round\":0,\"workload\":\"w\",\"profiler\":\"plain\",\"status\":\"ok\",\"wall_s\":1,\"started\":\"%s\"}\n"
+        "{\"seq\":1,\"round\":0,\"workload\":\"w\",\"profiler\":\"cprof\",\"status\":\"ok\",\"wall_s\":2.5,\"started\":\"%s\"}\n",
+        s.meta.started, later);
+    free(tu_write_file(s.dir, "runs.jsonl", runs));
     ck_assert_int_eq(pb_resolved_load(s.dir, &stored, &err), 0);
     ck_assert_int_eq(pb_session_resume(&s2, s.dir, cfg, &stored, &changed, &err), 0);
     ck_assert(!changed && s2.resumed && s2.seed == 9);
-    ck_assert_uint_eq(s2.records.n, 1);
+    ck_assert_uint_eq(s2.records.n, 2);
+    /* The dead session's time counts: from the start to its last run's end. */
+    ck_assert_msg(fabs(s2.meta.elapsed_s - 12.5) < 1e-9, "%g", s2.meta.elapsed_s);
     ck_assert_str_eq(s2.meta.config_hash, stored.hash);
     pb_session_release(&s2);
     /* the same config file with another timeout is another matrix */

@@ -299,6 +299,34 @@ static int recalibrate(struct pb_session *s, const char *dir, struct pb_error *e
     return 0;
 }
 
+/* Seconds since the epoch of an ISO 8601 UTC time ("2026-11-30T01:36:39Z"),
+ * or NAN when it is not one. */
+static double iso_seconds(const char *iso)
+{
+    struct tm tm;
+    const char *end;
+
+    memset(&tm, 0, sizeof tm);
+    if (!iso || !(end = strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) || *end)
+        return NAN;
+    return (double)timegm(&tm);
+}
+
+/* The elapsed time of a first session that ended without recording it
+ * (killed, or the machine restarted): from the run's start to the end of
+ * its last recorded run. NAN when the records do not say. */
+static double unrecorded_elapsed(const char *started, const struct pb_run_list *runs)
+{
+    double t0 = iso_seconds(started), last = NAN;
+
+    for (size_t i = 0; i < runs->n; i++) {
+        double t = iso_seconds(runs->items[i].started) + runs->items[i].wall_s;
+        if (!isnan(t) && (isnan(last) || t > last))
+            last = t;
+    }
+    return isnan(t0) || isnan(last) || last < t0 ? NAN : last - t0;
+}
+
 int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *cfg,
                       const struct pb_resolved *stored, int *changed, struct pb_error *err)
 {
@@ -324,6 +352,8 @@ int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *c
     }
     if (pb_records_read(dir, 1, &s->records, err) < 0)
         return -1;
+    if (isnan(s->meta.elapsed_s))
+        s->meta.elapsed_s = unrecorded_elapsed(s->meta.started, &s->records);
     return 0;
 }
 
