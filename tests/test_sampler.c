@@ -609,6 +609,41 @@ static void check_split_where(const char *python, int minor, const char *where)
     free(collapsed);
 }
 
+/* 50,000 frames deep (3.11 keeps Python calls off the C stack): every
+ * sample keeps its innermost frames and is counted as truncated, rather
+ * than dropped (issue 16, case 12). */
+START_TEST(test_deep_stack_truncated)
+{
+    char *json = tmp_path("deep.json");
+    const char *args[] = { "sample", "-r", "100", "-o", json, "--", tu_python(),
+                           TARGETS "/split_anywhere.py", "--where", "deep", "--depth", "50000",
+                           "--seconds", "1.5", NULL };
+    char *out = NULL;
+    json_t *root, *hot, *cold;
+    long taken, truncated, dropped, nhot, ncold;
+
+    ck_assert_msg(sample_run(args, &out) == 0, "%s", out);
+    root = load_json(json);
+    taken = num(root, "samples", "taken");
+    truncated = num(root, "samples", "truncated");
+    dropped = num(root, "samples", "dropped");
+    hot = function(root, "hot", "split_anywhere.py");
+    cold = function(root, "cold", "split_anywhere.py");
+    ck_assert_msg(hot && cold, "%s", out);
+    nhot = num(hot, "total", "wall");
+    ncold = num(cold, "total", "wall");
+    ck_assert_msg(nhot + ncold > 80, "only %ld samples in hot and cold (%ld taken, %ld dropped)",
+                  nhot + ncold, taken, dropped);
+    ck_assert_msg(truncated >= nhot + ncold, "%ld truncated of %ld", truncated, nhot + ncold);
+    ck_assert_msg(dropped * 10 <= taken, "%ld dropped of %ld", dropped, taken);
+    ck_assert_msg(strstr(out, "deeper than the sampler reads") != NULL, "%s", out);
+    ck_assert(nhot > ncold * 4);
+    json_decref(root);
+    free(out);
+    free(json);
+}
+END_TEST
+
 /* Loop index _i is the minor version. */
 START_TEST(test_every_version)
 {
@@ -985,6 +1020,7 @@ Suite *sampler_suite(void)
     tcase_add_test(core, test_exit_midway);
     tcase_add_test(core, test_killed_midway);
     tcase_add_test(core, test_wrapper_script);
+    tcase_add_test(core, test_deep_stack_truncated);
     suite_add_tcase(s, core);
 
     tcase_add_checked_fixture(errors, setup, teardown);

@@ -15,6 +15,7 @@ sampler and harness/py/boot.py (line_profiler, memory_profiler); Scalene
 puts a directory of its own first and the script's directory second.
 """
 import argparse
+import dis
 import json
 import os
 import sys
@@ -33,7 +34,10 @@ def where(*funcs):
     out = {}
     for f in funcs:
         code = f.__code__
-        lines = [line for _, _, line in code.co_lines() if line]
+        if hasattr(code, "co_lines"):
+            lines = [line for _, _, line in code.co_lines() if line]
+        else:  # CPython 3.8, 3.9
+            lines = [line for _, line in dis.findlinestarts(code)]
         out[f.__qualname__] = {"file": os.path.abspath(code.co_filename),
                                "first_line": code.co_firstlineno,
                                "last_line": max(lines)}

@@ -2,6 +2,8 @@
  * the formats. */
 #include "sampler/linetable.h"
 
+#define LINE_MAX_SANE (1L << 30)
+
 enum {
     LOC_SHORT_MAX = 9,    /* codes 0-9: same line, column in one byte */
     LOC_ONE_LINE0 = 10,   /* 10, 11, 12: line delta 0, 1, 2 */
@@ -42,7 +44,7 @@ static int read_svarint(const uint8_t *tab, size_t len, size_t *pos, int *out)
 int pb_linetable_line(const uint8_t *tab, size_t len, int firstlineno, int addr)
 {
     size_t pos = 0;
-    int line = firstlineno;
+    long line = firstlineno;  /* long: a hostile table cannot overflow it */
     long start = 0;  /* byte offset where the current entry begins */
 
     if (addr < 0)
@@ -63,8 +65,10 @@ int pb_linetable_line(const uint8_t *tab, size_t len, int firstlineno, int addr)
             delta = code - LOC_ONE_LINE0;
         }
         line += delta;
+        if (line < 0 || line > LINE_MAX_SANE)
+            return -1;  /* malformed: no real source has such a line */
         if (addr < end)
-            return code == LOC_NONE ? -1 : line;
+            return code == LOC_NONE ? -1 : (int)line;
         start = end;
         /* Skip the rest of this entry: up to the next byte with bit 7. */
         pos++;

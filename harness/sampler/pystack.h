@@ -45,6 +45,8 @@ struct pb_pythread {
     uint64_t thread_id;          /* pthread id (threading.get_ident()) */
     size_t nframes;
     const struct pb_pyframe *frames;  /* innermost first */
+    int truncated;               /* deeper than the walk's limit: frames
+                                  * holds the innermost ones only */
 };
 
 struct pb_pyproc;

@@ -289,6 +289,20 @@ found:
     return 0;
 }
 
+void pb_samples_truncated(struct pb_samples *prof, int thread)
+{
+    prof->procs[prof->threads[thread].proc].truncated++;
+}
+
+uint64_t pb_samples_truncated_count(const struct pb_samples *prof)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < prof->nprocs; i++)
+        n += prof->procs[i].truncated;
+    return n;
+}
+
 uint64_t pb_samples_taken(const struct pb_samples *prof)
 {
     return prof->samples;

@@ -84,20 +84,26 @@ static inline uint64_t pb_samples_frame(int func, int line)
 int pb_samples_add(struct pb_samples *prof, int thread, const uint64_t *frames, size_t n,
                    int on_cpu);
 
+/* Marks the sample just added for thread `thread` as truncated: its stack
+ * was deeper than the sampler reads, and only the innermost frames were
+ * added. Cannot fail. */
+void pb_samples_truncated(struct pb_samples *prof, int thread);
+
 /* Sample counts so far. Cannot fail. */
 uint64_t pb_samples_taken(const struct pb_samples *prof);
 uint64_t pb_samples_dropped(const struct pb_samples *prof);
+uint64_t pb_samples_truncated_count(const struct pb_samples *prof);
 
 /* Writes the JSON profile to path. Returns 0, or -1 with err set.
  * Schema "pbench-sample/1" (counts are samples; {cpu, wall} pairs as above):
  *   schema, command [argv], pid (the command's), exit_code, rate_hz, jitter,
  *   subprocesses, duration_s, ticks, achieved_rate_hz,
- *   samples {taken, dropped, cpu, wall},
+ *   samples {taken, dropped, truncated, cpu, wall},
  *   sampler {cpu_s, user_s, sys_s, cpu_fraction, cpu_per_tick_us},
  *   target {user_s, sys_s, maxrss_kb}   (the command's, from wait4),
  *   collapsed (path or null), collapsed_mode,
  *   processes [{pid, ppid, label, status, note, python_version,
- *               python_binary, ticks, samples {taken, dropped, cpu, wall},
+ *               python_binary, ticks, samples {taken, dropped, truncated, cpu, wall},
  *               threads [{tid, thread_id, name, samples {cpu, wall}}]}],
  *   functions [{function, file, first_line, self {cpu, wall},
  *               total {cpu, wall}, threads [{pid, tid, self, total}]}],

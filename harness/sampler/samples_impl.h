@@ -23,6 +23,7 @@ struct proc {
     pid_t pid, ppid;
     char *label, *status, *note, *version, *binary;
     uint64_t ticks, dropped, samples, cpu, wall;
+    uint64_t truncated;  /* samples whose stack was cut to its innermost frames */
 };
 
 struct thread {

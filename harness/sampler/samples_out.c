@@ -59,14 +59,15 @@ static json_t *processes_json(const struct pb_samples *prof)
     for (size_t i = 0; arr && i < prof->nprocs; i++) {
         const struct proc *p = &prof->procs[i];
         json_t *threads = json_array();
-        json_t *o = json_pack("{s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:I,s:I,s:I,s:I},s:o}",
+        json_t *o = json_pack("{s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:I,s:{s:I,s:I,s:I,s:I,s:I},s:o}",
                               "pid", (int)p->pid, "ppid", (int)p->ppid, "label", jstr(p->label),
                               "status", jstr(p->status), "note", str_or_null(p->note),
                               "python_version", str_or_null(p->version),
                               "python_binary", str_or_null(p->binary),
                               "ticks", (json_int_t)p->ticks,
                               "samples", "taken", (json_int_t)p->samples,
-                              "dropped", (json_int_t)p->dropped, "cpu", (json_int_t)p->cpu,
+                              "dropped", (json_int_t)p->dropped,
+                              "truncated", (json_int_t)p->truncated, "cpu", (json_int_t)p->cpu,
                               "wall", (json_int_t)p->wall, "threads", threads);
         if (!o || json_array_append_new(arr, o) < 0) {
             json_decref(arr);
@@ -165,7 +166,7 @@ int pb_samples_write_json(const struct pb_samples *prof, const struct pb_samples
         goto oom;
     root = json_pack(
         "{s:s,s:o,s:i,s:i,s:f,s:f,s:b,s:f,s:I,s:f,"
-        "s:{s:I,s:I,s:I,s:I},"
+        "s:{s:I,s:I,s:I,s:I,s:I},"
         "s:{s:f,s:f,s:f,s:f,s:f},"
         "s:{s:f,s:f,s:I},"
         "s:o,s:s}",
@@ -175,6 +176,7 @@ int pb_samples_write_json(const struct pb_samples *prof, const struct pb_samples
         "duration_s", meta->duration_s, "ticks", (json_int_t)meta->ticks,
         "achieved_rate_hz", meta->duration_s > 0 ? (double)meta->ticks / meta->duration_s : 0.0,
         "samples", "taken", (json_int_t)prof->samples, "dropped", (json_int_t)dropped,
+        "truncated", (json_int_t)pb_samples_truncated_count(prof),
         "cpu", (json_int_t)g.cpu, "wall", (json_int_t)g.wall,
         "sampler", "cpu_s", cpu_s, "user_s", meta->sampler_user_s, "sys_s", meta->sampler_sys_s,
         "cpu_fraction", meta->duration_s > 0 ? cpu_s / meta->duration_s : 0.0,
@@ -303,6 +305,10 @@ int pb_samples_print_summary(const struct pb_samples *prof, const struct pb_samp
             (unsigned long long)g.cpu, nprocs, nprocs == 1 ? "" : "es", nthreads,
             nthreads == 1 ? "" : "s", (unsigned long long)pb_samples_dropped(prof), cpu_s,
             meta->duration_s > 0 ? 100.0 * cpu_s / meta->duration_s : 0.0);
+    if (pb_samples_truncated_count(prof))
+        fprintf(out, "pbench sample: %llu samples had stacks deeper than the sampler reads; "
+                     "their innermost frames were kept\n",
+                (unsigned long long)pb_samples_truncated_count(prof));
     if (g.wall == 0) {
         fprintf(out, "pbench sample: no Python samples\n");
     } else {

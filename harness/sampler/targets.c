@@ -323,6 +323,8 @@ static void on_thread(void *arg, const struct pb_pythread *t)
     }
     if (pb_samples_add(s->prof, th->prof_idx, s->frames, t->nframes, state == 'R') < 0)
         s->oom = 1;
+    else if (t->truncated)
+        pb_samples_truncated(s->prof, th->prof_idx);
 }
 
 static void sample(struct pb_targets *s, struct sproc *p)

@@ -11,6 +11,7 @@ Python 3.8 syntax on purpose. Runs for --seconds (default 1.2).
 """
 import argparse
 import multiprocessing
+import sys
 import threading
 import time
 
@@ -60,6 +61,7 @@ def main():
         p.start()
         p.join()
     elif args.where == "deep":
+        sys.setrecursionlimit(args.depth + 1000)
         descend(args.depth, args.seconds)
     else:
         split(args.seconds)
