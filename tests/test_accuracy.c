@@ -284,6 +284,41 @@ START_TEST(markdown_section)
 }
 END_TEST
 
+/* A results directory whose config-resolved.json names another
+ * interpreter (issue 16, case 2): the readers still run with pbench's own,
+ * and the named program never runs. */
+START_TEST(stored_python_is_never_run)
+{
+    char copy[4096], resolved[4096], marker[4096], script[8192];
+    json_error_t jerr;
+    struct pb_error err;
+    struct pb_accuracy *out = NULL;
+
+    require_setup();
+    snprintf(copy, sizeof copy, "%s/hostile", tmp);
+    char *cp[] = { "/bin/cp", "-a", rdir, copy, NULL };
+    char *cpout = NULL;
+    ck_assert_int_eq(tu_run(cp, &cpout), 0);
+    free(cpout);
+    snprintf(marker, sizeof marker, "%s/ran", tmp);
+    snprintf(script, sizeof script, "#!/bin/sh\ntouch '%s'\nexit 1\n", marker);
+    char *evil = tu_write_file(tmp, "evil.sh", script);
+    ck_assert_int_eq(chmod(evil, 0755), 0);
+    snprintf(resolved, sizeof resolved, "%s/config-resolved.json", copy);
+    json_t *j = json_load_file(resolved, 0, &jerr);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_int_eq(json_object_set_new(j, "python", json_string(evil)), 0);
+    ck_assert_int_eq(json_dump_file(j, resolved, 0), 0);
+    json_decref(j);
+    int rc = pb_accuracy_compute(copy, NULL, &out, &err);
+    ck_assert_msg(access(marker, F_OK) != 0, "pbench accuracy ran the stored python '%s'", evil);
+    ck_assert_msg(rc == 0, "%s", err.msg);
+    ck_assert_str_ne(out->python, evil);
+    pb_accuracy_free(out);
+    free(evil);
+}
+END_TEST
+
 START_TEST(cmd_usage_and_errors)
 {
     char *a1[] = { "accuracy", NULL };
@@ -340,7 +375,7 @@ static const char *scoring_config =
     " \"pairs\": []}\n";
 
 #define RUN(w, p, r, st) "{\"seq\": 0, \"round\": " #r ", \"workload\": \"" w "\", \"profiler\": \"" p \
-    "\", \"status\": \"" st "\", \"outdir\": \"raw/" w "/" p "/" #r "\"" \
+    "\", \"status\": \"" st "\", \"wall_s\": 1.5, \"outdir\": \"raw/" w "/" p "/" #r "\"" \
     ", \"error\": \"" st "\"}\n"
 
 static const char *scoring_runs =
@@ -639,6 +674,7 @@ Suite *accuracy_suite(void)
     tcase_add_test(core, cpu_errors_per_split);
     tcase_add_test(core, has_truths);
     tcase_add_test(core, markdown_section);
+    tcase_add_test(core, stored_python_is_never_run);
     suite_add_tcase(s, core);
 
     TCase *scoring = tcase_create("scoring");

@@ -12,6 +12,7 @@ build/ of this tree is tried, then the test is skipped).
 """
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -312,6 +313,26 @@ class TestErrors(AdapterCase):
         self.assertEqual(out, "")
         with open(os.path.join(d, "a.json")) as f:
             self.assertIn("not a readable pstats file", json.load(f)["error"])
+
+    def test_hostile_lprof_runs_nothing(self):
+        """A pickle whose __reduce__ calls os.system (issue 16, case 1):
+        refused by name, and the command never runs."""
+        d = os.path.join(self.tmp, "hostile_lprof")
+        os.makedirs(d, exist_ok=True)
+        marker = os.path.join(d, "pwned")
+
+        class Evil:
+            def __reduce__(self):
+                return (os.system, (f"touch {marker}",))
+
+        with open(os.path.join(d, "line_profiler.lprof"), "wb") as f:
+            pickle.dump(Evil(), f)
+        rc, out, _ = self.cli("--profiler", "line_profiler", "--run-dir", d, "--script", SPLIT)
+        self.assertEqual(rc, 1)
+        err = json.loads(out)["error"]
+        self.assertIn("refused", err)
+        self.assertIn("system", err)
+        self.assertFalse(os.path.exists(marker), "the pickle ran its command")
 
     def test_scalene_too_short(self):
         d = os.path.join(self.tmp, "scalene_empty")

@@ -416,6 +416,15 @@ START_TEST(include_errors)
     assert_diag(&d, 1, 11, "cannot include 'nope.yaml'");
     pb_diags_release(&d);
 
+    /* a FIFO: refused at once, not read (which would block forever) */
+    char fifo[4096];
+    snprintf(fifo, sizeof fifo, "%s/fifo.yaml", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    cfg = load("include: [fifo.yaml]\npython: /bin/sh\n", &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 1, 11, "cannot include 'fifo.yaml': not a regular file");
+    pb_diags_release(&d);
+
     free(tu_write_file(dir, "loop.yaml", "include: [c.yaml]\n"));
     cfg = load("include: [loop.yaml]\npython: /bin/sh\n", &d);
     ck_assert_ptr_null(cfg);

@@ -399,6 +399,50 @@ START_TEST(output_size_limit_stops_a_run)
 }
 END_TEST
 
+/* A workload that starts a process in a session of its own and exits
+ * (issue 16, case 7): the process is killed at the end of its run, and the
+ * record says so. */
+START_TEST(escaped_descendant_is_killed)
+{
+    char text[4096], pidfile[4096], res[4096], p[4096], *out = NULL;
+
+    snprintf(pidfile, sizeof pidfile, "%s/escaped.pid", dir);
+    free(tu_write_file(dir, "escape.py",
+        "import subprocess, sys\n"
+        "p = subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+        "open(sys.argv[1], 'w').write(str(p.pid))\n"));
+    snprintf(text, sizeof text,
+        "python: %s\n"
+        "defaults: {runs: 1, warmup: 0, timeout: 60}\n"
+        "workloads: [{name: escape, script: escape.py, args: [\"%s\"]}]\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n",
+        tu_python(), pidfile);
+    char *cfg = tu_write_file(dir, "escape.yaml", text);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    char *pidtext = tu_read_file(pidfile);
+    ck_assert_ptr_nonnull(pidtext);
+    pid_t pid = (pid_t)strtol(pidtext, NULL, 10);
+    ck_assert_int_gt(pid, 0);
+    int alive = kill(pid, 0) == 0;
+    if (alive)
+        kill(pid, SIGKILL);  /* do not leave it to the machine */
+    ck_assert_msg(!alive, "the detached 'sleep 300' (pid %d) outlived pbench", (int)pid);
+    char *rd = results_dir();
+    snprintf(p, sizeof p, "%s/runs.jsonl", rd);
+    char *log = tu_read_file(p);
+    ck_assert_msg(strstr(log, "\"escaped_killed\":1") != NULL, "%s", log);
+    free(log);
+    free(rd);
+    free(pidtext);
+    free(cfg);
+    free(out);
+}
+END_TEST
+
 /* Runs argv with RLIMIT_FSIZE at limit bytes and SIGXFSZ ignored, so a
  * write past it fails with EFBIG as on a full disk. Output into *out. */
 static int run_with_fsize(char *const argv[], rlim_t limit, char **out)
@@ -447,7 +491,10 @@ START_TEST(full_disk_is_reported_and_nothing_before_is_lost)
     char *argv2[] = { PB_BINARY, "run", "--resume", rd, "--no-plot", NULL };
     int rc = run_with_fsize(argv2, (rlim_t)len, &out);
     ck_assert_msg(rc == 1, "resume on a full disk exited %d:\n%s", rc, out);
-    ck_assert_msg(strstr(out, "cannot append to runs.jsonl: File too large") != NULL
+    /* the run's own output hits the limit first (then that run is not
+     * recorded), or runs.jsonl does: either way a clear error */
+    ck_assert_msg((strstr(out, "cannot append to runs.jsonl: File too large") != NULL
+                   || strstr(out, "the results file system is full") != NULL)
                   && strstr(out, "every run recorded so far is kept") != NULL,
                   "no clear error in:\n%s", out);
     free(out);
@@ -456,6 +503,179 @@ START_TEST(full_disk_is_reported_and_nothing_before_is_lost)
     free(after);
     free(text);
     free(rd);
+}
+END_TEST
+
+/* The disk fills while a run writes its output (issue 16, case 10; here
+ * EFBIG from a file size limit, as on a full disk or quota): the matrix
+ * stops, says so, and records no failure for that run; --resume with room
+ * again completes every pair. */
+START_TEST(full_disk_mid_run_is_not_recorded_and_resume_completes)
+{
+    char text[4096], res[4096], *out = NULL;
+
+    free(tu_write_file(dir, "writer.py",
+        "import sys\n"
+        "with open(sys.argv[1] + '/out.bin', 'wb') as f:\n"
+        "    f.write(bytes(300000))\n"));
+    snprintf(text, sizeof text,
+        "python: %s\n"
+        "defaults: {runs: 2, warmup: 0, timeout: 60}\n"
+        "workloads: [{name: w, script: writer.py}]\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{outdir}\"]}\n"
+        "  - {name: other, command: [\"{python}\", \"{script}\", \"{outdir}\"]}\n",
+        tu_python());
+    char *cfg = tu_write_file(dir, "writer.yaml", text);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", NULL };
+    int rc = run_with_fsize(argv, 100000, &out);
+    ck_assert_msg(rc == 1, "pbench run exited %d:\n%s", rc, out);
+    ck_assert_msg(strstr(out, "the results file system is full") != NULL, "%s", out);
+    free(out);
+    char *rd = results_dir(), p[4096];
+    snprintf(p, sizeof p, "%s/runs.jsonl", rd);
+    char *log = tu_read_file(p);
+    ck_assert_msg(!log || !strstr(log, "\"failed\""), "a failure was recorded:\n%s", log);
+    free(log);
+    char *argv2[] = { PB_BINARY, "run", "--resume", rd, "--no-plot", NULL };
+    rc = tu_run(argv2, &out);
+    ck_assert_msg(rc == 0, "resume exited %d:\n%s", rc, out);
+    free(out);
+    log = tu_read_file(p);
+    int ok = 0;
+    for (const char *q = log; (q = strstr(q, "\"status\":\"ok\"")); q++)
+        ok++;
+    ck_assert_msg(ok == 4, "%d ok runs after resume:\n%s", ok, log);
+    free(log);
+    free(rd);
+    free(cfg);
+}
+END_TEST
+
+/* A results directory writable by others (issue 16, case 2): --resume
+ * refuses to let it choose what runs, unless given the user's config or
+ * --trust; and it says what it runs before running it. */
+START_TEST(resume_of_a_dubious_directory)
+{
+    char cfg[4096], res[4096], *out = NULL;
+    snprintf(cfg, sizeof cfg, "%s/e2e.yaml", dir);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *argv[] = { PB_BINARY, "run", cfg, "-o", res, "--no-plot", "-p", "cProfile", NULL };
+    ck_assert_int_eq(tu_run(argv, &out), 0);
+    free(out);
+    char *rd = results_dir();
+    ck_assert_int_eq(chmod(rd, 0777), 0);
+    char *a1[] = { PB_BINARY, "run", "--resume", rd, "--no-plot", NULL };
+    int rc = tu_run(a1, &out);
+    ck_assert_msg(rc == 2 && strstr(out, "refusing to resume") && strstr(out, "writable by other users"),
+                  "exit %d:\n%s", rc, out);
+    ck_assert_msg(!strstr(out, "resume: interpreter"), "%s", out);
+    free(out);
+    char *a2[] = { PB_BINARY, "run", "--resume", rd, "--trust", "--no-plot", NULL };
+    rc = tu_run(a2, &out);
+    ck_assert_msg(rc == 0 && strstr(out, "resume: interpreter ") && strstr(out, "resume: cProfile:"),
+                  "exit %d:\n%s", rc, out);
+    free(out);
+    char *a3[] = { PB_BINARY, "run", "--resume", rd, cfg, "--no-plot", NULL };
+    rc = tu_run(a3, &out);
+    ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+    free(out);
+    chmod(rd, 0755);
+    free(rd);
+}
+END_TEST
+
+/* A copy of fixture dir `name` under dir/hostile-<tag>, with file `file`
+ * loaded, changed by edit, and written back. Returns the copy's path. */
+static char *hostile_copy(const char *name, const char *tag, const char *file,
+                          void (*edit)(json_t *))
+{
+    char from[4096], to[4096], path[4200], *out = NULL;
+    json_error_t jerr;
+
+    snprintf(from, sizeof from, "%s/%s", PB_FIXTURES_DIR, name);
+    snprintf(to, sizeof to, "%s/hostile-%s", dir, tag);
+    char *cp[] = { "/bin/cp", "-r", from, to, NULL };
+    ck_assert_int_eq(tu_run(cp, &out), 0);
+    free(out);
+    snprintf(path, sizeof path, "%s/%s", to, file);
+    json_t *j = json_load_file(path, 0, &jerr);
+    ck_assert_msg(j != NULL, "%s: %s", path, jerr.text);
+    edit(j);
+    ck_assert_int_eq(json_dump_file(j, path, JSON_INDENT(1)), 0);
+    json_decref(j);
+    return strdup(to);
+}
+
+static void number_as_profiler(json_t *j)
+{
+    json_t *row = json_array_get(json_object_get(json_object_get(j, "capabilities"), "rows"), 0);
+    json_object_set_new(row, "profiler", json_integer(7));
+}
+
+static void null_profiler(json_t *j)
+{
+    json_t *row = json_array_get(json_object_get(json_object_get(j, "capabilities"), "rows"), 0);
+    json_object_set_new(row, "profiler", json_null());
+    json_t *cpu = json_array_get(json_object_get(j, "cpu"), 0);
+    json_object_set_new(cpu, "profiler", json_null());
+}
+
+static void zero_interval(json_t *j)
+{
+    json_t *r = json_object_get(json_array_get(json_object_get(j, "pairs"), 1), "wall_ratio");
+    json_object_set_new(r, "lo", json_real(0));
+}
+
+static void number_in_select(json_t *j)
+{
+    json_t *sel = json_object_get(j, "select");
+    json_object_set_new(sel, "profilers", json_pack("[i]", 1));
+}
+
+/* Hostile stored files (issue 16, case 6) make the readers fail with an
+ * error naming the file, never crash (a crash exits 128+signal). */
+START_TEST(hostile_stored_files_do_not_crash)
+{
+    char *out = NULL, plots[4200];
+    int rc;
+
+    char *d1 = hostile_copy("results-accuracy", "num", "accuracy.json", number_as_profiler);
+    snprintf(plots, sizeof plots, "%s/plots", d1);
+    char *r1[] = { PB_BINARY, "report", d1, NULL };
+    rc = tu_run(r1, &out);
+    ck_assert_msg(rc < 128, "report crashed (%d):\n%s", rc, out);
+    free(out);
+    char *p1[] = { PB_BINARY, "plot", d1, "-o", plots, NULL };
+    rc = tu_run(p1, &out);
+    ck_assert_msg(rc < 128, "plot crashed (%d):\n%s", rc, out);
+    free(out);
+
+    char *d2 = hostile_copy("results-accuracy", "null", "accuracy.json", null_profiler);
+    char *r2[] = { PB_BINARY, "report", d2, NULL };
+    rc = tu_run(r2, &out);
+    ck_assert_msg(rc < 128, "report crashed (%d):\n%s", rc, out);
+    free(out);
+
+    char *d3 = hostile_copy("results-small", "interval", "summary.json", zero_interval);
+    snprintf(plots, sizeof plots, "%s/plots", d3);
+    char *p3[] = { PB_BINARY, "plot", d3, "-o", plots, NULL };
+    rc = tu_run(p3, &out);
+    ck_assert_msg(rc != 0 && rc < 128 && strstr(out, "summary.json") && strstr(out, "interval"),
+                  "plot of a zero interval (%d):\n%s", rc, out);
+    free(out);
+
+    char *d4 = hostile_copy("results-small", "select", "config-resolved.json", number_in_select);
+    char *u4[] = { PB_BINARY, "run", "--resume", d4, "--trust", "--no-plot", NULL };
+    rc = tu_run(u4, &out);
+    ck_assert_msg(rc != 0 && rc < 128 && strstr(out, "config-resolved.json"),
+                  "resume with select.profilers [1] (%d):\n%s", rc, out);
+    free(out);
+    free(d1);
+    free(d2);
+    free(d3);
+    free(d4);
 }
 END_TEST
 
@@ -590,7 +810,11 @@ Suite *e2e_suite(void)
     tcase_add_test(core, pin_cpu_pins_the_workload);
     tcase_add_test(errors, hostile_values_reach_no_shell);
     tcase_add_test(errors, output_size_limit_stops_a_run);
+    tcase_add_test(errors, escaped_descendant_is_killed);
     tcase_add_test(errors, full_disk_is_reported_and_nothing_before_is_lost);
+    tcase_add_test(errors, full_disk_mid_run_is_not_recorded_and_resume_completes);
+    tcase_add_test(errors, resume_of_a_dubious_directory);
+    tcase_add_test(errors, hostile_stored_files_do_not_crash);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
     return s;

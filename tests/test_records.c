@@ -3,15 +3,18 @@
  * of an unknown format is refused; lists deep-copy and free what they
  * hold; atomic files; mkdir -p. */
 #include <check.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/records.h"
 #include "util/fs.h"
+#include "util/path.h"
 #include "testutil.h"
 
 static char *dir;
@@ -146,6 +149,40 @@ START_TEST(garbage_lines_are_skipped)
 }
 END_TEST
 
+/* Names and paths that would steer pbench outside the results directory
+ * (issue 16, case 3) make a record unreadable: skipped, counted. */
+START_TEST(traversal_in_records_is_refused)
+{
+    struct pb_error err;
+    struct pb_run_list list;
+    free(tu_write_file(dir, "runs.jsonl",
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"../../../x/p\",\"status\":\"ok\",\"wall_s\":1}\n"
+        "{\"round\":0,\"workload\":\"..\",\"profiler\":\"p\",\"status\":\"ok\",\"wall_s\":1}\n"
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"p\",\"python\":\"a/b\",\"status\":\"ok\",\"wall_s\":1}\n"
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"p\",\"status\":\"ok\",\"wall_s\":1,\"outdir\":\"/etc\"}\n"
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"p\",\"status\":\"ok\",\"wall_s\":1,\"outdir\":\"raw/../../x\"}\n"
+        "{\"round\":0,\"workload\":\"julia@300\",\"profiler\":\"p\",\"python\":\"py3.12\",\"status\":\"ok\",\"wall_s\":1.5,\"outdir\":\"raw/julia@300/p/0\"}\n"));
+    ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), 0);
+    ck_assert_uint_eq(list.n, 1);
+    ck_assert_str_eq(list.items[0].workload, "julia@300");
+    ck_assert_uint_eq(list.skipped_lines, 5);
+    pb_records_release(&list);
+    /* a finished run of no time (the baseline of a 1e8 ratio) */
+    free(tu_write_file(dir, "runs.jsonl",
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"p\",\"status\":\"ok\",\"wall_s\":0}\n"
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"p\",\"status\":\"ok\",\"wall_s\":-1}\n"
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"p\",\"status\":\"ok\",\"wall_s\":1,\"user_s\":-2}\n"
+        "{\"round\":0,\"workload\":\"w\",\"profiler\":\"p\",\"status\":\"failed\",\"wall_s\":0}\n"));
+    ck_assert_int_eq(pb_records_read(dir, 0, &list, &err), 0);
+    ck_assert_uint_eq(list.n, 1);
+    ck_assert_uint_eq(list.skipped_lines, 3);
+    pb_records_release(&list);
+    ck_assert(pb_relpath_ok("raw/a/b/0") && !pb_relpath_ok("raw//a") && !pb_relpath_ok("raw/")
+              && !pb_relpath_ok("./raw") && !pb_relpath_ok("") && !pb_relpath_ok("a/\n"));
+    ck_assert(pb_name_ok("line_profiler") && !pb_name_ok("a@b") && !pb_name_ok(".x"));
+}
+END_TEST
+
 START_TEST(missing_log)
 {
     struct pb_error err;
@@ -188,6 +225,129 @@ START_TEST(write_file_and_mkdirs)
     }
     ck_assert_int_eq(pb_write_file("/nonexistent-dir", "x", "a", 1, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "cannot write '/nonexistent-dir/x'"));
+}
+END_TEST
+
+/* Two writers of one file at once (two `pbench summarize`, issue 16 case
+ * 11): each write succeeds and the file always holds one writer's whole
+ * text; a planted symlink at the final name is replaced, not written
+ * through. */
+START_TEST(concurrent_writers_and_planted_symlink)
+{
+    char victim[4096], link[4096];
+    struct pb_error err;
+    pid_t kids[2];
+    int status;
+
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        ck_assert_int_ge(kids[k], 0);
+        if (kids[k] == 0) {
+            char text[64];
+            int n = snprintf(text, sizeof text, "writer %d\n", k);
+            for (int i = 0; i < 300; i++) {
+                if (pb_write_file(dir, "summary.json", text, (size_t)n, &err) < 0) {
+                    fprintf(stderr, "writer %d, write %d: %s\n", k, i, err.msg);
+                    _exit(1);
+                }
+            }
+            _exit(0);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(waitpid(kids[k], &status, 0), kids[k]);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer %d failed", k);
+    }
+    snprintf(link, sizeof link, "%s/summary.json", dir);
+    char *t = tu_read_file(link);
+    ck_assert(!strcmp(t, "writer 0\n") || !strcmp(t, "writer 1\n"));
+    free(t);
+
+    snprintf(victim, sizeof victim, "%s/victim.txt", dir);
+    free(tu_write_file(dir, "victim.txt", "untouched"));
+    snprintf(link, sizeof link, "%s/plot.dat", dir);
+    ck_assert_int_eq(symlink(victim, link), 0);
+    ck_assert_int_eq(pb_write_file(dir, "plot.dat", "new", 3, &err), 0);
+    t = tu_read_file(victim);
+    ck_assert_str_eq(t, "untouched");
+    free(t);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISREG(st.st_mode));
+}
+END_TEST
+
+/* Planted symlinks in a results directory (issue 16, case 4): writing a
+ * chart's file or making a run's directory never goes through them. */
+START_TEST(planted_symlinks_are_not_followed)
+{
+    char victim[4096], link[4096], outside[4096], raw[4096];
+    struct pb_error err;
+
+    free(tu_write_file(dir, "victim.txt", "untouched"));
+    snprintf(victim, sizeof victim, "%s/victim.txt", dir);
+    snprintf(link, sizeof link, "%s/overhead.dat", dir);
+    ck_assert_int_eq(symlink(victim, link), 0);
+    errno = 0;
+    ck_assert_ptr_null(pb_fopen_write(link));
+    ck_assert_int_eq(errno, ELOOP);
+    char *t = tu_read_file(victim);
+    ck_assert_str_eq(t, "untouched");
+    free(t);
+
+    /* raw/w -> a directory outside: a run's directory below it is refused,
+     * and the file inside the outside directory survives */
+    snprintf(outside, sizeof outside, "%s/outside", dir);
+    ck_assert_int_eq(mkdir(outside, 0755), 0);
+    free(tu_write_file(outside, "keep.txt", "keep"));
+    snprintf(raw, sizeof raw, "%s/raw", dir);
+    ck_assert_int_eq(mkdir(raw, 0755), 0);
+    snprintf(link, sizeof link, "%s/raw/w", dir);
+    ck_assert_int_eq(symlink(outside, link), 0);
+    ck_assert_int_eq(pb_mkdirs_below(dir, "raw/w/p/0", &err), -1);
+    ck_assert_msg(strstr(err.msg, "raw/w' is not a directory (a symbolic link?)") != NULL, "%s",
+                  err.msg);
+    ck_assert_int_eq(pb_mkdirs_below(dir, "raw/x/p/0", &err), 0);
+    struct stat st;
+    snprintf(link, sizeof link, "%s/raw/x/p/0", dir);
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    snprintf(link, sizeof link, "%s/keep.txt", outside);
+    ck_assert_int_eq(access(link, F_OK), 0);
+}
+END_TEST
+
+/* FIFOs planted where pbench reads a file (issue 16, case 8): each read
+ * returns at once with "not a regular file" instead of blocking forever
+ * (Check's timeout would fail the test). */
+START_TEST(fifos_are_refused)
+{
+    char path[4096], tail[64], sub[4096];
+    struct pb_error err;
+    struct pb_run_list list;
+    int errnum = 0;
+
+    snprintf(path, sizeof path, "%s/stderr.txt", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    strcpy(tail, "stale");
+    pb_file_last_line(path, tail, sizeof tail);
+    ck_assert_str_eq(tail, "");
+    ck_assert_ptr_null(pb_read_file(path, 1024, NULL, &errnum));
+    ck_assert_int_eq(errnum, PB_ENOTREG);
+    ck_assert_str_eq(pb_strerror(PB_ENOTREG), "not a regular file (a FIFO, socket or device)");
+    errnum = 0;
+    ck_assert_ptr_null(pb_read_file(dir, 1024, NULL, &errnum));
+    ck_assert_int_eq(errnum, EISDIR);
+
+    /* runs.jsonl as a FIFO: --resume reads it, a run appends to it */
+    snprintf(sub, sizeof sub, "%s/res", dir);
+    ck_assert_int_eq(pb_mkdirs(sub, &err), 0);
+    snprintf(path, sizeof path, "%s/runs.jsonl", sub);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(pb_records_read(sub, 1, &list, &err), -1);
+    ck_assert_msg(strstr(err.msg, "not a regular file") != NULL, "%s", err.msg);
+    ck_assert_int_eq(pb_records_open_log(sub, &err), -1);
+    ck_assert_msg(strstr(err.msg, "not a regular file") != NULL, "%s", err.msg);
 }
 END_TEST
 
@@ -450,6 +610,9 @@ Suite *records_suite(void)
     tcase_add_test(core, round_trip);
     tcase_add_test(core, status_names_round_trip);
     tcase_add_test(core, write_file_and_mkdirs);
+    tcase_add_test(core, concurrent_writers_and_planted_symlink);
+    tcase_add_test(core, fifos_are_refused);
+    tcase_add_test(core, planted_symlinks_are_not_followed);
     tcase_add_test(core, argv_env_round_trip);
     tcase_add_test(core, record_without_format_reads_as_v1);
     tcase_add_test(core, push_deep_copies);
@@ -458,6 +621,7 @@ Suite *records_suite(void)
     tcase_add_test(errors, garbage_lines_are_skipped);
     tcase_add_test(errors, reopening_repairs_a_torn_line_and_locks);
     tcase_add_test(errors, missing_log);
+    tcase_add_test(errors, traversal_in_records_is_refused);
     tcase_add_test(errors, unknown_record_format_is_refused);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -118,21 +118,35 @@ START_TEST(resume_checks_the_config)
 
     snprintf(base, sizeof base, "%s/results", dir);
     ck_assert_int_eq(pb_session_start(&s, cfg, 9, base, NULL, &err), 0);
+    ck_assert_int_eq(pb_resolved_load(s.dir, &stored, &err), 0);
+    /* While the first session lives, a resume is refused before it touches
+     * anything (issue 16, case 11). */
+    char meta[4096], *before, *after;
+    snprintf(meta, sizeof meta, "%s/meta.json", s.dir);
+    before = tu_read_file(meta);
+    ck_assert_int_eq(pb_session_resume(&s2, s.dir, cfg, &stored, &changed, &err), -1);
+    ck_assert_msg(strstr(err.msg, "in use by another pbench run") != NULL, "%s", err.msg);
+    pb_session_release(&s2);
+    after = tu_read_file(meta);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
     /* Two runs recorded, the second starting 10 s after the start and
      * lasting 2.5 s, then the session died without finishing. */
     struct tm tm;
     char later[32], runs[512];
+    char *sdir = strdup(s.dir), *started = strdup(s.meta.started);
+    pb_session_release(&s);
     memset(&tm, 0, sizeof tm);
-    ck_assert_ptr_nonnull(strptime(s.meta.started, "%Y-%m-%dT%H:%M:%SZ", &tm));
+    ck_assert_ptr_nonnull(strptime(started, "%Y-%m-%dT%H:%M:%SZ", &tm));
     time_t t = timegm(&tm) + 10;
     strftime(later, sizeof later, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
     snprintf(runs, sizeof runs,
         "{\"seq\":0,\"round\":0,\"workload\":\"w\",\"profiler\":\"plain\",\"status\":\"ok\",\"wall_s\":1,\"started\":\"%s\"}\n"
         "{\"seq\":1,\"round\":0,\"workload\":\"w\",\"profiler\":\"cprof\",\"status\":\"ok\",\"wall_s\":2.5,\"started\":\"%s\"}\n",
-        s.meta.started, later);
-    free(tu_write_file(s.dir, "runs.jsonl", runs));
-    ck_assert_int_eq(pb_resolved_load(s.dir, &stored, &err), 0);
-    ck_assert_int_eq(pb_session_resume(&s2, s.dir, cfg, &stored, &changed, &err), 0);
+        started, later);
+    free(tu_write_file(sdir, "runs.jsonl", runs));
+    ck_assert_int_eq(pb_session_resume(&s2, sdir, cfg, &stored, &changed, &err), 0);
     ck_assert(!changed && s2.resumed && s2.seed == 9);
     ck_assert_uint_eq(s2.records.n, 2);
     /* The dead session's time counts: from the start to its last run's end. */
@@ -141,13 +155,14 @@ START_TEST(resume_checks_the_config)
     pb_session_release(&s2);
     /* the same config file with another timeout is another matrix */
     struct pb_config *other = load(tu_python(), "31");
-    ck_assert_int_eq(pb_session_resume(&s2, s.dir, other, &stored, &changed, &err), -1);
+    ck_assert_int_eq(pb_session_resume(&s2, sdir, other, &stored, &changed, &err), -1);
     ck_assert(changed);
     ck_assert_ptr_nonnull(strstr(err.msg, "refusing to resume"));
     pb_session_release(&s2);
     pb_config_free(other);
     pb_resolved_release(&stored);
-    pb_session_release(&s);
+    free(sdir);
+    free(started);
     pb_config_free(cfg);
 }
 END_TEST

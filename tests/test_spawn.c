@@ -554,7 +554,47 @@ START_TEST(test_output_limit_stdout)
     run_sh("while :; do echo 0123456789012345678901234567890123456789; done", &o, &r);
     ck_assert_int_eq(r.output_limited, 1);
     ck_assert_int_eq(r.timed_out, 0);
-    ck_assert_int_eq(r.term_signal, SIGKILL);
+    ck_assert(r.term_signal == SIGKILL || r.term_signal == SIGXFSZ);
+    ck_assert_msg(r.wall_s < 2.0, "wall %.4f", r.wall_s);
+}
+END_TEST
+
+static long long file_size(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* A writer as fast as `yes`, stdout closed, into stderr (issue 16, case
+ * 9): stopped at the limit (plus one byte), not tens of MB later. */
+START_TEST(test_output_limit_fast_stderr)
+{
+    struct pb_spawn_opts o = { .stdout_path = in_tmp("out.txt"), .stderr_path = in_tmp("err.txt"),
+                               .max_output_bytes = 200000, .timeout_s = 10 };
+    struct pb_spawn_result r;
+
+    run_sh("exec 1>&-; exec yes 0123456789012345678901234567890123456789 >&2", &o, &r);
+    ck_assert_int_eq(r.output_limited, 1);
+    ck_assert_int_eq(r.timed_out, 0);
+    ck_assert_msg(file_size(in_tmp("err.txt")) <= 200001, "stderr grew to %lld bytes",
+                  file_size(in_tmp("err.txt")));
+}
+END_TEST
+
+/* Output nested deeper than pbench counts is refused, not ignored. */
+START_TEST(test_output_too_deep)
+{
+    char script[PATH_MAX + 256];
+    struct pb_spawn_opts o = { .max_output_bytes = 1000000, .timeout_s = 10 };
+    struct pb_spawn_result r;
+
+    ck_assert_int_eq(mkdir(in_tmp("out"), 0755), 0);
+    o.output_dir = in_tmp("out");
+    snprintf(script, sizeof script, "cd %s && mkdir -p a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t "
+             "&& echo x > a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/f; sleep 10", in_tmp("out"));
+    run_sh(script, &o, &r);
+    ck_assert_int_eq(r.output_limited, 1);
     ck_assert_msg(r.wall_s < 2.0, "wall %.4f", r.wall_s);
 }
 END_TEST
@@ -626,6 +666,8 @@ Suite *spawn_suite(void)
     tcase_add_test(limits, test_stop_flag_thread);
     tcase_add_test(limits, test_output_limit_stdout);
     tcase_add_test(limits, test_output_limit_dir);
+    tcase_add_test(limits, test_output_limit_fast_stderr);
+    tcase_add_test(limits, test_output_too_deep);
     tcase_add_test(limits, test_output_under_limit);
     suite_add_tcase(s, limits);
     return s;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/truth.h"
+#include "util/fs.h"
 
 static double num(const json_t *o, const char *key)
 {
@@ -39,7 +40,7 @@ json_t *pb_truth_read(const char *dir, const char *outdir)
     json_t *t = NULL;
 
     snprintf(path, sizeof path, "%s/%s/stdout.txt", dir, outdir);
-    f = fopen(path, "r");
+    f = pb_fopen_regular(path);
     if (!f)
         return NULL;
     while (getline(&line, &cap, f) > 0) {

@@ -13,7 +13,9 @@ static void usage(FILE *f)
     fputs("usage: pbench accuracy RESULTS_DIR [options]\n"
           "  Reads the profilers' outputs of a run of truth workloads (configs/accuracy.yaml)\n"
           "  and writes RESULTS_DIR/accuracy.json: attribution errors and the capability matrix.\n"
-          "      --python PATH    interpreter for the adapter (default: the run's)\n"
+          "      --python PATH    interpreter for the adapter (default: pbench's own: $PBENCH_PYTHON,\n"
+          "                       else the project's .venv, else python3; never the one a results\n"
+          "                       directory names)\n"
           "      --adapter PATH   adapt.py to use (default: adapters/adapt.py of pbench's data directory)\n"
           "      --timeout S      per adapter run (default 120)\n"
           "  -q, --quiet          write accuracy.json, print nothing\n", f);

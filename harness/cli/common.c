@@ -11,6 +11,7 @@
 #include "core/plan.h"
 #include "store/records.h"
 #include "util/text.h"
+#include "util/fs.h"
 
 /* err as "file:line:col: msg" (or just msg); static buffer, one at a time */
 const char *pb_cli_errtext(const struct pb_error *e)
@@ -29,7 +30,7 @@ static void print_diag(const struct pb_error *e)
     fprintf(stderr, "%s\n", pb_error_format(e, buf, sizeof buf));
     if (e->line <= 0 || !e->file[0])
         return;
-    FILE *f = fopen(e->file, "r");
+    FILE *f = pb_fopen_regular(e->file);
     if (!f)
         return;
     char line[1024];

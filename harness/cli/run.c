@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "run/matrix.h"
 #include "run/measure.h"
 #include "run/session.h"
+#include "run/spawn.h"
 #include "store/records.h"
 #include "store/resolved.h"
 #include "util/text.h"
@@ -114,13 +116,15 @@ static void on_calibrate(const struct pb_calibrate_event *ev, void *ud)
 static void usage_run(FILE *f)
 {
     fputs("usage: pbench run CONFIG [options]\n"
-          "       pbench run --resume RESULTS_DIR [options]\n"
+          "       pbench run --resume RESULTS_DIR [CONFIG] [options]\n"
           "  -p, --profiler NAME   run only this profiler (and the baseline); repeatable\n"
           "  -w, --workload NAME   run only this workload; repeatable\n"
           "      --python PATH     interpreter to use instead of the config's 'python:'\n"
           "  -o, --results DIR     where results directories go (default: results)\n"
           "      --seed N          shuffle seed (default: the config's, else random)\n"
-          "      --resume DIR      finish an interrupted run, skipping recorded runs\n"
+          "      --resume DIR      finish an interrupted run, skipping recorded runs; with CONFIG,\n"
+          "                        your copy of its config instead of the one DIR names\n"
+          "      --trust           resume a directory owned or writable by another user anyway\n"
           "      --max-output MB   stop a run whose output exceeds MB megabytes (default 2048)\n"
           "      --pin-cpu N       run every workload on CPU N only, and pbench on the others\n"
           "      --no-plot         do not write charts at the end\n"
@@ -140,7 +144,7 @@ struct run_args {
     const char *profs[MAX_SELECT], *wls[MAX_SELECT];
     size_t np, nw;
     const char *python, *base, *resume, *plots, *config;
-    int has_seed, no_plot, pin_cpu;
+    int has_seed, no_plot, pin_cpu, trust;
     uint64_t seed;
     long long max_output;
 };
@@ -159,6 +163,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         { "no-plot", no_argument, NULL, 'n' },
         { "plots", required_argument, NULL, 'l' },
         { "pin-cpu", required_argument, NULL, 'c' },
+        { "trust", no_argument, NULL, 't' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -179,6 +184,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         case 'o': a->base = optarg; break;
         case 'r': a->resume = optarg; break;
         case 'n': a->no_plot = 1; break;
+        case 't': a->trust = 1; break;
         case 'l': a->plots = optarg; break;
         case 'c': {
             long n = strtol(optarg, &end, 10);
@@ -213,7 +219,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         default: usage_run(stderr); return PB_EXIT_USAGE;
         }
     }
-    if ((a->resume && optind != argc) || (!a->resume && optind != argc - 1)) {
+    if ((a->resume && optind < argc - 1) || (!a->resume && optind != argc - 1)) {
         usage_run(stderr);
         return PB_EXIT_USAGE;
     }
@@ -222,7 +228,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
                 "--profiler, --workload and --seed cannot change it\n");
         return PB_EXIT_USAGE;
     }
-    a->config = a->resume ? NULL : argv[optind];
+    /* with --resume, an optional CONFIG: the user's own copy of the
+     * config, used instead of the path the results directory names */
+    a->config = optind < argc ? argv[optind] : NULL;
     return -1;
 }
 
@@ -260,6 +268,45 @@ static int open_new(struct run_args *a, const char *pbench_path, struct pb_confi
     return -1;
 }
 
+/* 1 (with a message) when the results directory to resume is not clearly
+ * this user's: owned by another user, or writable by its group or by
+ * anyone (git's "dubious ownership"). Its config-resolved.json names the
+ * config and the interpreter that --resume runs, so such a directory must
+ * not choose them: the user passes their own config, or --trust. */
+static int dubious_owner(const char *dir)
+{
+    struct stat st;
+
+    if (stat(dir, &st) < 0)
+        return 0;  /* the loaders say what is wrong with it */
+    if (st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)))
+        return 0;
+    fprintf(stderr, "pbench run: refusing to resume '%s': it is %s, and its "
+            "config-resolved.json chooses the config and the interpreter a resume runs.\n"
+            "  Pass your own config (pbench run --resume %s CONFIG), or check its "
+            "config-resolved.json and pass --trust\n", dir,
+            st.st_uid != geteuid() ? "owned by another user" : "writable by other users",
+            dir);
+    return 1;
+}
+
+/* What a resume is about to run, said before it runs it: the interpreter
+ * and every selected profiler's command, as the stored files chose them. */
+static void say_what_runs(const struct pb_config *cfg)
+{
+    for (size_t i = 0; i < cfg->ninterps; i++)
+        fprintf(stderr, "resume: interpreter %s\n", cfg->interps[i].python);
+    for (size_t i = 0; i < cfg->nprofilers; i++) {
+        const struct pb_profiler *p = &cfg->profilers[i];
+        if (!p->selected)
+            continue;
+        fprintf(stderr, "resume: %s:", p->name);
+        for (size_t k = 0; k < p->command.n; k++)
+            fprintf(stderr, " %s", p->command.v[k]);
+        fputc('\n', stderr);
+    }
+}
+
 /* An interrupted run: its stored inputs, the config they name (selected
  * as stored), the plan and the session with its records. Returns -1 to go
  * on, else the exit code. */
@@ -274,13 +321,17 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
         fprintf(stderr, "pbench run: cannot resume '%s': %s\n", a->resume, pb_cli_errtext(&err));
         return PB_EXIT_FAIL;
     }
-    if (!stored.config_path) {
+    if (!a->config && !stored.config_path) {
         fprintf(stderr, "pbench run: cannot resume '%s': config-resolved.json names no config\n",
                 a->resume);
         goto done;
     }
+    if (!a->config && !a->trust && dubious_owner(a->resume)) {
+        rc = PB_EXIT_USAGE;
+        goto done;
+    }
     /* the interpreter it ran with (with pythons:, the config names them) */
-    *cfg = pb_cli_load_config(stored.config_path,
+    *cfg = pb_cli_load_config(a->config ? a->config : stored.config_path,
                               a->python ? a->python : stored.npythons ? NULL : stored.python);
     if (!*cfg) {
         rc = PB_EXIT_USAGE;
@@ -294,6 +345,7 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
         goto done;
     }
     a->seed = stored.seed;
+    say_what_runs(*cfg);
     if (pb_session_resume(s, a->resume, *cfg, &stored, &changed, &err) < 0) {
         if (changed)
             fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
@@ -438,6 +490,11 @@ int cmd_run(int argc, char **argv)
     }
     pbench_path[plen] = '\0';
     arm(&err);
+    /* a workload's descendant that leaves its process group (setsid) comes
+     * back to pbench when orphaned, and is killed after its run */
+    if (pb_spawn_subreaper() < 0)
+        fprintf(stderr, "pbench run: warning: cannot become a child subreaper (%s): a process "
+                "a workload detaches could outlive its run\n", strerror(errno));
     rc = a.resume ? open_resume(&a, &cfg, &plan, &s) : open_new(&a, pbench_path, &cfg, &plan, &s);
     if (rc >= 0)
         goto cleanup;

@@ -28,7 +28,7 @@
 static void cannot_read(struct config_walk *parent, const yaml_node_t *from, const char *path,
                         const char *shown, struct pb_diags *d, int errnum)
 {
-    const char *why = errnum == EFBIG ? "file larger than 1 MiB" : strerror(errnum);
+    const char *why = errnum == EFBIG ? "file larger than 1 MiB" : pb_strerror(errnum);
 
     if (parent)
         pb_yw_error(&parent->yw, from, "cannot include '%s': %s", shown, why);

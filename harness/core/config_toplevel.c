@@ -21,14 +21,8 @@ int config_check_name(struct pb_yw *yw, const yaml_node_t *n, const char *what)
 {
     const char *s = pb_yw_str(n);
 
-    if (!*s || s[0] == '.' || strlen(s) > 64)
-        goto bad;
-    for (const char *c = s; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
-              || *c == '_' || *c == '-' || *c == '.'))
-            goto bad;
-    return 0;
-bad:
+    if (pb_name_ok(s))
+        return 0;
     pb_yw_error(yw, n, "%s name '%s' must be 1-64 letters, digits, '_', '-' or '.', not starting with '.'",
                 what, s);
     return -1;

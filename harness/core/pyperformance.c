@@ -261,7 +261,7 @@ static char *read_meta(const char *dir, const char *rel, struct pb_error *err)
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     text = pb_read_file(path, MAX_META_BYTES, &len, &errnum);
     if (!text)
-        pb_error_set(err, "cannot read pyperformance's '%s': %s", path, strerror(errnum));
+        pb_error_set(err, "cannot read pyperformance's '%s': %s", path, pb_strerror(errnum));
     return text;
 }
 
@@ -338,7 +338,7 @@ int pb_pyperf_find(const char *python, const char *name, struct pb_pyperf_bench 
     text = pb_read_file(manifest, MAX_MANIFEST_BYTES, &len, &errnum);
     if (!out->benchdir || !text) {
         pb_error_set(err, "cannot read pyperformance's '%s': %s", manifest,
-                     errnum ? strerror(errnum) : "out of memory");
+                     errnum ? pb_strerror(errnum) : "out of memory");
         goto cleanup;
     }
     list = read_manifest(text, &n);

@@ -36,7 +36,7 @@ static int write_files(const struct pb_accuracy *acc, const char *out_dir, struc
 
     snprintf(dat, sizeof dat, "%s/accuracy.dat", out_dir);
     snprintf(gp, sizeof gp, "%s/accuracy.gp", out_dir);
-    d = fopen(dat, "w");
+    d = pb_fopen_write(dat);
     if (!d) {
         int e = errno;
         pb_error_set(err, "cannot write '%s'", dat);
@@ -70,7 +70,7 @@ static int write_files(const struct pb_accuracy *acc, const char *out_dir, struc
         return 0;
     }
 
-    f = fopen(gp, "w");
+    f = pb_fopen_write(gp);
     if (!f) {
         int e = errno;
         pb_error_set(err, "cannot write '%s'", gp);

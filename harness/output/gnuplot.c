@@ -5,11 +5,12 @@
 
 #include "output/gnuplot.h"
 #include "run/spawn.h"
+#include "util/fs.h"
 
 /* The start of file path (what fits in buf), trailing blank lines cut. */
 static void read_start(const char *path, char *buf, size_t n)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = pb_fopen_regular(path);
     size_t len = 0;
 
     if (f) {

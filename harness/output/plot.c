@@ -52,7 +52,7 @@ static FILE *open_out(const char *dir, const char *name, const char *ext, char *
     FILE *f;
 
     snprintf(path, n, "%s/%s.%s", dir, name, ext);
-    f = fopen(path, "w");
+    f = pb_fopen_write(path);  /* a planted symlink is refused, not followed */
     if (!f) {
         int e = errno;
         pb_error_at(err, path, 0, 0, "cannot write");

@@ -16,6 +16,7 @@
 #include "output/report.h"
 #include "output/report_section.h"
 #include "util/path.h"
+#include "util/fs.h"
 
 /* The report, top to bottom. A new section is a function and a row
  * here. */
@@ -104,7 +105,7 @@ int pb_report_write_set(const struct pb_summary_set *set, const char *report_pat
         goto cleanup;
     }
     snprintf(tmp, n, "%s.tmp%ld", report_path, (long)getpid());
-    f = fopen(tmp, "w");
+    f = pb_fopen_write(tmp);
     if (!f) {
         int e = errno;
         pb_error_at(err, report_path, 0, 0, "cannot write the report");

@@ -65,8 +65,11 @@ static void cell_pbench(FILE *f, const struct pb_summary *s)
 static void cell_config(FILE *f, const struct pb_summary *s)
 {
     pb_md_code(f, s->meta.config ? s->meta.config : "?");
-    if (s->meta.config_hash)
-        fprintf(f, " (config hash %s)", s->meta.config_hash);
+    if (s->meta.config_hash) {
+        fputs(" (config hash ", f);
+        pb_md_code(f, s->meta.config_hash);  /* stored: may be anything */
+        fputc(')', f);
+    }
 }
 
 static void cell_seed(FILE *f, const struct pb_summary *s)

@@ -12,6 +12,35 @@
 #include "run/accuracy.h"
 #include "run/adapters.h"
 #include "util/datadir.h"
+#include "util/path.h"
+
+/* pbench's own interpreter for the adapters: $PBENCH_PYTHON, else the
+ * project's virtual environment (<datadir>/venv, the build tree's link to
+ * .venv), else python3 on PATH. Returns 0, or -1 when there is none. */
+static int own_python(char *buf, size_t n)
+{
+    const char *env = getenv("PBENCH_PYTHON");
+    struct pb_error ignored;
+    char *path, *found;
+
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        return 0;
+    }
+    path = pb_datadir_path("venv/bin/python", &ignored);
+    if (path && access(path, X_OK) == 0) {
+        snprintf(buf, n, "%s", path);
+        free(path);
+        return 0;
+    }
+    free(path);
+    found = pb_which("python3");
+    if (!found)
+        return -1;
+    snprintf(buf, n, "%s", found);
+    free(found);
+    return 0;
+}
 
 void pb_accuracy_opts_init(struct pb_accuracy_opts *opts)
 {
@@ -23,7 +52,7 @@ int pb_accuracy_compute(const char *dir, const struct pb_accuracy_opts *opts,
 {
     struct pb_accuracy_source src;
     struct pb_adapters_opts ao;
-    char adapter[PATH_MAX];
+    char adapter[PATH_MAX], python[PATH_MAX];
     int rc = -1;
 
     *out = NULL;
@@ -46,7 +75,18 @@ int pb_accuracy_compute(const char *dir, const struct pb_accuracy_opts *opts,
     }
     if (pb_accuracy_source_load(&src, dir, err) < 0)
         goto cleanup;
-    ao.python = opts && opts->python ? opts->python : src.python;
+    /* The readers run with pbench's own interpreter, never with the one a
+     * stored config-resolved.json names: a results directory may come
+     * from anyone, and must not choose what runs. */
+    if (opts && opts->python) {
+        ao.python = opts->python;
+    } else if (own_python(python, sizeof python) < 0) {
+        pb_error_set(err, "no interpreter to read the profiles with: set PBENCH_PYTHON, "
+                          "run scripts/setup.sh, or pass --python");
+        goto cleanup;
+    } else {
+        ao.python = python;
+    }
     if (pb_adapters_run(&src, &ao, err) < 0)
         goto cleanup;
     rc = pb_accuracy_score(&src, ao.adapter, ao.python, out, err);

@@ -76,6 +76,11 @@ void pb_guard_watch(pid_t pgid)
     while (n < 0 && errno == EINTR);
 }
 
+pid_t pb_guard_pid(void)
+{
+    return guard_fd >= 0 ? guard_pid : 0;
+}
+
 void pb_guard_stop(void)
 {
     int status;

@@ -29,6 +29,10 @@ int pb_guard_start(struct pb_error *err);
  * Async-signal-safe (one write). */
 void pb_guard_watch(pid_t pgid);
 
+/* The watchdog's pid, or 0 when none runs (it is pbench's child, not a
+ * run's leftover). Cannot fail. */
+pid_t pb_guard_pid(void);
+
 /* Ends the watchdog (it kills nothing) and reaps it. Cannot fail. */
 void pb_guard_stop(void);
 

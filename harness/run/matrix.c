@@ -20,6 +20,7 @@ int pb_matrix_run(const struct pb_matrix_opts *o, struct pb_matrix_stats *st,
     const struct pb_config *cfg = s->cfg;
     struct pb_runner_opts ro = {
         .cfg = cfg, .plan = o->first, .dir = s->dir, .pbench_path = o->pbench_path,
+        .log_fd = s->log_fd, .have_log_fd = s->log_locked,
         .stop = o->stop, .max_output_bytes = o->max_output_bytes, .records = &s->records,
         .pin_cpu = o->pin_cpu, .number_base = 0, .total = o->first->n, .cb = o->cb, .ud = o->ud,
         .exec = o->exec, .exec_ud = o->exec_ud,

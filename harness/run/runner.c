@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +80,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     rec->sys_s = res->sys_s;
     rec->maxrss_kb = res->maxrss_kb;
     rec->tree_peak_rss_kb = res->tree_peak_rss_kb;
+    rec->escaped_killed = res->escaped_killed;
     rec->status = PB_RUN_OK;
     rec->error[0] = '\0';
     snprintf(path, sizeof path, "%s/stderr.txt", absout);
@@ -95,7 +97,8 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     }
     if (res->output_limited) {
         rec->status = PB_RUN_OUTPUT_LIMIT;
-        snprintf(rec->error, sizeof rec->error, "stopped: wrote more than the output size limit");
+        snprintf(rec->error, sizeof rec->error, "stopped: wrote more than the output size limit "
+                 "(--max-output), or nested its output directories more than 16 deep");
         return;
     }
     if (res->term_signal) {
@@ -169,7 +172,9 @@ static int prepare(const struct pb_runner_opts *o, char *const *bindirs,
     struct pb_error xerr;
 
     snprintf(l->absout, sizeof l->absout, "%s/%s", o->dir, rec->outdir);
-    if (pb_mkdirs(l->absout, err) < 0)
+    /* every directory below the results directory real, none a planted
+     * symlink: clear_dir then empties only what is inside it */
+    if (pb_mkdirs_below(o->dir, rec->outdir, err) < 0)
         return -1;
     clear_dir(l->absout);
     if (pb_template_expand_argv(&p->command, &ctx, &l->argv, &xerr) < 0) {
@@ -331,8 +336,29 @@ static void record_init(const struct pb_config *cfg, const struct pb_plan_entry 
     snprintf(rec->outdir, sizeof rec->outdir, "raw/%s/%s/%s", w, p, round_name);
 }
 
+/* 1 when a failed run's failure is the results file system being full,
+ * not the run's own: little space left there, or the run died of ENOSPC,
+ * EDQUOT or EFBIG (its last line of stderr, as Python and the C library
+ * word them). Such a run is no measurement: it is not recorded, and the
+ * matrix stops so that nothing after it fails the same way. */
+static int results_disk_full(const char *dir, const char *error)
+{
+    static const char *const words[] = { "No space left on device", "Disk quota exceeded",
+                                         "File too large", "[Errno 28]", "[Errno 122]",
+                                         "[Errno 27]", "File size limit exceeded" };
+    struct statvfs vfs;
+
+    if (statvfs(dir, &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize < (64u << 10))
+        return 1;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(error, words[i]))
+            return 1;
+    return 0;
+}
+
 /* Runs entry e into rec (or records it as skipped after a timeout).
- * Returns 0, 1 when interrupted (nothing to record), -1 with err. */
+ * Returns 0, 1 when interrupted (nothing to record), -1 with err (also
+ * when the results file system is full: that run is not recorded). */
 static int run_entry(struct loop *lp, const struct pb_plan_entry *e, struct pb_run_record *rec,
                      struct pb_error *err)
 {
@@ -361,6 +387,11 @@ static int run_entry(struct loop *lp, const struct pb_plan_entry *e, struct pb_r
         return 1;           /* interrupted: a run cut short is no measurement */
     if (rc != 0)
         return 0;           /* not started: recorded as a spawn error */
+    if ((rec->status == PB_RUN_FAILED || rec->status == PB_RUN_NO_OUTPUT)
+        && results_disk_full(lp->o->dir, rec->error))
+        return pb_error_set(err, "the results file system is full (%s x %s could not write its "
+                            "output: %s): that run is not recorded; free space, then finish with "
+                            "pbench run --resume %s", w->name, p->name, rec->error, lp->o->dir);
     if (rec->status == PB_RUN_TIMEOUT)
         lp->timed_out[e->workload * cfg->nprofilers + e->profiler] = 1;
     if (rec->status == PB_RUN_OK) {
@@ -419,6 +450,16 @@ static int loop_init(struct loop *lp, const struct pb_runner_opts *o, struct pb_
                 if (!strcmp(cfg->workloads[w].name, r->workload)
                     && !strcmp(cfg->profilers[p].name, r->profiler))
                     lp->last_wall[w * cfg->nprofilers + p] = r->wall_s;
+    }
+    if (o->have_log_fd) {
+        /* a dup shares the open file, and so the session's lock */
+        lp->fd = fcntl(o->log_fd, F_DUPFD_CLOEXEC, 0);
+        if (lp->fd < 0) {
+            int e = errno;
+            pb_error_set(err, "cannot use the log of '%s'", o->dir);
+            return pb_error_errno(err, e);
+        }
+        return 0;
     }
     lp->fd = pb_records_open_log(o->dir, err);
     return lp->fd < 0 ? -1 : 0;

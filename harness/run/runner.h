@@ -52,6 +52,10 @@ struct pb_runner_opts {
     const struct pb_config *cfg;
     const struct pb_plan *plan;
     const char *dir;                /* the results directory */
+    int log_fd;                     /* with have_log_fd: dir's runs.jsonl, already
+                                     * opened and locked (pb_session's); else the
+                                     * runner opens and locks it itself */
+    int have_log_fd;
     const char *pbench_path;        /* for {pbench} */
     volatile sig_atomic_t *stop;    /* set by a signal handler: stop after killing the current run */
     long long max_output_bytes;     /* per run; 0: no limit */

@@ -258,6 +258,19 @@ static int calibrate(struct pb_session *s, const struct pb_calibrate_opts *o, st
     return rc;
 }
 
+/* Opens and locks s->dir's runs.jsonl for the session's lifetime. Returns
+ * 0, or -1 with err ("'DIR' is in use by another pbench run"). */
+static int lock_log(struct pb_session *s, struct pb_error *err)
+{
+    int fd = pb_records_open_log(s->dir, err);
+
+    if (fd < 0)
+        return -1;
+    s->log_fd = fd;
+    s->log_locked = 1;
+    return 0;
+}
+
 int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
                      const char *base, const struct pb_calibrate_opts *calib,
                      struct pb_error *err)
@@ -274,7 +287,7 @@ int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
         return -1;
     if (pb_meta_set(&s->meta.config_hash, s->resolved.hash) < 0)
         return pb_error_set(err, "out of memory");
-    if (runnable(cfg, err) < 0 || make_dir(s, base, err) < 0)
+    if (runnable(cfg, err) < 0 || make_dir(s, base, err) < 0 || lock_log(s, err) < 0)
         return -1;
     if (copy_file(cfg->path, s->dir, "config.yaml", err) < 0
         || (s->calibration.n && pb_calibration_save(s->dir, &s->calibration, err) < 0)
@@ -338,6 +351,9 @@ int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *c
     s->resumed = 1;
     if (!(s->dir = strdup(dir)))
         return pb_error_set(err, "out of memory");
+    /* before anything: a second pbench on this directory must change nothing */
+    if (lock_log(s, err) < 0)
+        return -1;
     /* what the start decided, before the hash: the counts are in it */
     if (pb_meta_load(dir, &s->meta, err) < 0)
         return -1;
@@ -398,6 +414,8 @@ int pb_session_finish(struct pb_session *s, double elapsed, int complete, struct
 
 void pb_session_release(struct pb_session *s)
 {
+    if (s->log_locked)
+        close(s->log_fd);
     free(s->dir);
     pb_resolved_release(&s->resolved);
     pb_meta_release(&s->meta);

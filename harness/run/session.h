@@ -34,6 +34,10 @@ struct pb_session {
     struct pb_run_list records;     /* every record so far (resume: those on disk) */
     struct pb_calibration calibration;  /* the counts chosen for target: (none without) */
     int resumed;
+    int log_locked;                 /* log_fd holds dir's runs.jsonl, opened and
+                                     * locked by start/resume before anything in
+                                     * dir is written (one pbench per directory) */
+    int log_fd;
 };
 
 /* Starts a new results directory under base for cfg (its selection made)

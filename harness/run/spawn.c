@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
@@ -60,6 +61,7 @@ struct child_ctx {
     pid_t parent;
     struct sigaction dfl;
     int cpu;                /* >= 0: pin the child to this CPU */
+    long long max_file;     /* > 0: RLIMIT_FSIZE, the output limit per file */
 };
 
 static double ts_diff(const struct timespec *a, const struct timespec *b)
@@ -123,6 +125,15 @@ static void run_child(const struct child_ctx *c)
     syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     if (c->cwd_fd >= 0 && fchdir(c->cwd_fd) < 0)
         goto fail;
+    if (c->max_file > 0) {
+        /* the soft limit only, and only ever lowered (the parent checked):
+         * the hard one is not touched */
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_FSIZE, &rl) == 0) {
+            rl.rlim_cur = (rlim_t)c->max_file;
+            setrlimit(RLIMIT_FSIZE, &rl);
+        }
+    }
     if (c->cpu >= 0) {
         cpu_set_t set;
         CPU_ZERO(&set);
@@ -219,12 +230,21 @@ static long long dir_bytes(int dirfd, int depth, const struct stat skip[2])
                     dup = 1;
             if (!dup)
                 total += st.st_size;
-        } else if (S_ISDIR(st.st_mode) && depth < OUTPUT_MAX_DEPTH) {
-            int fd = openat(dirfd, de->d_name,
-                            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        } else if (S_ISDIR(st.st_mode)) {
+            int fd;
+            long long sub;
 
-            if (fd >= 0)
-                total += dir_bytes(fd, depth + 1, skip);
+            if (depth >= OUTPUT_MAX_DEPTH) {
+                total = LLONG_MAX;  /* too deep to count: over any limit */
+                break;
+            }
+            fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            sub = fd >= 0 ? dir_bytes(fd, depth + 1, skip) : 0;
+            if (sub == LLONG_MAX || sub > LLONG_MAX - total) {
+                total = LLONG_MAX;
+                break;
+            }
+            total += sub;
         }
     }
     closedir(d);
@@ -247,8 +267,9 @@ static long long output_bytes(int out_fd, int err_fd, const char *output_dir)
     if (output_dir) {
         int fd = open(output_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-        if (fd >= 0)
-            total += dir_bytes(fd, 0, st);
+        long long sub = fd >= 0 ? dir_bytes(fd, 0, st) : 0;
+
+        total = sub > LLONG_MAX - total ? LLONG_MAX : total + sub;
     }
     return total;
 }
@@ -266,6 +287,85 @@ static void drain_group(pid_t pgid)
             return;
         kill(-pgid, SIGKILL);
         nanosleep(&step, NULL);
+    }
+}
+
+int pb_spawn_subreaper(void)
+{
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+/* The children of this process (all its threads'), at most max, into
+ * kids. Returns how many. */
+static size_t own_children(pid_t *kids, size_t max)
+{
+    char path[64], buf[4096];
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *de;
+    size_t n = 0;
+
+    if (!d)
+        return 0;
+    while (n < max && (de = readdir(d)) != NULL) {
+        FILE *f;
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/self/task/%.20s/children", de->d_name);
+        if (!(f = fopen(path, "re")))
+            continue;
+        size_t got = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[got] = '\0';
+        for (char *p = buf, *end; n < max && *p; p = end) {
+            long v = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            if (v > 0)
+                kids[n++] = (pid_t)v;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* After a run: in a subreaper, any child left is a descendant of the run
+ * that escaped its process group and outlived it (re-parented here). Kill
+ * each with its own group, reap it and add its CPU to the run's; repeat,
+ * since its own children come back here in turn. */
+static void kill_escaped(struct pb_spawn_result *r)
+{
+    int reaper = 0;
+
+    /* only a subreaper gets orphans: elsewhere a child is the caller's own */
+    if (prctl(PR_GET_CHILD_SUBREAPER, &reaper, 0, 0, 0) < 0 || !reaper)
+        return;
+    for (int pass = 0; pass < 64; pass++) {
+        pid_t kids[256], guard = pb_guard_pid();
+        size_t n = own_children(kids, 256), k = 0;
+
+        for (size_t i = 0; i < n; i++)  /* pbench's own watchdog stays */
+            if (kids[i] != guard)
+                kids[k++] = kids[i];
+        n = k;
+        if (n == 0)
+            return;
+        for (size_t i = 0; i < n; i++) {
+            kill(-kids[i], SIGKILL);  /* a setsid'd one leads its own group */
+            kill(kids[i], SIGKILL);
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct rusage ru;
+            int status;
+            pid_t got;
+            do
+                got = wait4(kids[i], &status, 0, &ru);
+            while (got < 0 && errno == EINTR);
+            if (got == kids[i]) {
+                r->user_s += tv_s(&ru.ru_utime);
+                r->sys_s += tv_s(&ru.ru_stime);
+                r->escaped_killed++;
+            }
+        }
     }
 }
 
@@ -364,6 +464,19 @@ static int prepare(struct run *u, struct pb_error *err)
     sigemptyset(&u->c.dfl.sa_mask);
     u->c.parent = getpid();
     u->c.cpu = o->cpu > 0 ? o->cpu - 1 : -1;
+    /* One byte over: a file that reaches it is over the limit, which the
+     * next check sees even when only a descendant died of SIGXFSZ. Only
+     * when it lowers the limit pbench itself runs under: a lower inherited
+     * one (a quota, a test) stays, and its SIGXFSZ is not ours. */
+    {
+        struct rlimit cur;
+        long long want = o->max_output_bytes > 0 ? o->max_output_bytes + 1 : 0;
+        u->c.max_file = 0;
+        if (want > 0 && getrlimit(RLIMIT_FSIZE, &cur) == 0
+            && (cur.rlim_cur == RLIM_INFINITY || cur.rlim_cur > (rlim_t)want)
+            && (cur.rlim_max == RLIM_INFINITY || cur.rlim_max >= (rlim_t)want))
+            u->c.max_file = want;
+    }
     return 0;
 }
 
@@ -500,12 +613,15 @@ static int finish(struct run *u, struct pb_error *err)
     if (WIFSIGNALED(status)) {
         r->term_signal = WTERMSIG(status);
         r->exit_code = 128 + r->term_signal;
+        if (r->term_signal == SIGXFSZ && u->c.max_file > 0)
+            r->output_limited = 1;  /* a file reached pbench's RLIMIT_FSIZE */
     } else {
         r->exit_code = WEXITSTATUS(status);
     }
     r->user_s = tv_s(&ru.ru_utime);
     r->sys_s = tv_s(&ru.ru_stime);
     r->maxrss_kb = ru.ru_maxrss;
+    kill_escaped(r);
     if (u->o->sample_tree) {
         r->tree_peak_rss_kb = pb_measure_peak_kb(&u->m, r->maxrss_kb);
         r->tree_max_procs = u->m.max_procs;

@@ -52,9 +52,16 @@ struct pb_spawn_opts {
                                      * went to another thread. */
     long long max_output_bytes; /* 0: none. When stdout, stderr and the
                                  * files under output_dir (logical sizes,
-                                 * each file once) grow beyond this, SIGKILL
-                                 * the group; result.output_limited. Checked
-                                 * at 10 ms, doubling to every 0.25 s. */
+                                 * each file once) grow beyond this, or
+                                 * output_dir holds directories nested more
+                                 * than 16 deep (not counted, so refused),
+                                 * SIGKILL the group; result.output_limited.
+                                 * Checked at 10 ms, doubling to every
+                                 * 0.25 s. Between checks, no single file
+                                 * can grow past it: RLIMIT_FSIZE is set to
+                                 * it plus one byte in the child, and a
+                                 * death by SIGXFSZ reads as output_limited
+                                 * too. */
     const char *output_dir;     /* directory checked for max_output_bytes,
                                  * recursively (may be NULL) */
     int cpu;                /* 0: no pinning; N > 0: pin the child (and so its
@@ -88,7 +95,19 @@ struct pb_spawn_result {
                              * tree; 0 when no sample was taken */
     int tree_samples;       /* tree samples taken (0: too short to sample,
                              * or sample_tree off) */
+    int escaped_killed;     /* descendants that left the run's process group
+                             * (setsid) and outlived it, killed and reaped
+                             * after it; their CPU time is in user_s/sys_s.
+                             * Seen only in a subreaper (pb_spawn_subreaper) */
 };
+
+/* Makes this process a child subreaper (PR_SET_CHILD_SUBREAPER): a
+ * descendant of a run that escapes its process group and outlives it comes
+ * back to pbench, which kills and reaps it when the run ends (see
+ * escaped_killed). Call once, before the first run, in a process whose
+ * children are only pb_spawn_run's (pbench run). Returns 0, or -1 with
+ * errno. */
+int pb_spawn_subreaper(void);
 
 /* Runs opts->argv to completion (see above). Fills *result (zeroed first)
  * and returns 0 when the command was started and waited for, whatever its

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "store/jread.h"
 #include "store/records.h"
 #include "util/fs.h"
+#include "util/path.h"
 
 static const char *const status_names[PB_RUN_STATUS_COUNT] = {
     "ok", "failed", "timeout", "spawn_error", "no_output", "output_limit", "skipped"
@@ -38,12 +40,19 @@ int pb_records_open_log(const char *dir, struct pb_error *err)
     int fd;
 
     snprintf(path, sizeof path, "%s/runs.jsonl", dir);
-    fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC, 0666);
     if (fd < 0) {
         int e = errno;
         pb_error_set(err, "cannot open '%s' for appending", path);
         return pb_error_errno(err, e);
     }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int e = fstat(fd, &st) < 0 ? errno : PB_ENOTREG;
+        close(fd);
+        pb_error_set(err, "cannot open '%s' for appending", path);
+        return pb_error_errno(err, e);
+    }
+    fcntl(fd, F_SETFL, O_APPEND);  /* blocking again: a regular file */
     /* one writer per results directory: a second pbench (two --resume, or
      * a resume while the run still goes) would record runs twice */
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -206,6 +215,8 @@ static json_t *record_json(const struct pb_run_record *r)
     json_object_set_new(o, "outdir", pb_jwrite_str(r->outdir));
     json_object_set_new(o, "started", pb_jwrite_str(r->started));
     json_object_set_new(o, "env_pad", json_integer(r->env_pad));
+    if (r->escaped_killed > 0)
+        json_object_set_new(o, "escaped_killed", json_integer(r->escaped_killed));
     if (r->argv)
         json_object_set_new(o, "argv", vec_json(r->argv));
     if (r->env)
@@ -307,6 +318,21 @@ static int parse_record(json_t *o, struct pb_run_record *r)
     copy_str(o, "started", r->started, sizeof r->started);
     copy_str(o, "error", r->error, sizeof r->error);
     r->env_pad = (int)json_integer_value(json_object_get(o, "env_pad"));
+    r->escaped_killed = (int)json_integer_value(json_object_get(o, "escaped_killed"));
+    if (r->escaped_killed < 0)
+        r->escaped_killed = 0;
+    /* names and paths from a stored file obey the config's rules: a record
+     * naming "../../x" must not steer where pbench reads or writes */
+    if (!pb_component_ok(r->workload) || !pb_component_ok(r->profiler)
+        || (r->python[0] && !pb_component_ok(r->python))
+        || (r->outdir[0] && !pb_relpath_ok(r->outdir)))
+        return -1;
+    /* a finished run took some time: a zero or negative one would make a
+     * ratio of 1e8 (or below zero) out of nothing */
+    if (r->status == PB_RUN_OK && !(r->wall_s > 0 && isfinite(r->wall_s)))
+        return -1;
+    if (r->user_s < 0 || r->sys_s < 0 || r->maxrss_kb < 0 || r->tree_peak_rss_kb < 0)
+        return -1;
     r->argv = json_vec(json_object_get(o, "argv"), &oom);
     r->env = json_vec(json_object_get(o, "env"), &oom);
     if (oom) {
@@ -327,18 +353,13 @@ int pb_records_read(const char *dir, int missing_ok, struct pb_run_list *out,
 
     memset(out, 0, sizeof *out);
     snprintf(path, sizeof path, "%s/runs.jsonl", dir);
-    f = fopen(path, "r");
+    f = pb_fopen_regular(path);  /* a FIFO there would block --resume forever */
     if (!f) {
         int e = errno;
         if (e == ENOENT && missing_ok)
             return 0;
         pb_error_set(err, "cannot read '%s'", path);
         return pb_error_errno(err, e);
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return pb_error_set(err, "'%s' is not a regular file", path);
     }
     while ((len = getline(&line, &cap, f)) >= 0) {
         json_error_t jerr;

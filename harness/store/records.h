@@ -51,6 +51,10 @@ struct pb_run_record {
     char started[32];       /* ISO 8601 UTC */
     char error[512];        /* empty when status is ok */
     int env_pad;            /* length of PBENCH_ENV_PAD in the run's environment */
+    int escaped_killed;     /* descendants that escaped the run's process
+                             * group and outlived it, killed after it (their
+                             * CPU is in user_s/sys_s); 0 when none, and in
+                             * records written before this field */
     char **argv;            /* the exact argv it was started with, NULL-
                              * terminated, owned; NULL when unknown (a run
                              * that was never started, pbench-run/1); a

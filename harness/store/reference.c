@@ -332,7 +332,7 @@ struct pb_reference *pb_reference_load(const char *path, struct pb_diags *diags)
     text = pb_read_file(path, MAX_FILE_BYTES, &len, &errnum);
     if (!text) {
         pb_diags_add(diags, path, 0, 0, "cannot read the reference file: %s",
-                     errnum == EFBIG ? "file larger than 1 MiB" : strerror(errnum));
+                     errnum == EFBIG ? "file larger than 1 MiB" : pb_strerror(errnum));
         goto fail;
     }
     walk_text(&yw, text, len);

@@ -255,6 +255,13 @@ static int ratio(struct rd *r, json_t *o, const char *key, int positive, struct 
         out->lo = out->value;
     if (isnan(out->hi))
         out->hi = out->value;
+    /* finite, ordered, and positive for a ratio: charts take logarithms of
+     * both ends (a stored file may hold anything). The value need not lie
+     * inside: it is a ratio of medians, the interval one of means. */
+    if (!isfinite(out->lo) || !isfinite(out->hi) || out->lo > out->hi
+        || (positive && !(out->lo > 0)))
+        return pb_error_at(r->err, at->file, 0, 0, "%s: [%g, %g] is not a%s interval", in.path,
+                           out->lo, out->hi, positive ? " positive, finite" : " finite");
     return 0;
 }
 

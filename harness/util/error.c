@@ -49,6 +49,13 @@ int pb_error_at(struct pb_error *err, const char *file, int line, int col,
     return -1;
 }
 
+const char *pb_strerror(int errnum)
+{
+    if (errnum == PB_ENOTREG)
+        return "not a regular file (a FIFO, socket or device)";
+    return strerror(errnum);
+}
+
 int pb_error_errno(struct pb_error *err, int errnum)
 {
     size_t len;
@@ -56,7 +63,7 @@ int pb_error_errno(struct pb_error *err, int errnum)
     if (!err)
         return -1;
     len = strlen(err->msg);
-    snprintf(err->msg + len, sizeof err->msg - len, ": %s", strerror(errnum));
+    snprintf(err->msg + len, sizeof err->msg - len, ": %s", pb_strerror(errnum));
     return -1;
 }
 

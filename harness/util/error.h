@@ -36,6 +36,14 @@ int pb_error_set(struct pb_error *err, const char *fmt, ...)
 int pb_error_at(struct pb_error *err, const char *file, int line, int col,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* An errno-style value for "not a regular file": a FIFO, socket or device
+ * where pbench expected a file (reading one could block forever). Outside
+ * errno's range; pb_strerror and pb_error_errno name it. */
+#define PB_ENOTREG 4096
+
+/* strerror(errnum), and a message for PB_ENOTREG. Cannot fail. */
+const char *pb_strerror(int errnum);
+
 /* Appends ": strerror(errnum)" to err's message. Returns -1. */
 int pb_error_errno(struct pb_error *err, int errnum);
 

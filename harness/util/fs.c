@@ -18,11 +18,23 @@ int pb_write_file(const char *dir, const char *name, const char *text, size_t le
     int fd, e;
     size_t off = 0;
 
+    mode_t um;
+
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name) >= (int)sizeof tmp)
+        return pb_error_set(err, "cannot write '%s': path too long", path);
+    fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         e = errno;
+        pb_error_set(err, "cannot write '%s'", path);
+        return pb_error_errno(err, e);
+    }
+    um = umask(0);  /* read it back: mkostemp made the file 0600 */
+    umask(um);
+    if (fchmod(fd, 0666 & ~um) < 0) {
+        e = errno;
+        close(fd);
+        unlink(tmp);
         pb_error_set(err, "cannot write '%s'", path);
         return pb_error_errno(err, e);
     }
@@ -95,9 +107,52 @@ void pb_now_iso(char *buf, size_t n)
 }
 
 
+int pb_open_regular(const char *path)
+{
+    struct stat st;
+    int fd, flags;
+
+    do
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : PB_ENOTREG;
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
+FILE *pb_fopen_regular(const char *path)
+{
+    int fd = pb_open_regular(path);
+    FILE *f;
+
+    if (fd < 0)
+        return NULL;
+    f = fdopen(fd, "r");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 char *pb_read_file(const char *path, size_t max, size_t *len, int *errnum)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = pb_fopen_regular(path);
     char *buf;
     size_t n;
 
@@ -132,7 +187,7 @@ char *pb_read_file(const char *path, size_t max, size_t *len, int *errnum)
 
 void pb_file_last_line(const char *path, char *out, size_t n)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = pb_fopen_regular(path);  /* a planted FIFO would block forever */
     char buf[4096];
     long size;
     size_t got, end, start;
@@ -154,4 +209,69 @@ void pb_file_last_line(const char *path, char *out, size_t n)
     while (start > 0 && buf[start - 1] != '\n')
         start--;
     snprintf(out, n, "%s", buf + start);
+}
+
+FILE *pb_fopen_write(const char *path)
+{
+    int fd, e;
+    FILE *f;
+
+    do
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return NULL;
+    f = fdopen(fd, "w");
+    if (!f) {
+        e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
+int pb_mkdirs_below(const char *base, const char *rel, struct pb_error *err)
+{
+    char comp[PATH_MAX];
+    int fd, next;
+    const char *p = rel;
+
+    fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        pb_error_set(err, "cannot open the directory '%s'", base);
+        return pb_error_errno(err, e);
+    }
+    while (*p) {
+        const char *end = strchr(p, '/');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+
+        if (len == 0 || len >= sizeof comp) {
+            close(fd);
+            return pb_error_set(err, "bad path '%s' below '%s'", rel, base);
+        }
+        memcpy(comp, p, len);
+        comp[len] = '\0';
+        if (mkdirat(fd, comp, 0777) < 0 && errno != EEXIST) {
+            int e = errno;
+            close(fd);
+            pb_error_set(err, "cannot create directory '%s/%.*s'", base, (int)(p - rel + len), rel);
+            return pb_error_errno(err, e);
+        }
+        next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            int e = errno;
+            close(fd);
+            if (e == ELOOP || e == ENOTDIR)
+                return pb_error_set(err, "'%s/%.*s' is not a directory (a symbolic link?): "
+                                    "refusing to use it", base, (int)(p - rel + len), rel);
+            pb_error_set(err, "cannot open '%s/%.*s'", base, (int)(p - rel + len), rel);
+            return pb_error_errno(err, e);
+        }
+        close(fd);
+        fd = next;
+        p = end ? end + 1 : p + len;
+    }
+    close(fd);
+    return 0;
 }

@@ -7,20 +7,47 @@
  */
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/error.h"
 
-/* Writes text (len bytes) to dir/name atomically: a temporary file
- * dir/.name.tmp, fsync'd, renamed into place, so a reader sees the old
- * file or the new one, never half of one. Returns 0, or -1 with err
- * naming the file (the temporary is removed). */
+/* Writes text (len bytes) to dir/name atomically: a temporary file of a
+ * unique name (dir/.name.XXXXXX, created exclusively, so two writers at
+ * once never share one and a planted file or symlink there is never
+ * written through), fsync'd, renamed into place, so a reader sees the old
+ * file or the new one, never half of one. The file gets mode 0666 less the
+ * umask. Returns 0, or -1 with err naming the file (the temporary is
+ * removed). */
 int pb_write_file(const char *dir, const char *name, const char *text, size_t len,
                   struct pb_error *err);
 
+/* Opens path read-only, refusing anything but a regular file: opened with
+ * O_NONBLOCK, so a FIFO planted where a file was expected cannot block
+ * pbench, then checked with fstat. Returns the descriptor (close-on-exec,
+ * back in blocking mode), or -1 with errno set (PB_ENOTREG for a FIFO,
+ * socket or device; EISDIR for a directory). */
+int pb_open_regular(const char *path);
+
+/* pb_open_regular as a stdio stream ("r"). NULL with errno set. */
+FILE *pb_fopen_regular(const char *path);
+
+/* Opens path for writing ("w": created or truncated), never through a
+ * symbolic link: one planted at path (in a results directory from someone
+ * else) is refused with errno ELOOP rather than followed to the file it
+ * names. NULL with errno set. */
+FILE *pb_fopen_write(const char *path);
+
+/* Makes base/rel (rel a pb_relpath_ok path) with every component below
+ * base a real directory, created if missing: a symbolic link there (a
+ * planted raw/W pointing elsewhere) is refused, never followed, so what
+ * is then written or cleared in it stays below base. Returns 0, or -1 with
+ * err naming the component. */
+int pb_mkdirs_below(const char *base, const char *rel, struct pb_error *err);
+
 /* Reads all of path, up to max bytes, into a malloc'd NUL-terminated
  * buffer; *len (may be NULL) gets its length. Returns NULL with *errnum
- * set (errno of the failing call; EFBIG when the file is larger than
- * max; ENOMEM). */
+ * set (errno of the failing call; PB_ENOTREG or EISDIR when it is not a
+ * regular file; EFBIG when the file is larger than max; ENOMEM). */
 char *pb_read_file(const char *path, size_t max, size_t *len, int *errnum);
 
 /* Creates path and any missing parents (mkdir -p). Returns 0, or -1 with

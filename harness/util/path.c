@@ -160,3 +160,51 @@ char *pb_path_bindir(const char *python)
         *slash = '\0';
     return path;
 }
+
+int pb_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 64 || s[0] == '.')
+        return 0;
+    for (const char *c = s; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
+              || *c == '_' || *c == '-' || *c == '.'))
+            return 0;
+    return 1;
+}
+
+int pb_relpath_ok(const char *s)
+{
+    const char *c = s;
+
+    if (!*s || *s == '/')
+        return 0;
+    while (*c) {
+        const char *end = strchr(c, '/');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len == 0 || (len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+            return 0;
+        for (size_t i = 0; i < len; i++)
+            if ((unsigned char)c[i] < 0x20 || c[i] == 0x7f)
+                return 0;
+        if (!end)
+            break;
+        c = end + 1;
+        if (!*c)
+            return 0;  /* a trailing '/' */
+    }
+    return 1;
+}
+
+int pb_component_ok(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 160 || s[0] == '.')
+        return 0;
+    for (const char *c = s; *c; c++)
+        if (*c == '/' || (unsigned char)*c < 0x20 || *c == 0x7f)
+            return 0;
+    return 1;
+}

@@ -24,6 +24,24 @@ const char *pb_path_base(const char *path, char *buf, size_t n);
  * are the same), NULL when either cannot be resolved. */
 char *pb_path_relative(const char *from, const char *to);
 
+/* 1 when s may name a workload, profiler or interpreter label: 1-64
+ * letters, digits, '_', '-' or '.', not starting with '.' (so never a
+ * path, "." or ".."). The one rule for names in a config and in stored
+ * files alike. Cannot fail. */
+int pb_name_ok(const char *s);
+
+/* 1 when s is safe as one component of a path pbench makes from a stored
+ * name (a workload with its size, "julia@300"): 1-160 bytes, no '/', no
+ * control character, not starting with '.' (so never "." or ".."). A
+ * looser rule than pb_name_ok, which every name pbench writes obeys too.
+ * Cannot fail. */
+int pb_component_ok(const char *s);
+
+/* 1 when s is a relative path that stays below the directory it is
+ * relative to: not empty, no leading '/', no "." or ".." component, no
+ * empty component ("a//b"), no control character. Cannot fail. */
+int pb_relpath_ok(const char *s);
+
 /* Finds the program `name` as execvp would: a name with a '/' is taken
  * as it is (a copy; exec will say what is wrong with it); a bare name is
  * looked up in this process's PATH (default "/bin:/usr/bin"), relative

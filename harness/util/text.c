@@ -35,18 +35,35 @@ void pb_md_text(FILE *f, const char *s, size_t max)
 
 void pb_md_code(FILE *f, const char *s)
 {
-    int ticks = s && strchr(s, '`') != NULL;
+    size_t run = 0, longest = 0;
 
-    fputs(ticks ? "`` " : "`", f);
+    if (!s || !*s) {
+        fputs("` `", f);  /* "``" would be two literal backticks */
+        return;
+    }
+    /* A code span ends at a backtick run as long as its opening one, so
+     * the fence must be longer than any run inside (CommonMark 6.1). */
+    for (const char *p = s ? s : ""; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', f);
+    if (longest)
+        fputc(' ', f);
     for (const char *p = s ? s : ""; *p; p++) {
         if (*p == '|')
             fputs("\\|", f);
-        else if (*p == '\n' || *p == '\r')
+        else if ((unsigned char)*p < 0x20 || *p == 0x7f)
             fputc(' ', f);
         else
             fputc(*p, f);
     }
-    fputs(ticks ? " ``" : "`", f);
+    if (longest)
+        fputc(' ', f);
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', f);
 }
 
 void pb_gp_string(FILE *f, const char *s)

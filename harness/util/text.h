@@ -19,9 +19,12 @@
  * 0: no limit. s NULL writes nothing. Cannot fail. */
 void pb_md_text(FILE *f, const char *s, size_t max);
 
-/* Writes s as a Markdown code span (paths, commands): fenced with single
- * backticks, or double ones with spaces when s holds a backtick; '|' is
- * escaped so a table cell survives; newlines become spaces. Cannot fail. */
+/* Writes s as a Markdown code span (paths, commands): fenced with one
+ * backtick more than the longest run of backticks in s (and spaces inside
+ * the fence when s holds any), so no content can close the span early and
+ * reach the page as markup or HTML; '|' is escaped so a table cell
+ * survives; newlines and other control characters become spaces. Cannot
+ * fail. */
 void pb_md_code(FILE *f, const char *s);
 
 /* Writes s as a single-quoted gnuplot string: a quote doubles, control
