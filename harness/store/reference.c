@@ -64,16 +64,11 @@ static const struct pb_yw_key source_keys[] = {
 
 /* ---- profilers: ----------------------------------------------------------- */
 
-/* A profiler name as configs/profilers.yaml allows it. */
+/* A profiler name as configs/profilers.yaml allows it: the config's one
+ * rule (util/path). */
 static int valid_name(const char *s)
 {
-    if (!*s || s[0] == '.' || strlen(s) > 64)
-        return 0;
-    for (const char *c = s; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
-              || *c == '_' || *c == '-' || *c == '.'))
-            return 0;
-    return 1;
+    return pb_name_ok(s);
 }
 
 static void p_paper(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
