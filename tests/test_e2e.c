@@ -628,6 +628,11 @@ static void zero_interval(json_t *j)
     json_object_set_new(r, "lo", json_real(0));
 }
 
+static void keep_as_is(json_t *j)
+{
+    (void)j;
+}
+
 static void number_in_select(json_t *j)
 {
     json_t *sel = json_object_get(j, "select");
@@ -665,6 +670,44 @@ START_TEST(hostile_stored_files_do_not_crash)
     ck_assert_msg(rc != 0 && rc < 128 && strstr(out, "summary.json") && strstr(out, "interval"),
                   "plot of a zero interval (%d):\n%s", rc, out);
     free(out);
+
+    /* a record naming ../../../x/p (case 3): pbench accuracy writes its
+     * attributions inside the directory only */
+    char *d5 = hostile_copy("results-accuracy", "traversal", "accuracy.json", null_profiler);
+    char runs[4200], outside[4200];
+    snprintf(runs, sizeof runs, "%s/runs.jsonl", d5);
+    FILE *rf = fopen(runs, "a");
+    ck_assert_ptr_nonnull(rf);
+    fputs("{\"seq\":99,\"round\":0,\"workload\":\"split_30\",\"profiler\":\"../../../x/p\","
+          "\"status\":\"ok\",\"wall_s\":1,\"outdir\":\"../../../x/p/0\"}\n", rf);
+    fclose(rf);
+    char *a5[] = { PB_BINARY, "accuracy", d5, "-q", NULL };
+    rc = tu_run(a5, &out);
+    ck_assert_msg(rc < 128, "accuracy crashed (%d):\n%s", rc, out);
+    free(out);
+    snprintf(outside, sizeof outside, "%s/x", dir);
+    ck_assert_msg(access(outside, F_OK) != 0, "pbench accuracy wrote %s, outside the results "
+                  "directory", outside);
+
+    /* plots/overhead.dat planted as a symlink to a file outside (case 4):
+     * pbench report leaves that file alone */
+    char *d6 = hostile_copy("results-small", "symlink", "summary.json", keep_as_is);
+    char victim[4200], link[4200];
+    free(tu_write_file(dir, "victim.txt", "untouched"));
+    snprintf(victim, sizeof victim, "%s/victim.txt", dir);
+    snprintf(link, sizeof link, "%s/plots", d6);
+    mkdir(link, 0755);
+    snprintf(link, sizeof link, "%s/plots/overhead.dat", d6);
+    ck_assert_int_eq(symlink(victim, link), 0);
+    char *r6[] = { PB_BINARY, "report", d6, NULL };
+    rc = tu_run(r6, &out);
+    ck_assert_msg(rc < 128, "report crashed (%d):\n%s", rc, out);
+    free(out);
+    char *vt = tu_read_file(victim);
+    ck_assert_msg(vt && !strcmp(vt, "untouched"), "pbench report wrote through the planted link");
+    free(vt);
+    free(d5);
+    free(d6);
 
     char *d4 = hostile_copy("results-small", "select", "config-resolved.json", number_in_select);
     char *u4[] = { PB_BINARY, "run", "--resume", d4, "--trust", "--no-plot", NULL };

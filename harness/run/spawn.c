@@ -609,6 +609,12 @@ static int finish(struct run *u, struct pb_error *err)
         return pb_error_errno(err, e);
     }
     drain_group(pid);
+    /* A last look: a run that stopped at pbench's RLIMIT_FSIZE by itself
+     * (Python ignores SIGXFSZ, gets EFBIG and exits 1), or wrote past the
+     * limit between two checks, is over the limit, not failed. */
+    if (!r->output_limited && u->o->max_output_bytes > 0
+        && output_bytes(u->c.out_fd, u->c.err_fd, u->o->output_dir) > u->o->max_output_bytes)
+        r->output_limited = 1;
     r->wall_s = ts_diff(&u->t0, &t1);
     if (WIFSIGNALED(status)) {
         r->term_signal = WTERMSIG(status);

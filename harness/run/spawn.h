@@ -61,7 +61,8 @@ struct pb_spawn_opts {
                                  * can grow past it: RLIMIT_FSIZE is set to
                                  * it plus one byte in the child, and a
                                  * death by SIGXFSZ reads as output_limited
-                                 * too. */
+                                 * too, as does output over the limit when
+                                 * the run ends. */
     const char *output_dir;     /* directory checked for max_output_bytes,
                                  * recursively (may be NULL) */
     int cpu;                /* 0: no pinning; N > 0: pin the child (and so its
