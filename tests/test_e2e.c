@@ -722,6 +722,97 @@ START_TEST(hostile_stored_files_do_not_crash)
 }
 END_TEST
 
+/* {outdir} is absolute with a relative -o, and an output may be a glob
+ * (issue 12's frictions): a profiler that writes fil/<time>/peak.prof
+ * passes; one whose pattern matches nothing, or only an empty file, is
+ * no_output. */
+START_TEST(outdir_absolute_and_glob_outputs)
+{
+    char text[4096], *out = NULL;
+
+    free(tu_write_file(dir, "stamp.py",
+        "import os, sys, time\n"
+        "out = sys.argv[1]\n"
+        "assert os.path.isabs(out), out\n"
+        "d = os.path.join(out, 'fil', time.strftime('%Y-%m-%dT%H%M%S'))\n"
+        "os.makedirs(d)\n"
+        "open(os.path.join(d, 'peak.prof'), 'w').write(sys.argv[2])\n"));
+    snprintf(text, sizeof text,
+        "python: %s\n"
+        "defaults: {runs: 1, warmup: 0, timeout: 60}\n"
+        "workloads: [{name: w, script: stamp.py}]\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{outdir}\", \"x\"]}\n"
+        "  - name: globbed\n"
+        "    command: [\"{python}\", \"{script}\", \"{outdir}\", \"profile data\"]\n"
+        "    outputs: [{file: \"fil/*/peak.prof\", min_bytes: 4}]\n"
+        "  - name: nomatch\n"
+        "    command: [\"{python}\", \"{script}\", \"{outdir}\", \"profile data\"]\n"
+        "    outputs: [\"memray/*.bin\"]\n"
+        "  - name: tooshort\n"
+        "    command: [\"{python}\", \"{script}\", \"{outdir}\", \"ab\"]\n"
+        "    outputs: [{file: \"fil/*/peak.prof\", min_bytes: 4}]\n"
+        "  - name: chatty_fail\n"
+        "    command: [\"{python}\", \"-c\", \"import sys; sys.stderr.write('starting\\\\nError: cannot write the profile\\\\nTrying to open the report in a browser...\\\\n'); sys.exit(1)\"]\n",
+        tu_python());
+    free(tu_write_file(dir, "glob.yaml", text));
+    /* a relative -o, from dir */
+    char *argv[] = { "/bin/sh", "-c", "cd \"$0\" && exec \"$1\" run glob.yaml -o results --no-plot",
+                     dir, PB_BINARY, NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
+    free(out);
+    char *rd = results_dir(), p[4096];
+    snprintf(p, sizeof p, "%s/summary.json", rd);
+    json_error_t jerr;
+    json_t *sum = json_load_file(p, 0, &jerr);
+    ck_assert_ptr_nonnull(sum);
+    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "w", "plain"), "status")), "ok");
+    ck_assert_str_eq(json_string_value(json_object_get(pair(sum, "w", "globbed"), "status")), "ok");
+    ck_assert_str_ne(json_string_value(json_object_get(pair(sum, "w", "nomatch"), "status")), "ok");
+    ck_assert_str_ne(json_string_value(json_object_get(pair(sum, "w", "tooshort"), "status")), "ok");
+    json_decref(sum);
+    snprintf(p, sizeof p, "%s/runs.jsonl", rd);
+    char *log = tu_read_file(p);
+    ck_assert_msg(strstr(log, "expected output 'memray/*.bin' was not written (no file matched)"),
+                  "%s", log);
+    ck_assert_msg(strstr(log, "output 'fil/*/peak.prof' holds 2 bytes, fewer than its 4"), "%s", log);
+    /* the failure's reason is the error line, not the chatter after it */
+    ck_assert_msg(strstr(log, "exit code 1: Error: cannot write the profile"), "%s", log);
+    free(log);
+    free(rd);
+}
+END_TEST
+
+/* pbench check names a selected profiler whose program is missing, and
+ * counts what select: leaves (issue 12's frictions). */
+START_TEST(check_names_missing_programs_and_counts_the_selection)
+{
+    char text[4096], *out = NULL;
+
+    snprintf(text, sizeof text,
+        "python: %s\n"
+        "workloads: [{name: calls, script: calls.py}, {name: other, script: calls.py}]\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\"]}\n"
+        "  - {name: ghost, command: [\"{bindir}/no-such-prof\", \"{script}\"]}\n"
+        "  - {name: ghost2, command: [\"no-such-prof-on-path\", \"{script}\"]}\n"
+        "  - {name: unused, command: [\"also-missing\", \"{script}\"]}\n"
+        "select: {profilers: [plain, ghost, ghost2], workloads: [calls]}\n",
+        tu_python());
+    char *cfg = tu_write_file(dir, "miss.yaml", text);
+    char *argv[] = { PB_BINARY, "check", cfg, NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+    ck_assert_msg(strstr(out, "ok: 1 workloads, 3 profilers"), "%s", out);
+    ck_assert_msg(strstr(out, "profiler 'ghost': its program '{bindir}/no-such-prof'"), "%s", out);
+    ck_assert_msg(strstr(out, "profiler 'ghost2': its program 'no-such-prof-on-path'"), "%s", out);
+    ck_assert_msg(!strstr(out, "'unused'"), "%s", out);
+    free(out);
+    free(cfg);
+}
+END_TEST
+
 START_TEST(pin_cpu_pins_the_workload)
 {
     char text[4096], res[4096], *out = NULL;
@@ -847,6 +938,8 @@ Suite *e2e_suite(void)
     tcase_add_test(core, run_matrix_and_summary);
     tcase_add_test(core, subset_with_profiler_option);
     tcase_add_test(core, skip_leaves_a_pair_out);
+    tcase_add_test(core, outdir_absolute_and_glob_outputs);
+    tcase_add_test(core, check_names_missing_programs_and_counts_the_selection);
     tcase_add_test(errors, check_reports_located_errors);
     tcase_add_test(errors, usage_errors);
     tcase_add_test(errors, unwritable_results_dir);

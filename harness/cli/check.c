@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/config.h"
 #include "util/error.h"
+#include "util/path.h"
 
 static void usage_check(FILE *f)
 {
@@ -120,6 +122,48 @@ static void print_targets(const struct pb_config *cfg)
     }
 }
 
+/* One line per selected profiler whose program is not there: a command
+ * starting with {bindir}/NAME (the interpreter's environment), a path, or
+ * a bare name looked up in PATH. Its runs would fail as "cannot run";
+ * the run still goes on, so this is a warning, not an error. Returns how
+ * many. */
+static size_t print_missing_programs(const struct pb_config *cfg)
+{
+    size_t n = 0;
+
+    for (size_t p = 0; p < cfg->nprofilers; p++) {
+        const struct pb_profiler *pr = &cfg->profilers[p];
+        const char *cmd0 = pr->command.n ? pr->command.v[0] : "";
+        char *path = NULL;
+
+        if (!pr->selected)
+            continue;
+        if (strchr(cmd0, '{') && strncmp(cmd0, "{bindir}/", 9))
+            continue;  /* {python}, {pbench}...: checked elsewhere or always there */
+        if (!strncmp(cmd0, "{bindir}/", 9)) {
+            char *bindir = pb_path_bindir(cfg->interps[0].python);
+            path = bindir ? pb_path_join(bindir, cmd0 + 9) : NULL;
+            free(bindir);
+            if (path && access(path, X_OK) == 0) {
+                free(path);
+                continue;
+            }
+        } else {
+            char *found = pb_which(cmd0);
+            if (found) {
+                free(found);
+                continue;
+            }
+        }
+        printf("  profiler '%s': its program '%s'%s%s%s is not there: every run of it would fail "
+               "(install its package, or leave it out with select:)\n", pr->name, cmd0,
+               path ? " (" : "", path ? path : "", path ? ")" : "");
+        free(path);
+        n++;
+    }
+    return n;
+}
+
 /* One line per selected pair a workload's `skip:` leaves out, with its
  * reason; once for the workloads of one with sizes: or pythons:. */
 static void print_skipped(const struct pb_config *cfg)
@@ -184,12 +228,13 @@ int cmd_check(int argc, char **argv)
         pb_cli_plan_size(cfg, runs, sizeof runs);
         size_t nw, np;
         char interps[64] = "";
-        pb_cli_matrix_counts(cfg, 0, &nw, &np);
+        pb_cli_matrix_counts(cfg, 1, &nw, &np);  /* what select: leaves, as the run counts */
         if (cfg->axis)
             snprintf(interps, sizeof interps, ", %zu interpreters", cfg->ninterps);
         printf("%s: ok: %zu workloads, %zu profilers%s (baseline '%s'), %s\n", argv[i], nw, np,
                interps, cfg->profilers[cfg->baseline].name, runs);
         print_targets(cfg);
+        print_missing_programs(cfg);
         for (size_t k = 0; cfg->axis && k < cfg->ninterps; k++)
             if (!cfg->interps[k].available)
                 printf("  Python %s: unavailable, its pairs will not run: %s\n",

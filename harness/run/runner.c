@@ -1,7 +1,9 @@
 /* Executing a plan into a results directory. See runner.h. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glob.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,6 +67,76 @@ static int env_pad_len(uint64_t seed, size_t seq)
     return (int)pb_rng_below(&rng, ENV_PAD_MAX);
 }
 
+/* The line of a failed run's stderr that says why, into out: of its last
+ * 4 KiB, the last line that reads like an error (error, exception, fatal,
+ * cannot, failed, not found, no such, denied, killed), else the last
+ * non-empty line. A profiler's closing chatter ("Trying to open the report
+ * in a browser...") then does not hide the error above it. "" when there
+ * is no stderr. */
+static void error_line(const char *path, char *out, size_t n)
+{
+    static const char *const words[] = { "error", "exception", "fatal", "cannot", "failed",
+                                         "not found", "no such", "denied", "killed" };
+    char buf[4096];
+    FILE *f = pb_fopen_regular(path);
+    size_t got;
+    long size;
+    char *best = NULL, *last = NULL;
+
+    out[0] = '\0';
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
+    got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        char lower[512];
+        size_t len, k;
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        len = strlen(line);
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+            line[--len] = '\0';
+        if (!len)
+            continue;
+        last = line;
+        for (k = 0; k < len && k < sizeof lower - 1; k++)
+            lower[k] = (char)tolower((unsigned char)line[k]);
+        lower[k] = '\0';
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+            if (strstr(lower, words[w]))
+                best = line;
+    }
+    snprintf(out, n, "%s", best ? best : last ? last : "");
+}
+
+/* stat() of an expected output: path itself, or for a glob pattern
+ * (fil/<time>/peak-memory.prof: a profiler that names its output by time)
+ * the largest file it matches. Returns 0, or -1 when nothing is there. */
+static int output_stat(const char *path, struct stat *st)
+{
+    glob_t g;
+    int found = -1;
+
+    if (!strpbrk(path, "*?["))
+        return stat(path, st);
+    if (glob(path, GLOB_NOSORT, NULL, &g) != 0)
+        return -1;
+    for (size_t k = 0; k < g.gl_pathc; k++) {
+        struct stat one;
+        if (stat(g.gl_pathv[k], &one) == 0 && (found < 0 || one.st_size > st->st_size)) {
+            *st = one;
+            found = 0;
+        }
+    }
+    globfree(&g);
+    return found;
+}
+
 /* What a finished run's result means. */
 static void classify(const struct pb_spawn_result *res, const struct pb_profiler *p,
                      const char *argv0, const char *absout, double timeout,
@@ -103,7 +175,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     }
     if (res->term_signal) {
         rec->status = PB_RUN_FAILED;
-        pb_file_last_line(path, tail, sizeof tail);
+        error_line(path, tail, sizeof tail);
         sanitize(tail);
         snprintf(rec->error, sizeof rec->error, "killed by signal %d (%s)%s%s", res->term_signal,
                  strsignal(res->term_signal), tail[0] ? ": " : "", tail);
@@ -111,7 +183,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
     }
     if (res->exit_code != 0) {
         rec->status = PB_RUN_FAILED;
-        pb_file_last_line(path, tail, sizeof tail);
+        error_line(path, tail, sizeof tail);
         sanitize(tail);
         snprintf(rec->error, sizeof rec->error, "exit code %d%s%s", res->exit_code,
                  tail[0] ? ": " : "", tail);
@@ -122,10 +194,10 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
         long long least = p->output_min ? p->output_min[i] : 0;
 
         snprintf(path, sizeof path, "%s/%s", absout, p->outputs.v[i]);
-        if (stat(path, &st) != 0) {
+        if (output_stat(path, &st) != 0) {
             rec->status = PB_RUN_NO_OUTPUT;
-            snprintf(rec->error, sizeof rec->error, "expected output '%s' was not written",
-                     p->outputs.v[i]);
+            snprintf(rec->error, sizeof rec->error, "expected output '%s' was not written%s",
+                     p->outputs.v[i], strpbrk(p->outputs.v[i], "*?[") ? " (no file matched)" : "");
             return;
         }
         /* a profiler that ran but profiled nothing (Scalene's "{}" when
@@ -171,7 +243,11 @@ static int prepare(const struct pb_runner_opts *o, char *const *bindirs,
                                    w->name, p->name, p->configdir, o->pbench_path, &w->args, &w->hot };
     struct pb_error xerr;
 
-    snprintf(l->absout, sizeof l->absout, "%s/%s", o->dir, rec->outdir);
+    /* absolute, as {outdir} is documented, whatever -o was given as */
+    if (o->dir[0] == '/' || !getcwd(l->absout, sizeof l->absout))
+        l->absout[0] = '\0';
+    snprintf(l->absout + strlen(l->absout), sizeof l->absout - strlen(l->absout), "%s%s/%s",
+             l->absout[0] ? "/" : "", o->dir, rec->outdir);
     /* every directory below the results directory real, none a planted
      * symlink: clear_dir then empties only what is inside it */
     if (pb_mkdirs_below(o->dir, rec->outdir, err) < 0)
