@@ -813,6 +813,49 @@ START_TEST(check_names_missing_programs_and_counts_the_selection)
 }
 END_TEST
 
+/* A profiler under evaluation joins a config from a file of its own
+ * (--profilers FILE), selected with -p, without editing the config
+ * (issue 12's reuse); the file may say only what an include may, and a
+ * resume is given it again. */
+START_TEST(extra_profilers_file)
+{
+    char cfg[4096], res[4096], *out = NULL;
+
+    snprintf(cfg, sizeof cfg, "%s/e2e.yaml", dir);
+    snprintf(res, sizeof res, "%s/results", dir);
+    char *extra = tu_write_file(dir, "myprof.yaml",
+        "profilers:\n"
+        "  - name: myprof\n"
+        "    command: [\"{python}\", \"-m\", \"cProfile\", \"-o\", \"{outdir}/my.pstats\", \"{script}\", \"{args}\"]\n"
+        "    outputs: [my.pstats]\n");
+    char *argv[] = { PB_BINARY, "run", cfg, "-p", "myprof", "--profilers", extra, "-o", res,
+                     "--no-plot", NULL };
+    int rc = tu_run(argv, &out);
+    ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+    free(out);
+    char *rd = results_dir(), p[4096];
+    snprintf(p, sizeof p, "%s/summary.json", rd);
+    json_error_t jerr;
+    json_t *sum = json_load_file(p, 0, &jerr);
+    ck_assert_ptr_nonnull(sum);
+    ck_assert_str_eq(status(sum, "myprof"), "ok");
+    json_decref(sum);
+    char *r2[] = { PB_BINARY, "run", "--resume", rd, "--profilers", extra, "--no-plot", NULL };
+    rc = tu_run(r2, &out);
+    ck_assert_msg(rc == 0, "resume with --profilers exited %d:\n%s", rc, out);
+    free(out);
+    char *bad = tu_write_file(dir, "bad.yaml", "name: nope\nprofilers: []\n");
+    char *argv3[] = { PB_BINARY, "check", cfg, "--profilers", bad, NULL };
+    rc = tu_run(argv3, &out);
+    ck_assert_msg(rc == 2 && strstr(out, "'name' is only allowed in the top-level config"),
+                  "exit %d:\n%s", rc, out);
+    free(out);
+    free(bad);
+    free(rd);
+    free(extra);
+}
+END_TEST
+
 START_TEST(pin_cpu_pins_the_workload)
 {
     char text[4096], res[4096], *out = NULL;
@@ -939,6 +982,7 @@ Suite *e2e_suite(void)
     tcase_add_test(core, subset_with_profiler_option);
     tcase_add_test(core, skip_leaves_a_pair_out);
     tcase_add_test(core, outdir_absolute_and_glob_outputs);
+    tcase_add_test(core, extra_profilers_file);
     tcase_add_test(core, check_names_missing_programs_and_counts_the_selection);
     tcase_add_test(errors, check_reports_located_errors);
     tcase_add_test(errors, usage_errors);

@@ -12,7 +12,7 @@
 
 static void usage_check(FILE *f)
 {
-    fputs("usage: pbench check [--python PATH] [--from DIR | -o DIR] CONFIG...\n"
+    fputs("usage: pbench check [--python PATH] [--profilers FILE] [--from DIR | -o DIR] CONFIG...\n"
           "  validates each config and the files it includes without running anything;\n"
           "  every error is printed as file:line:col with its line and a caret beneath;\n"
           "  a selected workload without 'hot:' paired with a selected profiler that\n"
@@ -20,6 +20,7 @@ static void usage_check(FILE *f)
           "  workload leaves that profiler out ('skip:'); the pairs left out are listed,\n"
           "  and the matrix's duration is estimated from an earlier run of the config\n"
           "      --python PATH     check with this interpreter instead of the config's 'python:'\n"
+          "      --profilers FILE  also load FILE's profilers, as pbench run --profilers does\n"
           "      --from DIR        estimate from the runs of results directory DIR\n"
           "  -o, --results DIR     else from the newest run of the config there (default: results)\n"
           "  -h, --help            print this help\n", f);
@@ -191,16 +192,19 @@ int cmd_check(int argc, char **argv)
         { "python", required_argument, NULL, 'P' },
         { "from", required_argument, NULL, 'f' },
         { "results", required_argument, NULL, 'o' },
+        { "profilers", required_argument, NULL, 'X' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    const char *python = NULL, *from = NULL, *base = "results";
+    const char *python = NULL, *from = NULL, *base = "results", *extra[128];
+    size_t nextra = 0;
     int bad = 0, c;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         switch (c) {
         case 'P': python = optarg; break;
+        case 'X': if (nextra < sizeof extra / sizeof extra[0]) extra[nextra++] = optarg; break;
         case 'f': from = optarg; break;
         case 'o': base = optarg; break;
         case 'h': usage_check(stdout); return PB_EXIT_OK;
@@ -212,7 +216,7 @@ int cmd_check(int argc, char **argv)
         return PB_EXIT_USAGE;
     }
     for (int i = optind; i < argc; i++) {
-        struct pb_config *cfg = pb_cli_load_config(argv[i], python);
+        struct pb_config *cfg = pb_cli_load_config_with(argv[i], python, extra, nextra);
         if (!cfg) {
             bad = 1;
             continue;

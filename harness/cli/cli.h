@@ -40,6 +40,10 @@ const char *pb_cli_errtext(const struct pb_error *e);
  * (caller frees with pb_config_free) or NULL. */
 struct pb_config *pb_cli_load_config(const char *path, const char *python);
 
+/* The same with extra files walked as includes (--profilers FILE). */
+struct pb_config *pb_cli_load_config_with(const char *path, const char *python,
+                                          const char *const *extra, size_t nextra);
+
 /* "N runs", or under runs: auto "N to M runs (runs: auto)", of cfg's
  * selected pairs, into buf. Cannot fail. */
 void pb_cli_plan_size(const struct pb_config *cfg, char *buf, size_t size);

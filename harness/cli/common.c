@@ -50,8 +50,14 @@ static void print_diag(const struct pb_error *e)
 
 struct pb_config *pb_cli_load_config(const char *path, const char *python)
 {
+    return pb_cli_load_config_with(path, python, NULL, 0);
+}
+
+struct pb_config *pb_cli_load_config_with(const char *path, const char *python,
+                                          const char *const *extra, size_t nextra)
+{
     struct pb_diags d = { 0 };
-    struct pb_config *cfg = pb_config_load(path, python, &d);
+    struct pb_config *cfg = pb_config_load_with(path, python, extra, nextra, &d);
 
     for (size_t i = 0; i < d.n; i++)
         print_diag(&d.items[i]);

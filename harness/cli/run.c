@@ -125,6 +125,9 @@ static void usage_run(FILE *f)
           "      --resume DIR      finish an interrupted run, skipping recorded runs; with CONFIG,\n"
           "                        your copy of its config instead of the one DIR names\n"
           "      --trust           resume a directory owned or writable by another user anyway\n"
+          "      --profilers FILE  also load FILE's profilers (and workloads), as if the config\n"
+          "                        included it: evaluate a new profiler without editing a\n"
+          "                        tracked config; repeatable (give it again to --resume)\n"
           "      --max-output MB   stop a run whose output exceeds MB megabytes (default 2048)\n"
           "      --pin-cpu N       run every workload on CPU N only, and pbench on the others\n"
           "      --no-plot         do not write charts at the end\n"
@@ -141,8 +144,8 @@ static uint64_t random_seed(void)
 
 
 struct run_args {
-    const char *profs[MAX_SELECT], *wls[MAX_SELECT];
-    size_t np, nw;
+    const char *profs[MAX_SELECT], *wls[MAX_SELECT], *extra[MAX_SELECT];
+    size_t np, nw, nextra;
     const char *python, *base, *resume, *plots, *config;
     int has_seed, no_plot, pin_cpu, trust;
     uint64_t seed;
@@ -164,6 +167,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         { "plots", required_argument, NULL, 'l' },
         { "pin-cpu", required_argument, NULL, 'c' },
         { "trust", no_argument, NULL, 't' },
+        { "profilers", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -185,6 +189,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         case 'r': a->resume = optarg; break;
         case 'n': a->no_plot = 1; break;
         case 't': a->trust = 1; break;
+        case 'f': if (a->nextra < MAX_SELECT) a->extra[a->nextra++] = optarg; break;
         case 'l': a->plots = optarg; break;
         case 'c': {
             long n = strtol(optarg, &end, 10);
@@ -247,7 +252,7 @@ static int open_new(struct run_args *a, const char *pbench_path, struct pb_confi
         .cb = on_calibrate, .ud = &tty,
     };
 
-    *cfg = pb_cli_load_config(a->config, a->python);
+    *cfg = pb_cli_load_config_with(a->config, a->python, a->extra, a->nextra);
     if (!*cfg)
         return PB_EXIT_USAGE;
     if (!a->has_seed)
@@ -331,8 +336,9 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
         goto done;
     }
     /* the interpreter it ran with (with pythons:, the config names them) */
-    *cfg = pb_cli_load_config(a->config ? a->config : stored.config_path,
-                              a->python ? a->python : stored.npythons ? NULL : stored.python);
+    *cfg = pb_cli_load_config_with(a->config ? a->config : stored.config_path,
+                                   a->python ? a->python : stored.npythons ? NULL : stored.python,
+                                   a->extra, a->nextra);
     if (!*cfg) {
         rc = PB_EXIT_USAGE;
         goto done;

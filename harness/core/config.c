@@ -118,7 +118,7 @@ int config_load_file(struct config_walk *parent, struct pb_config *cfg, const ch
     w.yw.diags = d;
     w.yw.user = &w;
     w.cfg = cfg;
-    w.top = parent == NULL;
+    w.top = parent == NULL && !sh->loading_extra;
     w.depth = depth;
     w.sh = sh;
     walk_file(&w, text, len);
@@ -216,6 +216,13 @@ static void finish(struct pb_config *cfg, const char *path, struct config_shared
 struct pb_config *pb_config_load(const char *path, const char *python_override,
                                  struct pb_diags *diags)
 {
+    return pb_config_load_with(path, python_override, NULL, 0, diags);
+}
+
+struct pb_config *pb_config_load_with(const char *path, const char *python_override,
+                                      const char *const *extra, size_t nextra,
+                                      struct pb_diags *diags)
+{
     struct pb_config *cfg = calloc(1, sizeof *cfg);
     struct config_shared sh;
     size_t before = diags->n;
@@ -238,6 +245,12 @@ struct pb_config *pb_config_load(const char *path, const char *python_override,
         config_check_python_override(python_override, diags);
     }
     config_load_file(NULL, cfg, path, path, NULL, 0, diags, &sh);
+    /* extra files (pbench run --profilers FILE): as if the config included
+     * them last, so their profilers and workloads join without editing it */
+    sh.loading_extra = 1;
+    for (size_t i = 0; cfg->files.n > 0 && i < nextra; i++)
+        config_load_file(NULL, cfg, extra[i], extra[i], NULL, 1, diags, &sh);
+    sh.loading_extra = 0;
     if (cfg->files.n > 0)
         finish(cfg, path, &sh, diags, before);
     config_shared_release(&sh);

@@ -156,6 +156,14 @@ struct pb_config {
 struct pb_config *pb_config_load(const char *path, const char *python_override,
                                  struct pb_diags *diags);
 
+/* pb_config_load, then the files extra[0..nextra) walked as if the config
+ * included them last (only what an included file may say: profilers,
+ * workloads, defaults...), for `--profilers FILE`: a profiler under
+ * evaluation without editing a tracked config. */
+struct pb_config *pb_config_load_with(const char *path, const char *python_override,
+                                      const char *const *extra, size_t nextra,
+                                      struct pb_diags *diags);
+
 void pb_config_free(struct pb_config *cfg);
 
 /* Replaces the selection (the config's `select:` included) with the named

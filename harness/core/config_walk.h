@@ -64,6 +64,7 @@ struct config_shared {
     struct config_ovr *ovr; /* overrides: of the top-level file */
     size_t novr;
     struct config_targets dtarget;  /* `defaults: target:` */
+    int loading_extra;      /* an extra file (--profilers): walked as an include */
 };
 
 /* One file being walked. */
