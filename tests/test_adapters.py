@@ -50,6 +50,21 @@ def have(module):
         return False
 
 
+def shipped_formats():
+    """profiler -> format: of configs/profilers.yaml (read as plain lines)."""
+    formats, name = {}, None
+    with open(os.path.join(ROOT, "configs", "profilers.yaml"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("  - name: "):
+                name = line.split(":", 1)[1].strip()
+            elif line.startswith("    format: ") and name:
+                formats[name] = line.split(":", 1)[1].strip()
+    return formats
+
+
+FORMATS = shipped_formats()
+
+
 class AdapterCase(unittest.TestCase):
     """Helpers: run a profiler into a fresh directory, adapt, check shape."""
 
@@ -74,7 +89,8 @@ class AdapterCase(unittest.TestCase):
         return outdir
 
     def adapt(self, profiler, run_dir, script=SPLIT):
-        result = adapt.adapt(profiler, "auto", run_dir, script)
+        # the format configs/profilers.yaml gives the profiler, as pbench passes it
+        result = adapt.adapt(profiler, FORMATS.get(profiler, "auto"), run_dir, script)
         json.dumps(result)                          # plain JSON all the way
         self.check_shape(result)
         return result
@@ -280,6 +296,35 @@ class TestPbenchSampler(AdapterCase):
         self.assertTrue(r["threads"])
 
 
+class TestCollapsed(AdapterCase):
+    def test_collapsed_stacks(self):
+        """Folded stacks ("frame;frame COUNT"), frames "name (file:line)":
+        3 samples of 4 in helper_part, one in inline_part; a frame without
+        a file counts only towards the total; a process root is read."""
+        d = os.path.join(self.tmp, "collapsed")
+        os.makedirs(d, exist_ok=True)
+        split = os.path.realpath(SPLIT)
+        with open(os.path.join(d, "out.collapsed"), "w") as f:
+            f.write(f"process 42 (python);main ({split}:90);helper_part ({split}:50) 3\n")
+            f.write(f"main ({split}:90);inline_part ({split}:40) 1\n")
+            f.write("<native> 1\n")
+        r = adapt.adapt("anything", "collapsed", d, SPLIT)
+        self.check_shape(r)
+        funcs = {f["function"]: f for f in r["functions"]}
+        self.assertAlmostEqual(funcs["helper_part"]["total"], 3 / 5)
+        self.assertAlmostEqual(funcs["inline_part"]["total"], 1 / 5)
+        self.assertEqual(r["format"], "collapsed")
+
+    def test_collapsed_garbage_is_an_error(self):
+        d = os.path.join(self.tmp, "collapsed_bad")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "out.collapsed"), "w") as f:
+            f.write("main;helper no-count\n")
+        with self.assertRaises(adapt.AdapterError) as cm:
+            adapt.adapt("anything", "collapsed", d, SPLIT)
+        self.assertIn("no sample count", str(cm.exception))
+
+
 class TestErrors(AdapterCase):
     """What the adapter says when it cannot read an output."""
 
@@ -291,7 +336,8 @@ class TestErrors(AdapterCase):
     def test_empty_run_dir(self):
         d = os.path.join(self.tmp, "empty")
         os.makedirs(d, exist_ok=True)
-        rc, out, _ = self.cli("--profiler", "cProfile", "--run-dir", d, "--script", SPLIT)
+        rc, out, _ = self.cli("--profiler", "cProfile", "--kind", "pstats", "--run-dir", d,
+                              "--script", SPLIT)
         self.assertEqual(rc, 1)
         self.assertIn("no pstats output", json.loads(out)["error"])
 
@@ -300,7 +346,7 @@ class TestErrors(AdapterCase):
         os.makedirs(d, exist_ok=True)
         rc, out, _ = self.cli("--profiler", "myprof", "--run-dir", d, "--script", SPLIT)
         self.assertEqual(rc, 1)
-        self.assertIn("not one pbench knows", json.loads(out)["error"])
+        self.assertIn("give profiler 'myprof' a 'format:'", json.loads(out)["error"])
 
     def test_corrupt_pstats(self):
         d = os.path.join(self.tmp, "corrupt")

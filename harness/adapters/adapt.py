@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import SCHEMA, AdapterError, Attribution  # noqa: E402
 import fmt_callgrind  # noqa: E402
+import fmt_collapsed  # noqa: E402
 import fmt_lprof  # noqa: E402
 import fmt_memory_profiler  # noqa: E402
 import fmt_pbench_sampler  # noqa: E402
@@ -41,17 +42,7 @@ KINDS = {
     "speedscope": (fmt_speedscope, ["*.speedscope.json", "*speedscope*.json"]),
     "scalene": (fmt_scalene, ["scalene*.json"]),
     "pbench_sampler": (fmt_pbench_sampler, ["*.json"]),
-}
-
-# the profilers of configs/profilers.yaml
-PROFILERS = {
-    "cProfile": "pstats", "profile": "pstats", "yappi_wall": "pstats",
-    "yappi_cpu": "pstats", "pyinstrument": "pyinstrument",
-    "line_profiler": "lprof", "memory_profiler": "memory_profiler",
-    "pprofile_det": "callgrind", "pprofile_stat": "callgrind", "py_spy": "speedscope",
-    "scalene_cpu": "scalene", "scalene_full": "scalene",
-    "pbench_sampler": "pbench_sampler", "pbench_sample": "pbench_sampler",
-    "pbench": "pbench_sampler",
+    "collapsed": (fmt_collapsed, ["*.collapsed", "*.folded", "*collapsed*.txt"]),
 }
 
 SKIP = {"stdout.txt", "stderr.txt"}
@@ -87,7 +78,7 @@ def json_schema(path):
 def detect(run_dir):
     """The kind whose files are in run_dir, or None."""
     for kind in ("pstats", "pyinstrument", "lprof", "memory_profiler", "callgrind",
-                 "pbench_sampler"):
+                 "pbench_sampler", "collapsed"):
         if files_for(kind, run_dir):
             return kind
     for path in sorted(glob.glob(os.path.join(glob.escape(run_dir), "*.json"))):
@@ -108,11 +99,12 @@ def adapt(profiler, kind, run_dir, script):
     """The attribution dict; raises AdapterError when it cannot be made."""
     if not os.path.isdir(run_dir):
         raise AdapterError(f"run directory '{run_dir}' does not exist")
-    if kind == "auto":
-        kind = PROFILERS.get(profiler) or detect(run_dir)
+    if kind == "auto":  # no `format:` in the profiler's config: from the files
+        kind = detect(run_dir)
         if kind is None:
-            raise AdapterError(f"no output of a known format in '{run_dir}' "
-                               f"(profiler '{profiler}' is not one pbench knows)")
+            raise AdapterError(f"no output of a known format in '{run_dir}' (give profiler "
+                               f"'{profiler}' a 'format:' in its config: one of "
+                               f"{', '.join(sorted(KINDS))})")
     paths = files_for(kind, run_dir)
     if kind == "speedscope" and not paths:
         paths = [p for p in sorted(glob.glob(os.path.join(glob.escape(run_dir), "*.json")))
@@ -140,7 +132,7 @@ def main():
     try:
         result = adapt(args.profiler, args.kind, args.run_dir, args.script)
     except AdapterError as e:
-        kind = PROFILERS.get(args.profiler, args.kind) if args.kind == "auto" else args.kind
+        kind = args.kind
         result = {"schema": SCHEMA, "profiler": args.profiler, "format": kind,
                   "script": os.path.abspath(args.script), "error": str(e)}
         status = 1

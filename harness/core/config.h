@@ -88,6 +88,13 @@ struct pb_workload {
  * benchmark's extra_opts. */
 #define PB_PYPERF_ARGS 7
 
+/* The output formats pbench can read (harness/adapters/adapt.py's
+ * readers), for a profiler's `format:`. */
+#define PB_FORMATS "pstats", "pyinstrument", "lprof", "memory_profiler", "callgrind", \
+                   "speedscope", "scalene", "pbench_sampler", "collapsed"
+#define PB_FORMATS_TEXT "pstats, pyinstrument, lprof, memory_profiler, callgrind, speedscope, " \
+                        "scalene, pbench_sampler, collapsed"
+
 struct pb_profiler {
     char *name;
     struct pb_strv command; /* argv template with {placeholders} (core/template.h) */
@@ -96,6 +103,9 @@ struct pb_profiler {
     long long *output_min;  /* per outputs.v[i]: the fewest bytes it may hold,
                              * 0: it need only exist; NULL when no outputs */
     char *package;          /* PyPI distribution for the version; NULL: stdlib */
+    char *format;           /* the format of its output, naming the reader
+                             * `pbench accuracy` uses (PB_FORMATS); NULL:
+                             * found from the files */
     struct pb_strv python_versions; /* CPython versions it supports ("3.11"); none: all */
     char *description;      /* may be NULL */
     char *configdir;        /* directory of the defining file, absolute */

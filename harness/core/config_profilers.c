@@ -155,6 +155,21 @@ static void pr_outputs(struct pb_yw *yw, const yaml_node_t *v, void *o, const ch
     }
 }
 
+/* format: the reader of the profiler's output, one of the adapters' (the
+ * list is in config.h's PB_FORMATS and harness/adapters/adapt.py). */
+static void pr_format(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    static const char *const known[] = { PB_FORMATS };
+    struct pb_profiler *p = o;
+
+    if (pb_yw_get_str(yw, v, key, &p->format) < 0 || !p->format)
+        return;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (!strcmp(p->format, known[i]))
+            return;
+    pb_yw_error(yw, v, "unknown format '%s' (known: " PB_FORMATS_TEXT ")", p->format);
+}
+
 static void pr_package(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
 {
     struct pb_profiler *p = o;
@@ -204,12 +219,13 @@ static const struct pb_yw_key profiler_keys[] = {
     { "name", pr_name }, { "command", pr_command }, { "env", pr_env }, { "outputs", pr_outputs },
     { "package", pr_package }, { "description", pr_desc }, { "baseline", pr_baseline },
     { "runs", pr_runs }, { "warmup", pr_warmup }, { "timeout", pr_timeout },
-    { "python_versions", pr_python_versions }, { NULL, NULL }
+    { "python_versions", pr_python_versions }, { "format", pr_format }, { NULL, NULL }
 };
 
 void config_free_profiler(struct pb_profiler *p)
 {
     free(p->name);
+    free(p->format);
     pb_strv_release(&p->command);
     pb_strv_release(&p->env);
     pb_strv_release(&p->outputs);

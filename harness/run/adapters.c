@@ -24,7 +24,7 @@ static int set_error(struct pb_accuracy_probe *p, const char *msg, struct pb_err
  * adapter_error set), or -1 with err set when the adapter cannot be
  * started at all. */
 static int adapt(const char *dir, const struct pb_adapters_opts *o, struct pb_accuracy_probe *p,
-                 struct pb_error *err)
+                 const char *kind, struct pb_error *err)
 {
     const struct pb_run_record *r = p->run;
     char sub[PATH_MAX], absdir[PATH_MAX], rel[PATH_MAX], out[PATH_MAX], errp[PATH_MAX],
@@ -50,7 +50,7 @@ static int adapt(const char *dir, const struct pb_adapters_opts *o, struct pb_ac
         return pb_error_set(err, "out of memory");
 
     char *argv[] = { (char *)o->python, (char *)o->adapter, "--profiler", profiler,
-                     "--kind", "auto", "--run-dir", raw, "--script", (char *)p->script,
+                     "--kind", (char *)kind, "--run-dir", raw, "--script", (char *)p->script,
                      "--out", out, NULL };
     memset(&so, 0, sizeof so);
     so.argv = argv;
@@ -83,9 +83,14 @@ int pb_adapters_run(struct pb_accuracy_source *src, const struct pb_adapters_opt
 {
     for (size_t i = 0; i < src->nprobes; i++) {
         struct pb_accuracy_probe *p = &src->probes[i];
+        const char *kind = "auto";  /* no format: the adapter finds it from the files */
         if (p->run->status != PB_RUN_OK)
             continue;
-        if (adapt(src->dir, opts, p, err) < 0)
+        for (size_t k = 0; k < src->resolved.nprofilers; k++)
+            if (!strcmp(src->resolved.profilers[k].name, p->run->profiler)
+                && src->resolved.profilers[k].format)
+                kind = src->resolved.profilers[k].format;
+        if (adapt(src->dir, opts, p, kind, err) < 0)
             return -1;
     }
     return 0;

@@ -72,6 +72,7 @@ static void from_profiler(struct pb_resolved_profiler *o, const struct pb_profil
 {
     o->name = dup_or_null(p->name, oom);
     o->package = dup_or_null(p->package, oom);
+    o->format = dup_or_null(p->format, oom);
     o->configdir = dup_or_null(p->configdir, oom);
     o->description = dup_or_null(p->description, oom);
     o->baseline = p->baseline;
@@ -247,6 +248,8 @@ static json_t *profiler_json(const struct pb_resolved_profiler *p)
     json_object_set_new(o, "configdir", pb_jwrite_str(p->configdir));
     if (p->description)
         json_object_set_new(o, "description", pb_jwrite_str(p->description));
+    if (p->format)  /* absent without: the hash of a config without formats is unchanged */
+        json_object_set_new(o, "format", pb_jwrite_str(p->format));
     if (p->python_versions.n)
         json_object_set_new(o, "python_versions", strv_json(&p->python_versions));
     if (p->output_min) {
@@ -357,6 +360,7 @@ static int load_profiler(json_t *o, void *item, const struct pb_jloc *at,
         return pb_error_at(err, at->file, 0, 0, "%s: expected an object", at->path);
     if (pb_jread_str(o, "name", 1, &p->name, at, err) < 0
         || pb_jread_str(o, "package", 0, &p->package, at, err) < 0
+        || pb_jread_str(o, "format", 0, &p->format, at, err) < 0
         || pb_jread_str(o, "configdir", 0, &p->configdir, at, err) < 0
         || pb_jread_str(o, "description", 0, &p->description, at, err) < 0
         || pb_jread_bool(o, "baseline", &p->baseline, at, err) < 0
@@ -542,6 +546,7 @@ void pb_resolved_release(struct pb_resolved *r)
         struct pb_resolved_profiler *p = &r->profilers[i];
         free(p->name);
         free(p->package);
+        free(p->format);
         free(p->configdir);
         free(p->description);
         pb_strv_release(&p->command);

@@ -48,6 +48,7 @@ struct pb_resolved_python {
 
 struct pb_resolved_profiler {
     char *name, *package, *configdir, *description;     /* package, description may be NULL */
+    char *format;                       /* its output's format; NULL: found from the files */
     struct pb_strv command, env, outputs;
     struct pb_strv python_versions;     /* none: every version */
     long long *output_min;              /* per outputs item: its fewest bytes; NULL: none */
