@@ -78,20 +78,10 @@ static void error_line(const char *path, char *out, size_t n)
     static const char *const words[] = { "error", "exception", "fatal", "cannot", "failed",
                                          "not found", "no such", "denied", "killed" };
     char buf[4096];
-    FILE *f = pb_fopen_regular(path);
-    size_t got;
-    long size;
     char *best = NULL, *last = NULL;
 
     out[0] = '\0';
-    if (!f)
-        return;
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
-    got = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[got] = '\0';
+    pb_file_tail(path, buf, sizeof buf);
     for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
         char lower[512];
         size_t len, k;

@@ -185,22 +185,33 @@ char *pb_read_file(const char *path, size_t max, size_t *len, int *errnum)
     return buf;
 }
 
-void pb_file_last_line(const char *path, char *out, size_t n)
+size_t pb_file_tail(const char *path, char *buf, size_t n)
 {
     FILE *f = pb_fopen_regular(path);  /* a planted FIFO would block forever */
-    char buf[4096];
     long size;
-    size_t got, end, start;
+    size_t got;
 
-    out[0] = '\0';
-    if (!f)
-        return;
+    buf[0] = '\0';
+    if (!f || n < 2) {
+        if (f)
+            fclose(f);
+        return 0;
+    }
     fseek(f, 0, SEEK_END);
     size = ftell(f);
-    fseek(f, size > (long)sizeof buf - 1 ? size - (long)sizeof buf + 1 : 0, SEEK_SET);
-    got = fread(buf, 1, sizeof buf - 1, f);
+    fseek(f, size > (long)n - 1 ? size - (long)n + 1 : 0, SEEK_SET);
+    got = fread(buf, 1, n - 1, f);
     fclose(f);
     buf[got] = '\0';
+    return got;
+}
+
+void pb_file_last_line(const char *path, char *out, size_t n)
+{
+    char buf[4096];
+    size_t got = pb_file_tail(path, buf, sizeof buf), end, start;
+
+    out[0] = '\0';
     end = got;
     while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r' || buf[end - 1] == ' '))
         end--;

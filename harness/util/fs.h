@@ -55,6 +55,11 @@ char *pb_read_file(const char *path, size_t max, size_t *len, int *errnum);
  * a directory). */
 int pb_mkdirs(const char *path, struct pb_error *err);
 
+/* The last n-1 bytes (all of a smaller file) of the regular file at path
+ * into buf, NUL-terminated; returns how many. 0 (and "") when the file is
+ * missing, not regular or unreadable. Cannot fail otherwise. */
+size_t pb_file_tail(const char *path, char *buf, size_t n);
+
 /* The last non-empty line of the file at path (its last 4 KiB read;
  * trailing spaces and line ends dropped) into out, at most n-1 bytes; ""
  * when the file is missing, empty or unreadable. Cannot fail. */
