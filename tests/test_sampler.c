@@ -21,6 +21,7 @@
 #include "sampler/pylayout.h"
 #include "sampler/pyversion.h"
 #include "sampler/sampler.h"
+#include "util/path.h"
 #include "testutil.h"
 
 #define TARGETS PB_SOURCE_DIR "/tests/sampler_targets"
@@ -489,25 +490,6 @@ START_TEST(test_usage_errors)
 }
 END_TEST
 
-/* name's path on PATH into buf, or NULL. */
-static const char *which(const char *name, char *buf, size_t n)
-{
-    const char *path = getenv("PATH");
-    char *copy, *save = NULL;
-    const char *hit = NULL;
-
-    if (!path)
-        return NULL;
-    copy = strdup(path);
-    for (char *d = strtok_r(copy, ":", &save); d && !hit; d = strtok_r(NULL, ":", &save)) {
-        snprintf(buf, n, "%s/%s", d, name);
-        if (access(buf, X_OK) == 0)
-            hit = buf;
-    }
-    free(copy);
-    return hit;
-}
-
 /* The interpreter of CPython 3.minor on this machine (pyenv's, else
  * python3.minor on PATH) into buf, or NULL when there is none. */
 static const char *find_python(int minor, char *buf, size_t n)
@@ -534,7 +516,13 @@ static const char *find_python(int minor, char *buf, size_t n)
     if (hit)
         return hit;
     snprintf(cmd, sizeof cmd, "python3.%d", minor);
-    return which(cmd, buf, n);
+    char *found = pb_which(cmd);
+    if (found) {
+        snprintf(buf, n, "%s", found);
+        hit = buf;
+    }
+    free(found);
+    return hit;
 }
 
 /* ---- every CPython version -------------------------------------------- */

@@ -471,15 +471,11 @@ int pb_pyproc_sample(struct pb_pyproc *p, pb_pyproc_thread_fn fn, void *arg,
              * reads a whole stack, so call-heavy code is not under-sampled. */
             nframes = -1;
             for (int attempt = 0; attempt < WALK_ATTEMPTS && nframes < 0; attempt++) {
-                int ok = 0;
-                if (attempt > 0)  /* the innermost frame may have changed too */
-                    ok = rd_ptr(p, here + L->tstate_frame, &fptr) == 0 && fptr;
-                else
-                    ok = 1;
+                /* a retry reads the innermost frame again: it may have moved too */
+                int ok = attempt == 0 || (rd_ptr(p, here + L->tstate_frame, &fptr) == 0 && fptr);
+                frame = fptr;
                 if (ok && L->frames == PB_FRAMES_CFRAME)
                     ok = rd_ptr(p, fptr + L->cframe_current_frame, &frame) == 0;
-                else
-                    frame = fptr;
                 if (ok)
                     nframes = walk_frames(p, frame, &t.truncated);
                 if (p->gone)
