@@ -64,9 +64,33 @@ static void run_once(void)
         "    command: [\"{python}\", \"%s/minisampler.py\", \"{outdir}/mini.collapsed\", \"{script}\", \"{args}\"]\n"
         "    outputs: [{file: mini.collapsed, min_bytes: 1}]\n"
         "    format: collapsed\n"
+        /* the same output read by a reader of the user's own (reader:) */
+        "  - name: minireader\n"
+        "    command: [\"{python}\", \"%s/minisampler.py\", \"{outdir}/mini.collapsed\", \"{script}\", \"{args}\"]\n"
+        "    outputs: [{file: mini.collapsed, min_bytes: 1}]\n"
+        "    reader: minireader.py\n"
         "select:\n"
-        "  profilers: [plain, cProfile, pyinstrument, yappi_cpu, minisampler]\n",
-        PB_SOURCE_DIR, tu_python(), PB_SOURCE_DIR, PB_SOURCE_DIR, PB_SOURCE_DIR, tmp);
+        "  profilers: [plain, cProfile, pyinstrument, yappi_cpu, minisampler, minireader]\n",
+        PB_SOURCE_DIR, tu_python(), PB_SOURCE_DIR, PB_SOURCE_DIR, PB_SOURCE_DIR, tmp, tmp);
+    /* reads collapsed stacks, and leaves a mark that it ran */
+    char reader[2048];
+    snprintf(reader, sizeof reader,
+        "import os\n"
+        "def read(acc, run_dir):\n"
+        "    open('%s/reader-ran', 'a').close()\n"
+        "    path = os.path.join(run_dir, 'mini.collapsed')\n"
+        "    acc.files.append(path)\n"
+        "    acc.measure, acc.unit = 'samples', 'samples'\n"
+        "    acc.expresses['lines'] = True\n"
+        "    for row in open(path):\n"
+        "        stack, _, n = row.rstrip('\\n').rpartition(' ')\n"
+        "        frames = []\n"
+        "        for fr in stack.split(';'):\n"
+        "            name, _, loc = fr.rpartition(' (')\n"
+        "            file, _, line = loc.rstrip(')').rpartition(':')\n"
+        "            frames.append((file, name, None, int(line)))\n"
+        "        acc.add_stack(frames, float(n))\n", tmp);
+    free(tu_write_file(tmp, "minireader.py", reader));
     free(tu_write_file(tmp, "minisampler.py",
         "import collections, runpy, sys, threading, time\n"
         "out, script, args = sys.argv[1], sys.argv[2], sys.argv[3:]\n"
@@ -255,6 +279,8 @@ START_TEST(cpu_errors_per_split)
     for (size_t i = 0; i < acc->ncpu; i++) {
         const struct pb_acc_cpu *row = &acc->cpu[i];
         double sum = 0, max = 0;
+        if (!strcmp(row->profiler, "minireader"))
+            continue;   /* its reader is not run here (own_reader_runs_only_when_given) */
         ck_assert_msg(!isnan(row->mean_error_pp), "%s has no mean CPU error", row->profiler);
         ck_assert(row->mean_error_pp >= 0 && row->mean_error_pp <= 100);
         ck_assert_int_eq(row->nsplits, 2);
@@ -297,7 +323,10 @@ START_TEST(cpu_errors_per_split)
     ck_assert_msg(pb_accuracy_load(rdir, &back, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(back->ncpu, acc->ncpu);
     for (size_t i = 0; i < acc->ncpu; i++)
-        ck_assert_double_eq_tol(back->cpu[i].mean_error_pp, acc->cpu[i].mean_error_pp, 1e-6);
+        if (isnan(acc->cpu[i].mean_error_pp))       /* minireader, unread here */
+            ck_assert(isnan(back->cpu[i].mean_error_pp));
+        else
+            ck_assert_double_eq_tol(back->cpu[i].mean_error_pp, acc->cpu[i].mean_error_pp, 1e-6);
     pb_accuracy_free(back);
 }
 END_TEST
@@ -384,6 +413,57 @@ START_TEST(new_profiler_from_yaml_alone)
 }
 END_TEST
 
+/* A reader of the user's own (reader:) is run by `pbench run` on its own
+ * runs, but by `pbench accuracy DIR` only when given --reader: a reader
+ * the stored results name is never run. */
+START_TEST(own_reader_runs_only_when_given)
+{
+    require_setup();
+    char mark[4096], rpath[4096], arg[4200], *out = NULL;
+    snprintf(mark, sizeof mark, "%s/reader-ran", tmp);
+    snprintf(rpath, sizeof rpath, "%s/minireader.py", tmp);
+    /* the run's own accuracy ran it; pb_accuracy_write without readers
+     * (run_once) refused it */
+    ck_assert_msg(access(mark, F_OK) == 0, "pbench run did not run the config's reader");
+    const struct pb_acc_cell *c = cap("minireader", "functions");
+    ck_assert_str_eq(c->value, "unreadable");
+    ck_assert_msg(strstr(c->why, "is named by the stored results") && strstr(c->why, "--reader minireader=FILE"),
+                  "%s", c->why);
+    unlink(mark);
+    char *a1[] = { PB_BINARY, "accuracy", rdir, "-q", NULL };
+    ck_assert_int_eq(tu_run(a1, &out), 0);
+    free(out);
+    ck_assert_msg(access(mark, F_OK) != 0, "pbench accuracy ran a reader the stored results named");
+    snprintf(arg, sizeof arg, "minireader=%s", rpath);
+    char *a2[] = { PB_BINARY, "accuracy", rdir, "--reader", arg, "-q", NULL };
+    ck_assert_int_eq(tu_run(a2, &out), 0);
+    free(out);
+    ck_assert_msg(access(mark, F_OK) == 0, "--reader did not run the reader");
+    struct pb_accuracy *a = NULL;
+    struct pb_error err;
+    struct pb_accuracy_opts o;
+    struct pb_reader r = { "minireader", rpath };
+    pb_accuracy_opts_init(&o);
+    o.readers = &r;
+    o.nreaders = 1;
+    ck_assert_msg(pb_accuracy_compute(rdir, &o, &a, &err) == 0, "%s", err.msg);
+    const struct pb_acc_cpu *row = NULL;
+    for (size_t i = 0; i < a->ncpu; i++)
+        if (!strcmp(a->cpu[i].profiler, "minireader"))
+            row = &a->cpu[i];
+    ck_assert_msg(row && isfinite(row->mean_error_pp) && row->mean_error_pp < 50, "minireader's error: %g",
+                  row ? row->mean_error_pp : NAN);
+    const char *threads = cap_in(a, "minireader", "threads")->value;
+    ck_assert_msg(strcmp(threads, "unreadable") && strcmp(threads, "failed"), "%s", threads);
+    pb_accuracy_free(a);
+    /* a bad --reader is a usage error */
+    char *a3[] = { PB_BINARY, "accuracy", rdir, "--reader", "minireader", NULL };
+    ck_assert_int_eq(tu_run(a3, &out), PB_EXIT_USAGE);
+    ck_assert_msg(strstr(out, "--reader expects NAME=FILE"), "%s", out);
+    free(out);
+}
+END_TEST
+
 START_TEST(cmd_usage_and_errors)
 {
     char *a1[] = { "accuracy", NULL };
@@ -432,11 +512,14 @@ static const char *scoring_config =
     " \"workloads\": [\n"
     "  {\"name\": \"split_a\", \"script\": \"/w/truth_split.py\", \"hot\": [\"inline_part\", \"helper_part\"]},\n"
     "  {\"name\": \"split_b\", \"script\": \"/w/truth_split.py\", \"hot\": [\"inline_part\", \"helper_part\"]},\n"
-    "  {\"name\": \"threads\", \"script\": \"/w/truth_threads.py\", \"hot\": [\"main_part\", \"thread_part\"]}],\n"
+    "  {\"name\": \"threads\", \"script\": \"/w/truth_threads.py\", \"hot\": [\"main_part\", \"thread_part\"]},\n"
+    "  {\"name\": \"mem_thread\", \"script\": \"/w/truth_memory.py\", \"hot\": [\"hold_memory\"]}],\n"
     " \"profilers\": [\n"
     "  {\"name\": \"plain\", \"baseline\": true, \"command\": [\"{python}\", \"{script}\"]},\n"
     "  {\"name\": \"exact\", \"command\": [\"exact\", \"{script}\"]},\n"
-    "  {\"name\": \"off\", \"command\": [\"off\", \"--hot={hot}\", \"{script}\"]}],\n"
+    "  {\"name\": \"off\", \"command\": [\"off\", \"--hot={hot}\", \"{script}\"]},\n"
+    "  {\"name\": \"alloc\", \"command\": [\"alloc\", \"{script}\"]},\n"
+    "  {\"name\": \"blind\", \"command\": [\"blind\", \"{script}\"]}],\n"
     " \"pairs\": []}\n";
 
 #define RUN(w, p, r, st) "{\"seq\": 0, \"round\": " #r ", \"workload\": \"" w "\", \"profiler\": \"" p \
@@ -447,7 +530,9 @@ static const char *scoring_runs =
     RUN("split_a", "plain", 0, "ok") RUN("split_a", "plain", 1, "ok") RUN("split_b", "plain", 0, "ok")
     RUN("threads", "plain", 0, "ok") RUN("split_a", "exact", 1, "ok") RUN("split_a", "exact", 0, "ok")
     RUN("split_b", "exact", 0, "ok") RUN("threads", "exact", 0, "ok") RUN("split_a", "off", 0, "ok")
-    RUN("split_a", "off", 1, "ok") RUN("split_b", "off", 0, "ok") RUN("threads", "off", 0, "failed");
+    RUN("split_a", "off", 1, "ok") RUN("split_b", "off", 0, "ok") RUN("threads", "off", 0, "failed")
+    RUN("mem_thread", "plain", 0, "ok") RUN("mem_thread", "exact", 0, "ok") RUN("threads", "alloc", 0, "ok")
+    RUN("mem_thread", "alloc", 0, "ok") RUN("threads", "blind", 0, "ok");
 
 #define SPLIT_TRUTH(inl, hlp) "{\"pbench_truth\": 1, \"kind\": \"cpu_split\", \"script\": \"/w/truth_split.py\", " \
     "\"params\": {\"split\": 0.3}, \"focus\": \"helper\", \"share_sum\": 1.0, \"parts\": [" \
@@ -458,6 +543,20 @@ static const char *threads_truth =
     "{\"pbench_truth\": 1, \"kind\": \"threads\", \"script\": \"/w/truth_threads.py\", \"focus\": \"thread\", "
     "\"parts\": [{\"name\": \"main\", \"root\": \"main_part\", \"functions\": [\"main_part\"], \"share\": 0.25}, "
     "{\"name\": \"thread\", \"root\": \"thread_part\", \"functions\": [\"thread_part\"], \"share\": 0.75}]}\n";
+
+/* 64 MB allocated in hold_memory, run only by a worker thread, 32 MB of it
+ * touched. */
+static const char *mem_thread_truth =
+    "{\"pbench_truth\": 1, \"kind\": \"memory_thread\", \"script\": \"/w/truth_memory.py\", "
+    "\"memory\": {\"function\": \"hold_memory\", \"line\": 50, \"alloc_mb\": 64, \"touch_line\": 52, "
+    "\"touched_mb\": 32}}\n";
+
+/* An allocation tracker's attribution: memory, no time, no hits. */
+#define ALLOC_ATTR(mb) "{\"format\": \"fake\", \"timed\": false, \"samples\": null, " \
+    "\"expresses\": {\"functions\": true, \"lines\": true, \"memory\": true}, " \
+    "\"functions\": [{\"function\": \"hold_memory\", \"seen\": true}], \"lines\": [], " \
+    "\"memory\": {\"kind\": \"allocation\", \"lines\": [{\"line\": 50, \"function\": \"hold_memory\", " \
+    "\"mb\": " mb "}]}}"
 
 /* An attribution with the given functions' figures. */
 #define ATTR(fns) "{\"format\": \"fake\", \"timed\": true, \"samples\": null, " \
@@ -484,6 +583,13 @@ static const struct {
                                 FN_SELF("helper", "0.25")) },
     /* 0.25 against 0.5: 25 points */
     { "split_b", "off", 0, ATTR(FN_TOTAL("inline_part", "0.75") "," FN_TOTAL("helper_part", "0.25")) },
+    /* a time profiler on an allocating workload, an allocation tracker on
+     * a CPU-only one: n/a, deciding nothing */
+    { "mem_thread", "exact", 0, ATTR(FN_TOTAL("hold_memory", "1.0")) },
+    { "threads", "alloc", 0, ALLOC_ATTR("0.0") },
+    { "threads", "blind", 0, ALLOC_ATTR("0.0") },
+    /* the thread's 64 MB seen */
+    { "mem_thread", "alloc", 0, ALLOC_ATTR("64.0") },
 };
 
 static char *sdir;
@@ -498,7 +604,8 @@ static void scoring_setup(void)
     const char *truths[][2] = { { "raw/split_a/plain/0", SPLIT_TRUTH("0.75", "0.25") },
                                 { "raw/split_a/plain/1", SPLIT_TRUTH("0.625", "0.375") },
                                 { "raw/split_b/plain/0", SPLIT_TRUTH("0.5", "0.5") },
-                                { "raw/threads/plain/0", threads_truth } };
+                                { "raw/threads/plain/0", threads_truth },
+                                { "raw/mem_thread/plain/0", mem_thread_truth } };
     for (size_t i = 0; i < sizeof truths / sizeof *truths; i++) {
         snprintf(p, sizeof p, "mkdir -p '%s/%s'", sdir, truths[i][0]);
         ck_assert_int_eq(system(p), 0);
@@ -522,7 +629,7 @@ static struct pb_accuracy *score_fabricated(void)
     struct pb_error err;
 
     ck_assert_msg(pb_accuracy_source_load(&src, sdir, &err) == 0, "%s", err.msg);
-    ck_assert_int_eq(src.nprobes, 8);
+    ck_assert_int_eq(src.nprobes, 12);
     for (size_t i = 0; i < src.nprobes; i++) {
         struct pb_accuracy_probe *p = &src.probes[i];
         for (size_t k = 0; k < sizeof scoring_attrs / sizeof *scoring_attrs; k++) {
@@ -592,7 +699,16 @@ START_TEST(known_errors)
     ck_assert_str_eq(share_of(a, "threads", "off")->rounds[0].note, "failed");
     ck_assert_str_eq(cap_in(a, "exact", "threads")->value, "yes");
     ck_assert_str_eq(cap_in(a, "exact", "threads")->why, "the worker thread part got 75.0% (true 75.0%)");
-    ck_assert_str_eq(cap_in(a, "exact", "threads")->runs, "1 yes, 0 partial, 0 no, 0 other");
+    ck_assert_str_eq(cap_in(a, "exact", "threads")->runs, "1 yes, 0 partial, 0 no, 0 other, 1 n/a");
+    /* an allocation tracker is judged on the thread's allocation alone */
+    ck_assert_str_eq(cap_in(a, "alloc", "threads")->value, "yes");
+    ck_assert_str_eq(cap_in(a, "alloc", "threads")->why,
+                     "64.0 MB in 'hold_memory' (run only in the worker thread; 64 MB allocated, 32 MB touched)");
+    ck_assert_str_eq(cap_in(a, "alloc", "threads")->decided_by->workload, "mem_thread");
+    ck_assert_str_eq(cap_in(a, "alloc", "threads")->runs, "1 yes, 0 partial, 0 no, 0 other, 1 n/a");
+    /* with only a CPU-only workload, it is n/a, not "no" */
+    ck_assert_str_eq(cap_in(a, "blind", "threads")->value, "n/a");
+    ck_assert_ptr_nonnull(strstr(cap_in(a, "blind", "threads")->why, "has no time, samples or hits"));
     ck_assert_str_eq(cap_in(a, "off", "threads")->value, "failed");
     ck_assert_str_eq(cap_in(a, "off", "threads")->why, "the run did not finish: failed: failed");
     /* unmodified code: exact saw only the hot functions, decided by the
@@ -608,7 +724,7 @@ START_TEST(known_errors)
                      "reported 'main', which nobody marked (not in the workload's hot list)");
     ck_assert_str_eq(cap_in(a, "exact", "lines")->why, "the fake output has no per-line figures");
     ck_assert_str_eq(cap_in(a, "exact", "memory")->value, "not probed");
-    ck_assert_int_eq(a->nruns, 8);
+    ck_assert_int_eq(a->nruns, 12);
     pb_accuracy_free(a);
 }
 END_TEST
@@ -741,6 +857,7 @@ Suite *accuracy_suite(void)
     tcase_add_test(core, markdown_section);
     tcase_add_test(core, stored_python_is_never_run);
     tcase_add_test(core, new_profiler_from_yaml_alone);
+    tcase_add_test(core, own_reader_runs_only_when_given);
     suite_add_tcase(s, core);
 
     TCase *scoring = tcase_create("scoring");

@@ -235,6 +235,60 @@ START_TEST(sizes_make_one_workload_per_size)
 }
 END_TEST
 
+/* `size:` stands for "{size}"; a config including a workloads file sets
+ * its own sizes, runs and timeouts by naming the workloads
+ * (configs/workloads.yaml, included by all.yaml and quick.yaml). */
+START_TEST(size_and_workloads_from_an_include)
+{
+    struct pb_diags d;
+    char text[4096];
+    free(tu_write_file(dir, "wls.yaml",
+                       "workloads:\n"
+                       "  - {name: a, script: w.py, args: [\"--size\", \"{size}\", \"-v\"], size: 590}\n"
+                       "  - {name: b, script: w2.py, args: [\"--n={size}\"], size: 7, hot: [f]}\n"));
+    snprintf(text, sizeof text, "include: [wls.yaml]\npython: /bin/sh\n"
+             "workloads:\n"
+             "  - {name: a, size: 25, runs: 4, timeout: 9}\n"
+             "  - {name: c, script: w.py}\n%s", base_profilers);
+    struct pb_config *cfg = load(text, &d);
+    ck_assert_msg(cfg != NULL, "first diag: %s", d.n ? d.items[0].msg : "");
+    ck_assert_uint_eq(cfg->nworkloads, 3);
+    ck_assert_str_eq(cfg->workloads[0].name, "a");
+    ck_assert_str_eq(cfg->workloads[0].args.v[1], "25");       /* the including config's */
+    ck_assert_str_eq(cfg->workloads[0].args.v[2], "-v");
+    ck_assert_int_eq(cfg->workloads[0].runs, 4);
+    ck_assert(cfg->workloads[0].timeout == 9);
+    ck_assert_str_eq(cfg->workloads[1].args.v[0], "--n=7");     /* the file's own */
+    ck_assert_int_eq(cfg->workloads[1].runs, -1);
+    ck_assert_str_eq(cfg->workloads[2].name, "c");
+    pb_config_free(cfg);
+    pb_diags_release(&d);
+
+    /* only size, runs, warmup and timeout may be set by name; size needs
+     * "{size}" and goes with neither sizes: nor target: */
+    free(tu_write_file(dir, "wls2.yaml",
+                       "workloads:\n"
+                       "  - {name: s, script: w.py, args: [\"{size}\"], sizes: [1, 2]}\n"
+                       "  - {name: f, script: w.py, args: [\"9\"], size: 3}\n"));
+    snprintf(text, sizeof text, "include: [wls2.yaml]\npython: /bin/sh\n"
+             "workloads:\n"
+             "  - {name: f, size: 25, args: [x]}\n"
+             "  - {name: g, script: w.py, args: [\"{size}\"], size: 2, sizes: [1, 2]}\n"
+             "  - {name: h, script: w.py, args: [\"{size}\"], size: -1}\n%s", base_profilers);
+    cfg = load(text, &d);
+    ck_assert_ptr_null(cfg);
+    assert_diag(&d, 4, 25, "'args' of workload 'f' is defined at");
+    assert_diag(&d, 5, 53, "'size' is one fixed size for a script's '{size}'");
+    assert_diag(&d, 6, 53, "'size' must be a positive number, found '-1'");
+    int found = 0;
+    for (size_t i = 0; i < d.n; i++)
+        found |= strstr(d.items[i].file, "wls2.yaml") && strstr(d.items[i].msg, "'size' given but no "
+                                                                "argument of 'f' contains '{size}'");
+    ck_assert_msg(found, "no error for f's size without {size} in wls2.yaml");
+    pb_diags_release(&d);
+}
+END_TEST
+
 START_TEST(expands_placeholders)
 {
     struct pb_diags d;
@@ -934,6 +988,7 @@ Suite *config_suite(void)
     tcase_add_test(errors, duplicate_key_and_bad_names);
     tcase_add_test(errors, baseline_required_and_unique);
     tcase_add_test(errors, include_errors);
+    tcase_add_test(core, size_and_workloads_from_an_include);
     tcase_add_test(errors, select_unknown_name);
     tcase_add_test(errors, missing_interpreter);
     tcase_add_test(errors, reference_beside_then_shipped);

@@ -753,7 +753,11 @@ START_TEST(outdir_absolute_and_glob_outputs)
         "    command: [\"{python}\", \"{script}\", \"{outdir}\", \"ab\"]\n"
         "    outputs: [{file: \"fil/*/peak.prof\", min_bytes: 4}]\n"
         "  - name: chatty_fail\n"
-        "    command: [\"{python}\", \"-c\", \"import sys; sys.stderr.write('starting\\\\nError: cannot write the profile\\\\nTrying to open the report in a browser...\\\\n'); sys.exit(1)\"]\n",
+        "    command: [\"{python}\", \"-c\", \"import sys; sys.stderr.write('starting\\\\nError: cannot write the profile\\\\nTrying to open the report in a browser...\\\\n'); sys.exit(1)\"]\n"
+        /* fil's own stderr when its script was not found: the exception,
+         * then chatter that mentions "error messages" */
+        "  - name: traceback_fail\n"
+        "    command: [\"{python}\", \"-c\", \"import sys; sys.stderr.write('Traceback (most recent call last):\\\\n  File x, line 1\\\\nFileNotFoundError: [Errno 2] No such file or directory: x\\\\n=fil-profile= Trying to open the report in a browser. In some cases this may print error messages, especially on macOS.\\\\n'); sys.exit(1)\"]\n",
         tu_python());
     free(tu_write_file(dir, "glob.yaml", text));
     /* a relative -o, from dir */
@@ -779,6 +783,7 @@ START_TEST(outdir_absolute_and_glob_outputs)
     ck_assert_msg(strstr(log, "output 'fil/*/peak.prof' holds 2 bytes, fewer than its 4"), "%s", log);
     /* the failure's reason is the error line, not the chatter after it */
     ck_assert_msg(strstr(log, "exit code 1: Error: cannot write the profile"), "%s", log);
+    ck_assert_msg(strstr(log, "exit code 1: FileNotFoundError: [Errno 2] No such file"), "%s", log);
     free(log);
     free(rd);
 }

@@ -17,10 +17,19 @@ measured itself (/proc/self/statm) are recorded beside it: an RSS-based
 profiler sees the pages where they are touched, an allocation-tracking one
 where they are allocated.
 
-    python truth_memory.py --size 256 --touch 0.5 --truth-out FILE|-
+--where thread runs hold_memory() only in a worker thread (the main
+thread waits in join()), --where child only in a forked multiprocessing
+child (the parent waits; the child sends its figures back through a
+pipe): the truth's kind is then "memory_thread" or "memory_child", the
+probes of whether a memory profiler sees a thread's or a child's
+allocations. The default, main, is kind "memory".
+
+    python truth_memory.py --size 256 --touch 0.5 [--where main|thread|child] --truth-out FILE|-
 """
 import ctypes
+import multiprocessing
 import os
+import threading
 
 import truthlib
 
@@ -57,6 +66,39 @@ def hold_memory(nbytes, touched, steps):
     return check, before, after_alloc, after_touch, after_free
 
 
+def in_thread(nbytes, touched, steps):
+    """hold_memory in a worker thread, the main thread waiting."""
+    out = {}
+    t = threading.Thread(target=lambda: out.update(r=hold_memory(nbytes, touched, steps)),
+                         name="truth-worker")
+    t.start()
+    t.join()
+    return out["r"]
+
+
+def child_main(nbytes, touched, steps, send):
+    send.send(hold_memory(nbytes, touched, steps))
+    send.close()
+
+
+def in_child(nbytes, touched, steps):
+    """hold_memory in a forked child, the parent waiting for its figures."""
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=child_main, args=(nbytes, touched, steps, send), name="truth-child")
+    child.start()
+    send.close()
+    result = recv.recv()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"truth_memory: the child exited with {child.exitcode}")
+    return result
+
+
+RUNNERS = {"main": hold_memory, "thread": in_thread, "child": in_child}
+KINDS = {"main": "memory", "thread": "memory_thread", "child": "memory_child"}
+
+
 def main():
     parser = truthlib.arg_parser(__doc__)
     parser.add_argument("--size", type=int, default=256,
@@ -65,16 +107,19 @@ def main():
                         help="fraction of it written, 0..1 (default 0.5)")
     parser.add_argument("--busy", type=int, default=2000,
                         help="thousands of loop steps run while holding it (default 2000)")
+    parser.add_argument("--where", choices=sorted(RUNNERS), default="main",
+                        help="where hold_memory runs: main (default), a worker thread, a forked child")
     args = truthlib.parse_args(parser)
     if args.size <= 0 or not 0 <= args.touch <= 1:
         parser.error("--size must be positive and --touch within 0..1")
     nbytes = args.size << 20
     touched = int(nbytes * args.touch) // PAGE * PAGE
-    check, before, after_alloc, after_touch, after_free = hold_memory(nbytes, touched, args.busy * 1000)
+    check, before, after_alloc, after_touch, after_free = RUNNERS[args.where](nbytes, touched,
+                                                                           args.busy * 1000)
 
     if args.truth_out:
         here = truthlib.script_file(main)
-        params = {"size": args.size, "touch": args.touch, "busy": args.busy}
+        params = {"size": args.size, "touch": args.touch, "busy": args.busy, "where": args.where}
         fields = {"memory": {
             "function": "hold_memory", "file": here,
             "line": truthlib.marker_line(here, "alloc"), "alloc_mb": nbytes / 2**20,
@@ -85,9 +130,9 @@ def main():
             "rss_delta_touch_mb": after_touch - after_alloc,
             "rss_delta_free_mb": after_free - after_touch,
         }}
-        truthlib.write_truth(args.truth_out, "memory", here, params, fields,
+        truthlib.write_truth(args.truth_out, KINDS[args.where], here, params, fields,
                              functions=(hold_memory, busy))
-    print(f"truth_memory size={args.size} touch={args.touch} check={check}")
+    print(f"truth_memory size={args.size} touch={args.touch} where={args.where} check={check}")
 
 
 if __name__ == "__main__":

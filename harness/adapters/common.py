@@ -11,8 +11,44 @@ not depend on how much of the run the profiler saw.
 import ast
 import json
 import os
+import re
 
 SCHEMA = "pbench-attribution/1"
+
+# The figures a function or line entry can hold, each in the profile's own
+# measure: time or samples (self, total), call and line counts (calls,
+# hits), samples in any clock (samples), memory (mb allocated or RSS
+# gained, freed_mb RSS given back, allocations counted). Readers fill
+# figures and never say "seen" themselves: seen() decides it from these.
+FIGURES = ("self", "total", "calls", "hits", "samples", "mb", "freed_mb", "allocations")
+
+# File name endings of C, C++ and Rust sources, as native unwinders name
+# the file of a C frame when they have debug information.
+NATIVE_SOURCES = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".rs", ".S", ".s")
+SHARED_OBJECT = re.compile(r"\.so(\.[\d.]+)?$|\.dylib$|\.dll$|\.pyd$")
+
+
+def seen(entry):
+    """The one rule for "seen", for every reader: a function (or line) is
+    seen when the profile gives it a nonzero figure of its own measure
+    (time, samples, hits or memory) in any frame of any stack, innermost
+    or not. A function the profile only names (a row of zeros, a frame of
+    weight 0) is not seen."""
+    return any(entry.get(k) for k in FIGURES)
+
+
+def is_native_frame(file, name, line):
+    """True when a frame is C code as native unwinders (py-spy --native,
+    memray --native) give it: no line, and a file that is a shared object
+    (libc.so.6, libz.so.1.2.13) or another binary, a C source, '<unknown>'
+    or nothing, or a name that is an address ('0x7f3d337df24a'). Python
+    frames have a line, and a file that is Python source or '<frozen ...>'."""
+    if line:
+        return False
+    base = os.path.basename(file or "")
+    return (not file or file == "<unknown>" or bool(SHARED_OBJECT.search(base))
+            or base.endswith(NATIVE_SOURCES) or (name or "").startswith("0x")
+            or (os.path.isabs(file) and not base.endswith((".py", ".pyw"))))  # /usr/bin/python3
 
 
 class AdapterError(Exception):
@@ -122,8 +158,9 @@ class Attribution:
         self.funcs = {}             # qualname -> dict
         self.lines = {}             # line -> dict
         self.memory = None          # {"kind":..., "lines": {line: {...}}}
-        self.threads = None         # key -> {"name", "process", "value", "functions"}
-        self.processes = None       # pid -> value
+        self.threads = None         # key -> {"name", "process", "value", "functions",
+                                    #         "mb", "functions_mb"}
+        self.processes = None       # pid -> {"value", "mb"}
         self.native = False         # True when a python/native split is kept
         self.timed = True           # False: the format has no time (memory only)
         self.samples = None         # samples in the profile, for samplers
@@ -139,9 +176,8 @@ class Attribution:
         if f is None:
             if first_line is None:
                 first_line = self.script.first_line(qualname)
-            f = self.funcs[qualname] = {"first_line": first_line, "self": None,
-                                        "total": None, "calls": None, "python": None,
-                                        "native": None, "seen": False}
+            f = self.funcs[qualname] = dict({k: None for k in FIGURES},
+                                            first_line=first_line, python=None, native=None)
         elif f["first_line"] is None and first_line is not None:
             f["first_line"] = first_line
         return f
@@ -154,12 +190,14 @@ class Attribution:
     def line(self, line, function=None):
         entry = self.lines.get(line)
         if entry is None:
-            entry = self.lines[line] = {"function": function or self.script.containing(line),
-                                        "self": None, "total": None, "hits": None,
-                                        "python": None, "native": None}
+            entry = self.lines[line] = dict({k: None for k in FIGURES},
+                                            function=function or self.script.containing(line),
+                                            python=None, native=None)
         return entry
 
     def memory_line(self, line, mb, kind, function=None, **extra):
+        """Adds mb at line (memory of `kind`, "allocation" or
+        "rss_increment"); extra keys are set on the line as given."""
         if self.memory is None:
             self.memory = {"kind": kind, "lines": {}}
         entry = self.memory["lines"].setdefault(
@@ -167,47 +205,50 @@ class Attribution:
         entry["mb"] += mb
         for k, v in extra.items():
             entry[k] = v
+        return entry
 
-    def thread(self, key, value, name=None, process=None, functions=()):
+    def thread(self, key, value, name=None, process=None, functions=(), mb=0.0):
+        """Adds value (time, in the profile's unit) and mb (memory) to a
+        thread, and to each of the script functions it ran there."""
         if self.threads is None:
             self.threads = {}
-        t = self.threads.setdefault(key, {"name": name, "process": process,
-                                          "value": 0.0, "functions": {}})
+        t = self.threads.setdefault(key, {"name": name, "process": process, "value": 0.0,
+                                          "functions": {}, "mb": 0.0, "functions_mb": {}})
+        if name and not t["name"]:
+            t["name"] = name
         t["value"] += value
+        t["mb"] += mb
         for q in functions:
-            t["functions"][q] = t["functions"].get(q, 0.0) + value
+            if value:
+                t["functions"][q] = t["functions"].get(q, 0.0) + value
+            if mb:
+                t["functions_mb"][q] = t["functions_mb"].get(q, 0.0) + mb
 
-    def process(self, pid, value):
+    def process(self, pid, value, mb=0.0):
+        """Adds value (time) and mb (memory) to a process."""
         if self.processes is None:
             self.processes = {}
-        self.processes[pid] = self.processes.get(pid, 0.0) + value
+        p = self.processes.setdefault(pid, {"value": 0.0, "mb": 0.0})
+        p["value"] += value
+        p["mb"] += mb
 
     # ---- stack samples -----------------------------------------------------
 
     def add_stack(self, frames, weight, thread=None, thread_name=None, process=None,
-                  native_leaf=False):
+                  native_leaf=False, native_frames=0):
         """One sample (or a run of identical ones) of `weight`: frames are
         (file, name, first_line or None, line or None), outermost first.
-        native_leaf: the innermost frame is a C function (pyinstrument's
-        <built-in> frames): its time is the native time of the innermost
-        script frame calling it directly."""
+        native_frames: how many of the innermost frames are C code (py-spy
+        --native's shared-object frames); when only such frames lie inside
+        the innermost script frame, the weight is that frame's native
+        time (the C it calls directly), else its Python time when it is
+        innermost itself. native_leaf=True is native_frames=1
+        (pyinstrument's <built-in> frames)."""
+        if native_leaf and not native_frames:
+            native_frames = 1
         self.total += weight
         self.samples = (self.samples or 0) + 1
-        seen_f, seen_l = set(), set()
-        inner_script = None
-        for depth, (file, name, first, line) in enumerate(frames):
-            if not self.script.is_script(file):
-                continue
-            q = self.script.resolve(name, first, line)
-            if q not in seen_f:
-                seen_f.add(q)
-                f = self.func(q, first if first is not None else None)
-                f["seen"] = True
-                self.add(f, "total", weight)
-            if line is not None and line not in seen_l:
-                seen_l.add(line)
-                self.add(self.line(line, q), "total", weight)
-            inner_script = (depth, q, line)
+        seen_f, inner_script = self._stack_functions(frames, "total", weight)
         n = len(frames)
         if inner_script is not None:
             depth, q, line = inner_script
@@ -219,7 +260,7 @@ class Attribution:
                     self.add(self.funcs[q], "python", weight)
                     if line is not None:
                         self.add(self.lines[line], "python", weight)
-            elif depth == n - 2 and native_leaf and self.native:
+            elif self.native and native_frames and n - 1 - depth <= native_frames:
                 self.add(self.funcs[q], "native", weight)
                 if line is not None:
                     self.add(self.lines[line], "native", weight)
@@ -227,6 +268,59 @@ class Attribution:
             self.thread(thread, weight, thread_name, process, seen_f)
         if process is not None:
             self.process(process, weight)
+
+    def add_memory_stack(self, frames, mb, kind, thread=None, thread_name=None, process=None,
+                         **extra):
+        """Memory (MB) taken (mb > 0) or given back (mb < 0) while frames
+        (as for add_stack, outermost first) ran: it goes to the innermost
+        script line (a memory line of `kind`) and, as a figure, to every
+        script function on the stack. Memory freed is kept apart
+        ("freed_mb"), never netted against what was taken. extra: numbers
+        added up on the memory line (e.g. peak_mb=...). Returns the
+        innermost script line, or None. A change of 0 is no figure: nothing
+        is recorded (Austin's full mode has one in most samples)."""
+        if not mb:
+            return None
+        key = "mb" if mb > 0 else "freed_mb"
+        amount = abs(mb)
+        if not self.timed:
+            self.total += max(mb, 0.0)      # an untimed profile's total: memory taken
+        seen_f, inner_script = self._stack_functions(frames, key, amount, lines=False)
+        line = None
+        if inner_script is not None:
+            _, q, line = inner_script
+            if line is not None:
+                entry = self.memory_line(line, amount if key == "mb" else 0.0, kind, q)
+                if key == "freed_mb":
+                    entry["freed_mb"] = entry.get("freed_mb", 0.0) + amount
+                for k, v in extra.items():
+                    entry[k] = entry.get(k, 0) + v
+        elif self.memory is None:
+            self.memory = {"kind": kind, "lines": {}}
+        if thread is not None:
+            self.thread(thread, 0.0, thread_name, process, seen_f, mb=max(mb, 0.0))
+        if process is not None:
+            self.process(process, 0.0, mb=max(mb, 0.0))
+        return line
+
+    def _stack_functions(self, frames, key, value, lines=True):
+        """Adds value to figure `key` of every script function (and, with
+        lines, line) on the stack, once each; returns the functions and
+        the innermost script frame (depth, qualname, line) or None."""
+        seen_f, seen_l = set(), set()
+        inner_script = None
+        for depth, (file, name, first, line) in enumerate(frames):
+            if not self.script.is_script(file):
+                continue
+            q = self.script.resolve(name, first, line)
+            if q not in seen_f:
+                seen_f.add(q)
+                self.add(self.func(q, first), key, value)
+            if lines and line is not None and line not in seen_l:
+                seen_l.add(line)
+                self.add(self.line(line, q), key, value)
+            inner_script = (depth, q, line)
+        return seen_f, inner_script
 
     # ---- output ----------------------------------------------------------
 
@@ -237,6 +331,7 @@ class Attribution:
 
     def result(self):
         has_total = self.expresses["function_total"]
+        has_mb = self.memory is not None
         funcs = []
         for q, f in self.funcs.items():
             funcs.append({"function": q, "file": self.script.path,
@@ -246,8 +341,9 @@ class Attribution:
                           "calls": f["calls"],
                           "python": self.share(f["python"]) if self.native else None,
                           "native": self.share(f["native"]) if self.native else None,
-                          "seen": bool(f["seen"] or f["self"] or f["total"])})
-        funcs.sort(key=lambda f: (-(f["total"] or f["self"] or 0), f["function"]))
+                          "mb": (f["mb"] or 0.0) if has_mb else None,
+                          "seen": seen(f)})
+        funcs.sort(key=lambda f: (-(f["total"] or f["self"] or f["mb"] or 0), f["function"]))
         lines = []
         for n, e in sorted(self.lines.items()):
             lines.append({"line": n, "function": e["function"],
@@ -255,11 +351,13 @@ class Attribution:
                           "total": self.share(e["total"]) if has_total else None,
                           "hits": e["hits"],
                           "python": self.share(e["python"]) if self.native else None,
-                          "native": self.share(e["native"]) if self.native else None})
+                          "native": self.share(e["native"]) if self.native else None,
+                          "seen": seen(e)})
         memory = None
         if self.memory is not None:
             memory = {"kind": self.memory["kind"],
-                      "lines": [dict(line=n, **e) for n, e in sorted(self.memory["lines"].items())]}
+                      "lines": [dict(line=n, **e, seen=seen(e))
+                                for n, e in sorted(self.memory["lines"].items())]}
         threads = None
         if self.threads is not None:
             threads = []
@@ -267,12 +365,18 @@ class Attribution:
                 threads.append({"thread": str(key), "name": t["name"], "process": t["process"],
                                 "share": self.share(t["value"]),
                                 "functions": {q: self.share(v) for q, v in
-                                              sorted(t["functions"].items())}})
-            threads.sort(key=lambda t: -(t["share"] or 0))
+                                              sorted(t["functions"].items())}
+                                if self.timed else {},
+                                "mb": t.get("mb", 0.0) if has_mb else None,
+                                "functions_mb": dict(sorted(t.get("functions_mb", {}).items()))
+                                if has_mb else None})
+            threads.sort(key=lambda t: (-(t["share"] or 0), -(t["mb"] or 0)))
         processes = None
         if self.processes is not None:
-            processes = [{"pid": pid, "share": self.share(v)}
-                         for pid, v in sorted(self.processes.items(), key=lambda kv: -kv[1])]
+            processes = [{"pid": pid, "share": self.share(p["value"]),
+                          "mb": p["mb"] if has_mb else None}
+                         for pid, p in sorted(self.processes.items(),
+                                              key=lambda kv: (-kv[1]["value"], -kv[1]["mb"]))]
         native = None
         if self.native:
             py = sum(f["python"] or 0 for f in self.funcs.values())

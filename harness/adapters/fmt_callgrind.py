@@ -79,7 +79,7 @@ def read(acc, paths):
         name, first = split(fnf)
         q = script.resolve(name, first)
         f = acc.func(q, first if q != "<module>" else 1)
-        f["seen"] = True
+        acc.add(f, "hits", hits)
         acc.add(f, "self", cost(hits, us))
         acc.add(f, "total", cost(hits, us))
         e = acc.line(line, q)

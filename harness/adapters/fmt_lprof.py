@@ -84,7 +84,7 @@ def read(acc, paths):
             continue
         q = acc.script.resolve(name, first)
         f = acc.func(q, first)
-        f["seen"] = f["seen"] or any(hits for _, hits, _ in rows)
+        acc.add(f, "hits", sum(hits for _, hits, _ in rows))
         acc.add(f, "self", seconds)
         acc.add(f, "total", seconds)
         for line, hits, t in rows:

@@ -56,8 +56,8 @@ def read(acc, paths):
             continue
         increment, hits = float(m.group(3)), int(m.group(4))
         f = acc.func(func)
-        if hits:
-            f["seen"] = True
+        acc.add(f, "hits", hits)
+        acc.add(f, "mb" if increment >= 0 else "freed_mb", abs(increment))
         e = acc.line(line, func)
         e["hits"] = (e["hits"] or 0) + hits
         acc.memory_line(line, increment, "rss_increment", func,

@@ -46,12 +46,12 @@ def read(acc, paths):
         f = acc.func(q, first)
         acc.add(f, "self", float((fe.get("self") or {}).get(clock) or 0))
         acc.add(f, "total", float((fe.get("total") or {}).get(clock) or 0))
-        f["seen"] = f["seen"] or bool((fe.get("total") or {}).get("wall"))
+        acc.add(f, "samples", float((fe.get("total") or {}).get("wall") or 0))
         for t in fe.get("threads", []):
             key = f"{t.get('pid')}/{t.get('tid')}"
-            th = acc.threads.setdefault(key, {"name": names.get(key), "process": t.get("pid"),
-                                              "value": 0.0, "functions": {}})
             v = float((t.get("total") or {}).get(clock) or 0)
+            acc.thread(key, 0.0, names.get(key), t.get("pid"), functions=[q])
+            th = acc.threads[key]
             th["functions"][q] = th["functions"].get(q, 0.0) + v
     for le in doc.get("lines", []):
         if not script.is_script(le.get("file")):

@@ -55,7 +55,6 @@ def read(acc, paths):
         acc.add(f, "self", tt)
         acc.add(f, "total", ct)
         f["calls"] = (f["calls"] or 0) + nc
-        f["seen"] = True
     if builtins:
         acc.native = True
         acc.expresses["native_split"] = True

@@ -51,7 +51,9 @@ def read(acc, paths):
         acc.add(f, "self", py + c + sys_)
         acc.add(f, "python", py)
         acc.add(f, "native", c)
-        f["seen"] = f["seen"] or (py + c + sys_) > 0 or bool(fe.get("n_mallocs"))
+        if memory_on:
+            acc.add(f, "mb", float(fe.get("n_malloc_mb") or 0.0))
+            acc.add(f, "allocations", fe.get("n_mallocs") or 0)
     seen_region = {}
     repeats = 0
     for le in entry.get("lines", []):

@@ -201,3 +201,16 @@ const char *pb_attr_unmarked(const json_t *attr, int (*is_hot)(const char *name,
             found = str(f, "function");
     return found;
 }
+
+int pb_attr_counts_execution(const json_t *attr)
+{
+    size_t i;
+    json_t *l;
+
+    if (json_is_true(json_object_get(attr, "timed")))
+        return 1;
+    json_array_foreach(json_object_get(attr, "lines"), i, l)
+        if (num(l, "hits") > 0)
+            return 1;
+    return 0;
+}

@@ -43,6 +43,11 @@ int pb_attr_seen(const json_t *attr, const char *name);
  * figures, -2 when it saw none of the parts. */
 int pb_attr_reported_share(const json_t *attr, const struct pb_acc_truth *t, double *share);
 
+/* 1 when attr says how the program ran: time or samples ("timed"), or
+ * line hits (memory_profiler). 0 for allocation-only profiles (memray,
+ * fil, austin's memory mode), which a CPU-only probe cannot test. */
+int pb_attr_counts_execution(const json_t *attr);
+
 /* 1 when attr has a python/native split at all. */
 int pb_attr_has_native(const json_t *attr);
 

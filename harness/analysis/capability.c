@@ -12,7 +12,11 @@
 
 struct verdict {
     const char *value;          /* "yes", "no", "partial", "inconclusive",
-                                 * "failed", "unreadable" */
+                                 * "failed", "unreadable", or "n/a": the
+                                 * run's truth does not test what the
+                                 * profiler measures (a CPU probe of an
+                                 * allocation tracker, a memory probe of a
+                                 * time profiler); such a run decides nothing */
     char why[600];
 };
 
@@ -114,7 +118,13 @@ static void v_presence(const struct pb_acc_truth *t, const json_t *attr, const c
     int rc = pb_attr_reported_share(attr, t, &sh);
     long long samples = pb_attr_samples(attr);
 
-    if (rc == -1) {            /* no time: did the function run under it? */
+    if (rc == -1 && !pb_attr_counts_execution(attr)) {
+        v->value = "n/a";
+        snprintf(v->why, sizeof v->why, "the %s output has no time, samples or hits: a CPU-only "
+                 "workload tests nothing in it", pb_attr_format(attr));
+        return;
+    }
+    if (rc == -1) {            /* no time, hits: did the function run under it? */
         const char *name = pb_truth_function(t);
         int seen = pb_attr_seen(attr, name);
         v->value = seen ? "yes" : "no";
@@ -133,6 +143,30 @@ static void v_presence(const struct pb_acc_truth *t, const json_t *attr, const c
         snprintf(v->why + strlen(v->why), sizeof v->why - strlen(v->why),
                  " from only %lld samples", samples);
     }
+}
+
+/* Does a memory profiler see an allocation made only in a worker thread
+ * or a child process? The allocating function's memory against the
+ * smaller of the truth's allocated and touched megabytes (an allocation
+ * tracker sees the first, an RSS-based one the second). */
+static void v_memory_presence(const struct pb_acc_truth *t, const json_t *attr, const char *what,
+                              struct verdict *v)
+{
+    struct pb_truth_memory m;
+
+    pb_truth_memory(t, &m);
+    if (!pb_attr_has_memory(attr)) {
+        v->value = "n/a";
+        snprintf(v->why, sizeof v->why, "the %s output has no memory figures: an allocation in the "
+                 "%s tests nothing in it", pb_attr_format(attr), what);
+        return;
+    }
+    double want = m.touched_mb > 0 && m.touched_mb < m.alloc_mb ? m.touched_mb : m.alloc_mb;
+    double got = pb_attr_memory_in(attr, m.function);
+    double ratio = want > 0 && got > 0 ? got / want : 0;
+    v->value = ratio >= PB_ACCURACY_SEEN_RATIO ? "yes" : ratio < PB_ACCURACY_UNSEEN_RATIO ? "no" : "partial";
+    snprintf(v->why, sizeof v->why, "%.1f MB in '%s' (run only in the %s; %.0f MB allocated, %.0f MB "
+             "touched)", got, m.function, what, m.alloc_mb, m.touched_mb);
 }
 
 static void v_native(const struct pb_acc_truth *t, const json_t *attr, struct verdict *v)
@@ -196,14 +230,24 @@ static const char *const probe_names[P_COUNT] = {
     "python_vs_native", "memory"
 };
 
-/* The truth kind a majority probe reads; NULL for the "any run" probes. */
-static const char *const probe_kind[P_COUNT] = {
-    NULL, NULL, NULL, "threads", "subprocess", "native", "memory"
+/* The truth kinds a majority probe reads (up to two: a CPU probe and a
+ * memory probe of the same capability); NULL for the "any run" probes. */
+static const char *const probe_kind[P_COUNT][2] = {
+    { NULL, NULL }, { NULL, NULL }, { NULL, NULL }, { "threads", "memory_thread" },
+    { "subprocess", "memory_child" }, { "native", NULL }, { "memory", NULL }
 };
+
+static int probe_reads(enum probe pr, const char *kind)
+{
+    for (int i = 0; i < 2; i++)
+        if (probe_kind[pr][i] && !strcmp(probe_kind[pr][i], kind))
+            return 1;
+    return 0;
+}
 
 /* Truth kinds in the order "any run" probes prefer them as evidence. */
 static const char *const any_order[] = { "native", "memory", "cpu_split", "threads",
-                                         "subprocess", NULL };
+                                         "subprocess", "memory_thread", "memory_child", NULL };
 
 static void verdict_of(const struct pb_accuracy_source *src, enum probe pr,
                        const struct pb_acc_truth *t, const struct pb_accuracy_probe *p,
@@ -217,8 +261,18 @@ static void verdict_of(const struct pb_accuracy_source *src, enum probe pr,
     case P_LINES: v_lines(t, attr, v); break;
     case P_FUNCTIONS: v_functions(t, attr, v); break;
     case P_UNMODIFIED: v_unmodified(src, p, attr, v); break;
-    case P_THREADS: v_presence(t, attr, "worker thread", v); break;
-    case P_MULTIPROC: v_presence(t, attr, "child process", v); break;
+    case P_THREADS:
+        if (!strcmp(t->kind, "memory_thread"))
+            v_memory_presence(t, attr, "worker thread", v);
+        else
+            v_presence(t, attr, "worker thread", v);
+        break;
+    case P_MULTIPROC:
+        if (!strcmp(t->kind, "memory_child"))
+            v_memory_presence(t, attr, "child process", v);
+        else
+            v_presence(t, attr, "child process", v);
+        break;
     case P_NATIVE: v_native(t, attr, v); break;
     case P_MEMORY: v_memory(t, attr, v); break;
     default: v->value = "no"; v->why[0] = '\0';
@@ -275,33 +329,35 @@ static void any_cell(struct pb_accuracy_source *src, const struct pb_acc_truth *
              NULL, NULL);
 }
 
-/* The verdicts of one kind of truth workload's runs, counted by value,
+/* The verdicts of one probe's truth workloads' runs, counted by value,
  * with the first run of each value. */
 struct tally {
-    size_t n[4];                        /* yes, no, partial, other */
-    const struct pb_accuracy_probe *first[4];
-    struct verdict v[4];
+    size_t n[5];                        /* yes, no, partial, other, n/a */
+    const struct pb_accuracy_probe *first[5];
+    struct verdict v[5];
 };
 
-enum { T_YES, T_NO, T_PARTIAL, T_OTHER };
+enum { T_YES, T_NO, T_PARTIAL, T_OTHER, T_NA };
 
 static void tally_add(struct tally *ty, const struct verdict *v, const struct pb_accuracy_probe *p)
 {
-    int k = is(v, "yes") ? T_YES : is(v, "no") ? T_NO : is(v, "partial") ? T_PARTIAL : T_OTHER;
+    int k = is(v, "yes") ? T_YES : is(v, "no") ? T_NO : is(v, "partial") ? T_PARTIAL
+          : is(v, "n/a") ? T_NA : T_OTHER;
     if (!ty->n[k]++) {
         ty->first[k] = p;
         ty->v[k] = *v;
     }
 }
 
-/* A cell the runs of one kind of truth workload decide together: all
- * alike, that; mixed, "partial". */
+/* A cell the runs of a probe's truth workloads decide together: all
+ * alike, that; mixed, "partial". Runs whose truth does not apply to the
+ * profiler ("n/a") are left out; when no run applies, the cell is "n/a". */
 static void kind_cell(struct pb_accuracy_source *src, const struct pb_acc_truth **sorted,
                       enum probe pr, const char *profiler, struct pb_acc_cell *out)
 {
-    struct tally ty = { .v = { { "yes", "" }, { "no", "" }, { "partial", "" }, { "failed", "" } } };
+    struct tally ty = { .v = { { "yes", "" }, { "no", "" }, { "partial", "" }, { "failed", "" },
+                               { "n/a", "" } } };
     struct pb_accuracy *acc = src->acc;
-    const char *kind = probe_kind[pr];
     struct verdict v;
     int have_kind = 0;
     char counts[128], why[700];
@@ -309,7 +365,7 @@ static void kind_cell(struct pb_accuracy_source *src, const struct pb_acc_truth 
     for (size_t wi = 0; wi < acc->ntruths; wi++) {
         const struct pb_acc_truth *t = sorted[wi];
         const struct pb_accuracy_pair *pair = pb_accuracy_pair(src, t->workload, profiler);
-        if (strcmp(t->kind, kind))
+        if (!probe_reads(pr, t->kind))
             continue;
         have_kind = 1;
         for (size_t i = 0; pair && i < pair->n; i++) {
@@ -319,8 +375,15 @@ static void kind_cell(struct pb_accuracy_source *src, const struct pb_acc_truth 
     }
     size_t good = ty.n[T_YES] + ty.n[T_NO] + ty.n[T_PARTIAL], n = good + ty.n[T_OTHER];
     if (!have_kind) {
-        snprintf(why, sizeof why, "no '%s' truth workload in these results", kind);
+        snprintf(why, sizeof why, "no '%s'%s%s%s truth workload in these results", probe_kind[pr][0],
+                 probe_kind[pr][1] ? " or '" : "", probe_kind[pr][1] ? probe_kind[pr][1] : "",
+                 probe_kind[pr][1] ? "'" : "");
         cell(acc, out, "not probed", why, NULL, NULL);
+        return;
+    }
+    if (!n && ty.n[T_NA]) {
+        snprintf(counts, sizeof counts, "%zu n/a", ty.n[T_NA]);
+        cell(acc, out, "n/a", ty.v[T_NA].why, ty.first[T_NA], counts);
         return;
     }
     if (!n) {
@@ -329,6 +392,8 @@ static void kind_cell(struct pb_accuracy_source *src, const struct pb_acc_truth 
     }
     snprintf(counts, sizeof counts, "%zu yes, %zu partial, %zu no, %zu other", ty.n[T_YES],
              ty.n[T_PARTIAL], ty.n[T_NO], ty.n[T_OTHER]);
+    if (ty.n[T_NA])
+        snprintf(counts + strlen(counts), sizeof counts - strlen(counts), ", %zu n/a", ty.n[T_NA]);
     for (int k = T_YES; k <= T_PARTIAL; k++)
         if (ty.n[k] == good && good) {
             cell(acc, out, ty.v[k].value, ty.v[k].why, ty.first[k], counts);
@@ -358,7 +423,7 @@ void pb_capability_matrix(struct pb_accuracy_source *src, const struct pb_acc_tr
         row->profiler = pb_accuracy_strdup(acc, src->profilers[i]);
         row->cells = pb_accuracy_alloc(acc, P_COUNT * sizeof *row->cells);
         for (int k = 0; row->cells && k < P_COUNT; k++) {
-            if (probe_kind[k])
+            if (probe_kind[k][0])
                 kind_cell(src, sorted, (enum probe)k, src->profilers[i], &row->cells[k]);
             else
                 any_cell(src, sorted, (enum probe)k, src->profilers[i], &row->cells[k]);

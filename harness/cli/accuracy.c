@@ -3,6 +3,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "output/accuracy_table.h"
@@ -18,6 +20,9 @@ static void usage(FILE *f)
           "                       directory names)\n"
           "      --adapter PATH   adapt.py to use (default: adapters/adapt.py of pbench's data directory)\n"
           "      --timeout S      per adapter run (default 120)\n"
+          "      --reader NAME=FILE  read profiler NAME's outputs with FILE, a reader of your own\n"
+          "                       (harness/adapters/README.md); repeatable. A reader named only by\n"
+          "                       the stored results is never run\n"
           "  -q, --quiet          write accuracy.json, print nothing\n", f);
 }
 
@@ -27,6 +32,7 @@ int cmd_accuracy(int argc, char **argv)
         { "python", required_argument, NULL, 'P' },
         { "adapter", required_argument, NULL, 'a' },
         { "timeout", required_argument, NULL, 't' },
+        { "reader", required_argument, NULL, 'r' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -34,6 +40,7 @@ int cmd_accuracy(int argc, char **argv)
     struct pb_accuracy_opts o;
     struct pb_error err;
     struct pb_accuracy *acc = NULL;
+    struct pb_reader readers[64];
     int c, quiet = 0;
 
     pb_accuracy_opts_init(&o);
@@ -50,6 +57,27 @@ int cmd_accuracy(int argc, char **argv)
                 return PB_EXIT_USAGE;
             }
             break;
+        case 'r': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1]) {
+                fprintf(stderr, "pbench accuracy: --reader expects NAME=FILE, not '%s'\n", optarg);
+                return PB_EXIT_USAGE;
+            }
+            if (o.nreaders == sizeof readers / sizeof readers[0]) {
+                fprintf(stderr, "pbench accuracy: at most %zu --reader\n", o.nreaders);
+                return PB_EXIT_USAGE;
+            }
+            *eq = '\0';
+            if (access(eq + 1, R_OK) != 0) {
+                fprintf(stderr, "pbench accuracy: --reader %s=%s: cannot read '%s'\n", optarg, eq + 1,
+                        eq + 1);
+                return PB_EXIT_USAGE;
+            }
+            readers[o.nreaders].profiler = optarg;
+            readers[o.nreaders++].path = eq + 1;
+            o.readers = readers;
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return PB_EXIT_OK;
         default: usage(stderr); return PB_EXIT_USAGE;

@@ -28,6 +28,7 @@ int cmd_check(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 

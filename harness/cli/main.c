@@ -22,6 +22,7 @@ static const struct cmd commands[] = {
     { "summarize", cmd_summarize, "recompute summary.json/csv of a results directory and print it" },
     { "plot", cmd_plot, "write the overhead charts of results directories" },
     { "report", cmd_report, "write a Markdown report of results directories" },
+    { "compare", cmd_compare, "compare results directories with a first one: did a profiler get faster?" },
     { "accuracy", cmd_accuracy, "attribution errors and capability matrix of a run of truth workloads" },
     { "sample", cmd_sample, "profile a Python command with pbench's built-in sampler" },
     { NULL, NULL, NULL }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "output/chart_compare.h"
 #include "output/plot.h"
 #include "output/report.h"
 #include "store/reference.h"
@@ -139,7 +140,8 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "pbench report: out of memory\n");
         goto cleanup;
     }
-    if ((!a.no_plot && pb_plot_write_set(set, a.plots, &a.plot, &err) < 0)
+    if ((!a.no_plot && (pb_plot_write_set(set, a.plots, &a.plot, &err) < 0
+                        || pb_compare_plot_write_set(set, a.plots, &a.plot, &err) < 0))
         || pb_report_write_set(set, a.out, a.plots, ref, &err) < 0) {
         fprintf(stderr, "pbench report: %s\n", pb_cli_errtext(&err));
         goto cleanup;

@@ -454,7 +454,17 @@ static int conclude(const struct run_args *a, struct pb_session *s,
     printf("\n%zu runs (%zu ok, %zu not ok) in %s; results in %s\n", st->executed, st->ok,
            st->failed, pb_fmt_duration_short(s->meta.elapsed_s, el, sizeof el), s->dir);
     if (finished && pb_accuracy_has_truths(s->dir)) {
-        if (pb_accuracy_write(s->dir, NULL, NULL, &err) < 0)
+        /* the readers of the config being run (not of the stored copy) */
+        struct pb_reader readers[64];
+        struct pb_accuracy_opts ao;
+        pb_accuracy_opts_init(&ao);
+        for (size_t i = 0; i < s->cfg->nprofilers && ao.nreaders < 64; i++)
+            if (s->cfg->profilers[i].reader) {
+                readers[ao.nreaders].profiler = s->cfg->profilers[i].name;
+                readers[ao.nreaders++].path = s->cfg->profilers[i].reader;
+            }
+        ao.readers = readers;
+        if (pb_accuracy_write(s->dir, &ao, NULL, &err) < 0)
             fprintf(stderr, "pbench run: accuracy not computed: %s\n", pb_cli_errtext(&err));
         else
             printf("accuracy and capabilities in %s/accuracy.json (print them with: pbench accuracy %s)\n",

@@ -50,6 +50,11 @@ struct pb_workload {
      * given name and size = its size; NULL and 0 otherwise. */
     char *base;
     double size;
+    /* `size: N`: what "{size}" in the args stands for, as written (put in
+     * once every file is read, so that a config including the workload
+     * can give its own: an entry with only the name and `size:`); NULL
+     * when not given. */
+    char *fixed_size;
     /* With `pythons:`, a workload becomes one per interpreter, named
      * "<name>@py<label>", each with given = the name without that suffix
      * (the given name, or "<name>@<size>") and interp = its interpreter's
@@ -91,9 +96,10 @@ struct pb_workload {
 /* The output formats pbench can read (harness/adapters/adapt.py's
  * readers), for a profiler's `format:`. */
 #define PB_FORMATS "pstats", "pyinstrument", "lprof", "memory_profiler", "callgrind", \
-                   "speedscope", "scalene", "pbench_sampler", "collapsed"
+                   "speedscope", "scalene", "pbench_sampler", "collapsed", "memray", "austin", \
+                   "fil"
 #define PB_FORMATS_TEXT "pstats, pyinstrument, lprof, memory_profiler, callgrind, speedscope, " \
-                        "scalene, pbench_sampler, collapsed"
+                        "scalene, pbench_sampler, collapsed, memray, austin, fil"
 
 struct pb_profiler {
     char *name;
@@ -106,6 +112,8 @@ struct pb_profiler {
     char *format;           /* the format of its output, naming the reader
                              * `pbench accuracy` uses (PB_FORMATS); NULL:
                              * found from the files */
+    char *reader;           /* `reader:` a Python file of the user's that
+                             * reads it instead (absolute); NULL: none */
     struct pb_strv python_versions; /* CPython versions it supports ("3.11"); none: all */
     char *description;      /* may be NULL */
     char *configdir;        /* directory of the defining file, absolute */
@@ -204,6 +212,9 @@ int pb_config_set_count(struct pb_config *cfg, size_t i, long long count);
 /* w's args with "{size}" as count, into out (emptied first; the caller
  * releases it with pb_strv_release). Returns 0, or -1 when out of memory. */
 int pb_workload_args_at(const struct pb_workload *w, long long count, struct pb_strv *out);
+
+/* The same with "{size}" as the text size. */
+int pb_workload_args_at_text(const struct pb_workload *w, const char *size, struct pb_strv *out);
 
 /* 1 when profiler p can run on interpreter i (neither was marked
  * unavailable). Cannot fail. */

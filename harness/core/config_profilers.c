@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/config_walk.h"
 #include "core/template.h"
+#include "util/path.h"
 
 /* A template's node, for locating its problems. */
 struct tmpl_at {
@@ -170,6 +172,34 @@ static void pr_format(struct pb_yw *yw, const yaml_node_t *v, void *o, const cha
     pb_yw_error(yw, v, "unknown format '%s' (known: " PB_FORMATS_TEXT ")", p->format);
 }
 
+/* reader: a Python file of the user's own that reads the output (a
+ * module with read(acc, run_dir): harness/adapters/README.md), resolved
+ * against the defining file's directory; it must be a regular file. Kept
+ * absolute. */
+static void pr_reader(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_profiler *p = o;
+    char *given = NULL, *joined, *real;
+    struct stat st;
+
+    if (pb_yw_get_str(yw, v, key, &given) < 0 || !given)
+        return;
+    joined = pb_path_join(config_walk_of(yw)->dir, given);
+    real = joined ? realpath(joined, NULL) : NULL;
+    if (!real || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+        pb_yw_error(yw, v, "reader '%s' is not a file (looked for '%s')", given, joined ? joined : given);
+    else if (strlen(real) < 3 || strcmp(real + strlen(real) - 3, ".py"))
+        pb_yw_error(yw, v, "reader '%s' must be a Python file (.py)", given);
+    else {
+        free(p->reader);
+        p->reader = real;
+        real = NULL;
+    }
+    free(real);
+    free(joined);
+    free(given);
+}
+
 static void pr_package(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
 {
     struct pb_profiler *p = o;
@@ -219,13 +249,15 @@ static const struct pb_yw_key profiler_keys[] = {
     { "name", pr_name }, { "command", pr_command }, { "env", pr_env }, { "outputs", pr_outputs },
     { "package", pr_package }, { "description", pr_desc }, { "baseline", pr_baseline },
     { "runs", pr_runs }, { "warmup", pr_warmup }, { "timeout", pr_timeout },
-    { "python_versions", pr_python_versions }, { "format", pr_format }, { NULL, NULL }
+    { "python_versions", pr_python_versions }, { "format", pr_format },
+    { "reader", pr_reader }, { NULL, NULL }
 };
 
 void config_free_profiler(struct pb_profiler *p)
 {
     free(p->name);
     free(p->format);
+    free(p->reader);
     pb_strv_release(&p->command);
     pb_strv_release(&p->env);
     pb_strv_release(&p->outputs);
@@ -254,6 +286,9 @@ static int add_profiler(struct config_walk *w, const yaml_node_t *item)
         pb_yw_error(yw, item, "profiler has no 'name'");
     if (!pb_yw_find_key(yw, item, "command"))
         pb_yw_error(yw, item, "profiler has no 'command'");
+    if (p.format && p.reader)
+        pb_yw_error(yw, pb_yw_find_key(yw, item, "reader"), "'reader' and 'format' both given: "
+                    "the output is read by one or the other");
     if (!p.name || p.command.n == 0) {
         config_free_profiler(&p);
         return 0;

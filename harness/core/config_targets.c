@@ -133,7 +133,8 @@ int config_dup_workload(const struct pb_workload *from, const char *name, struct
     to->base = from->base ? strdup(from->base) : NULL;
     to->given = from->given ? strdup(from->given) : NULL;
     to->unrunnable = from->unrunnable ? strdup(from->unrunnable) : NULL;
-    if (!to->name || !to->script != !from->script || !to->description != !from->description
+    to->fixed_size = from->fixed_size ? strdup(from->fixed_size) : NULL;
+    if (!to->fixed_size != !from->fixed_size || !to->name || !to->script != !from->script || !to->description != !from->description
         || !to->pyperformance != !from->pyperformance || !to->base != !from->base
         || !to->given != !from->given || !to->unrunnable != !from->unrunnable
         || copy_strv(&to->args, &from->args) < 0 || copy_strv(&to->hot, &from->hot) < 0
@@ -211,7 +212,7 @@ void config_add_per_target(struct config_walk *w, const struct pb_workload *wl,
  * without sizes: or target: (sizes: replaced "{size}" already). */
 static int takes_default(const struct pb_workload *wl)
 {
-    if (wl->target > 0 || wl->base)
+    if (wl->target > 0 || wl->base || wl->fixed_size)
         return 0;
     if (wl->pyperformance)
         return wl->loops < 0;
@@ -242,6 +243,18 @@ void config_apply_targets(struct pb_config *cfg, struct config_shared *sh, struc
 
     for (size_t k = 0; k < cfg->nworkloads; k++) {
         struct pb_workload *wl = &cfg->workloads[k];
+        if (wl->fixed_size) {
+            struct pb_strv args;
+            if (!config_args_have_size(wl))
+                pb_diags_add(d, wl->loc.file, wl->loc.line, wl->loc.col,
+                             "'size' given but no argument of '%s' contains '{size}'", wl->name);
+            else if (pb_workload_args_at_text(wl, wl->fixed_size, &args) < 0)
+                oom = 1;
+            else {
+                pb_strv_release(&wl->args);
+                wl->args = args;
+            }
+        }
         if (!t->n || !takes_default(wl)) {
             if (!wl->pyperformance && !wl->target && config_args_have_size(wl))
                 pb_diags_add(d, wl->loc.file, wl->loc.line, wl->loc.col,
@@ -298,6 +311,11 @@ int pb_workload_args_at(const struct pb_workload *w, long long count, struct pb_
     char size[32];
 
     snprintf(size, sizeof size, "%lld", count);
+    return pb_workload_args_at_text(w, size, out);
+}
+
+int pb_workload_args_at_text(const struct pb_workload *w, const char *size, struct pb_strv *out)
+{
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < w->args.n; i++) {
         char *x = config_with_size(w->args.v[i], size);

@@ -4,7 +4,10 @@
  * pyperformance benchmark (found once every file is read, beside the
  * config's interpreter: config_resolve_benchmarks), its arguments, hot
  * functions, tags and per-workload settings; one with `sizes: [a, b, ...]`
- * becomes one workload per size ("name@a", ...).
+ * becomes one workload per size ("name@a", ...). `size: N` is what
+ * "{size}" in the args stands for; an entry with a name defined before (in
+ * an include) and no script sets that workload's size, runs, warmup or
+ * timeout: configs/workloads.yaml defined once, at each config's sizes.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -189,6 +192,24 @@ static void wl_timeout(struct pb_yw *yw, const yaml_node_t *v, void *o, const ch
     pb_yw_get_seconds(yw, v, key, &((struct pb_workload *)o)->timeout);
 }
 
+/* size: one positive number, what "{size}" in the args stands for */
+static void wl_size(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    struct pb_workload *wl = &((struct sized *)o)->wl;
+    char *end;
+
+    free(wl->fixed_size);
+    wl->fixed_size = NULL;
+    if (pb_yw_get_str(yw, v, key, &wl->fixed_size) < 0)
+        return;
+    double x = strtod(wl->fixed_size, &end);
+    if (end == wl->fixed_size || *end || !(x > 0)) {
+        pb_yw_error(yw, v, "'size' must be a positive number, found '%s'", wl->fixed_size);
+        free(wl->fixed_size);
+        wl->fixed_size = NULL;
+    }
+}
+
 /* sizes: positive numbers, at least two */
 static void wl_sizes(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
 {
@@ -285,9 +306,12 @@ static const struct pb_yw_key workload_keys[] = {
     { "tags", wl_tags }, { "description", wl_desc }, { "runs", wl_runs },
     { "warmup", wl_warmup }, { "timeout", wl_timeout }, { "sizes", wl_sizes },
     { "pyperformance", wl_pyperformance }, { "loops", wl_loops }, { "target", wl_target },
-    { "skip", wl_skip },
+    { "skip", wl_skip }, { "size", wl_size },
     { NULL, NULL }
 };
+
+/* What an entry that names an earlier workload may set. */
+static const char *const override_keys[] = { "name", "size", "runs", "warmup", "timeout", NULL };
 
 int config_copy_skips(struct pb_workload *to, const struct pb_workload *from)
 {
@@ -401,6 +425,8 @@ void config_free_workload(struct pb_workload *wl)
     free(wl->description);
     free(wl->pyperformance);
     free(wl->unrunnable);
+    free(wl->fixed_size);
+    wl->fixed_size = NULL;
     for (size_t i = 0; i < wl->nskip; i++) {
         free(wl->skip[i].profiler);
         free(wl->skip[i].reason);
@@ -527,12 +553,75 @@ static int check_program(struct pb_yw *yw, const yaml_node_t *item, struct sized
     return wl->pyperformance && pyperf_args(wl, sz->sizes_node || sz->targets.n) == 0 ? 0 : -1;
 }
 
+/* The workload named by item's `name:` when one was defined before and
+ * item has neither `script` nor `pyperformance`, else NULL. */
+static struct pb_workload *overridden(struct config_walk *w, const yaml_node_t *item)
+{
+    struct pb_yw *yw = &w->yw;
+    const yaml_node_t *name = pb_yw_find_key(yw, item, "name");
+
+    if (!name || name->type != YAML_SCALAR_NODE || pb_yw_find_key(yw, item, "script")
+        || pb_yw_find_key(yw, item, "pyperformance"))
+        return NULL;
+    for (size_t i = 0; i < w->cfg->nworkloads; i++)
+        if (!strcmp(w->cfg->workloads[i].name, pb_yw_str(name)))
+            return &w->cfg->workloads[i];
+    return NULL;
+}
+
+/* Sets on earlier workload `to` what item gives of override_keys; any
+ * other key is an error naming the ones allowed. */
+static void override_workload(struct config_walk *w, const yaml_node_t *item, struct pb_workload *to)
+{
+    struct pb_yw *yw = &w->yw;
+    struct sized sz;
+    struct pb_workload *wl = &sz.wl;
+
+    for (yaml_node_pair_t *pr = item->data.mapping.pairs.start; pr < item->data.mapping.pairs.top; pr++) {
+        const yaml_node_t *k = yaml_document_get_node(yw->doc, pr->key);
+        int ok = 0;
+        for (const char *const *o = override_keys; k && *o; o++)
+            ok |= k->type == YAML_SCALAR_NODE && !strcmp(pb_yw_str(k), *o);
+        if (k && !ok)
+            pb_yw_error(yw, k, "'%s' of workload '%s' is defined at %s:%d: an entry naming it may "
+                        "set only size, runs, warmup or timeout (give another name for a new "
+                        "workload)", k->type == YAML_SCALAR_NODE ? pb_yw_str(k) : "?", to->name,
+                        to->loc.file, to->loc.line);
+    }
+    memset(&sz, 0, sizeof sz);
+    wl->runs = wl->warmup = -1;
+    wl->timeout = -1;
+    pb_yw_walk_map(yw, item, workload_keys, &sz, "a workload");
+    if (to->base || to->target > 0)
+        pb_yw_error(yw, item, "workload '%s' has 'sizes' or 'target' where it is defined: "
+                    "'size' cannot replace them", to->name);
+    else if (wl->fixed_size) {
+        free(to->fixed_size);
+        to->fixed_size = wl->fixed_size;
+        wl->fixed_size = NULL;
+    }
+    if (wl->runs >= 0)
+        to->runs = wl->runs;
+    if (wl->warmup >= 0)
+        to->warmup = wl->warmup;
+    if (wl->timeout >= 0)
+        to->timeout = wl->timeout;
+    config_free_workload(wl);
+    pb_strv_release(&sz.sizes);
+}
+
 /* Walks one item of `workloads:` and appends what it defines. */
 static void add_workload(struct config_walk *w, const yaml_node_t *item)
 {
     struct pb_yw *yw = &w->yw;
     struct sized sz;
     struct pb_workload *wl = &sz.wl;
+    struct pb_workload *earlier = overridden(w, item);
+
+    if (earlier) {
+        override_workload(w, item, earlier);
+        return;
+    }
 
     memset(&sz, 0, sizeof sz);
     wl->runs = wl->warmup = wl->loops = -1;
@@ -546,6 +635,11 @@ static void add_workload(struct config_walk *w, const yaml_node_t *item)
         goto cleanup;
     if (sz.sizes.n && !config_args_have_size(wl))
         pb_yw_error(yw, sz.sizes_node, "'sizes' given but no argument of '%s' contains '{size}'", wl->name);
+    if (wl->fixed_size && (sz.sizes_node || sz.targets.n || wl->pyperformance)) {
+        pb_yw_error(yw, pb_yw_find_key(yw, item, "size"), "'size' is one fixed size for a script's "
+                    "'{size}': not with 'sizes', 'target' or 'pyperformance'");
+        goto cleanup;
+    }
     /* "{size}" without sizes: or target: may still get the defaults'
      * target: config_apply_targets tells once every file is read */
     if (sz.targets.n) {

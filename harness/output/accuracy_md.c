@@ -164,7 +164,9 @@ static void md_memory(FILE *f, const struct pb_accuracy *acc)
 static void md_capabilities(FILE *f, const struct pb_accuracy *acc, const char *prefix)
 {
     fprintf(f, "\n### Capabilities\n\nEach cell is decided by a probe run (the link; hover for "
-               "the reason). \"not probed\": no run tested it.\n\n| profiler |");
+               "the reason). \"not probed\": no run tested it; \"n/a\": no truth workload "
+               "tests it in what this profiler measures (a CPU-only workload for an "
+               "allocation tracker, an allocating one for a time profiler).\n\n| profiler |");
     for (size_t k = 0; k < acc->ncolumns; k++) {
         fputc(' ', f);
         pb_md_text(f, acc->columns[k], 0);

@@ -27,6 +27,7 @@ static const struct {
     { "title", pb_report_sec_title },
     { "runs", pb_report_sec_runs },
     { "overhead", pb_report_sec_overhead },
+    { "comparison with the first run", pb_report_sec_compare },
     { "published versus measured", pb_report_sec_published },
     { "workloads", pb_report_sec_workloads },
     { "precision", pb_report_sec_precision },

@@ -11,6 +11,7 @@
  *   report_machine.c   machine and versions, how to read the report
  *   report_published.c a reference's figures beside the measured ones
  *   report_calibration.c the counts chosen for `target:` (calibration.json)
+ *   report_compare.c   several runs: each later one against the first
  * and the formatting they have in common is in report_format.c.
  *
  * For the report only: nothing outside output/report*.c includes this.
@@ -50,6 +51,7 @@ pb_report_section_fn pb_report_sec_accuracy;                        /* report_ac
 pb_report_section_fn pb_report_sec_machine, pb_report_sec_method;   /* report_machine.c */
 pb_report_section_fn pb_report_sec_published;                       /* report_published.c */
 pb_report_section_fn pb_report_sec_calibration;                     /* report_calibration.c */
+pb_report_section_fn pb_report_sec_compare;                         /* report_compare.c */
 
 /* ---- formatting (report_format.c); none can fail ---- */
 

@@ -58,6 +58,8 @@ int pb_accuracy_compute(const char *dir, const struct pb_accuracy_opts *opts,
     *out = NULL;
     memset(&src, 0, sizeof src);
     ao.timeout_s = opts && opts->timeout_s > 0 ? opts->timeout_s : 120;
+    ao.readers = opts ? opts->readers : NULL;
+    ao.nreaders = opts ? opts->nreaders : 0;
     if (opts && opts->adapter) {
         snprintf(adapter, sizeof adapter, "%s", opts->adapter);
     } else {

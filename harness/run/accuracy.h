@@ -10,6 +10,7 @@
  * workloads, `pbench accuracy` on a results directory.
  */
 
+#include "run/adapters.h"
 #include "store/accuracy.h"
 #include "util/error.h"
 
@@ -19,6 +20,10 @@ struct pb_accuracy_opts {
     const char *adapter;    /* adapt.py; NULL: adapters/adapt.py of the
                              * data directory (util/datadir.h) */
     double timeout_s;       /* per adapter run; <= 0: 120 */
+    const struct pb_reader *readers;    /* profilers' own readers the
+                                         * caller trusts (run/adapters.h);
+                                         * may be NULL */
+    size_t nreaders;
 };
 
 /* Defaults (all NULL / 0). Cannot fail. */

@@ -24,7 +24,7 @@ static int set_error(struct pb_accuracy_probe *p, const char *msg, struct pb_err
  * adapter_error set), or -1 with err set when the adapter cannot be
  * started at all. */
 static int adapt(const char *dir, const struct pb_adapters_opts *o, struct pb_accuracy_probe *p,
-                 const char *kind, struct pb_error *err)
+                 const char *kind, const char *reader, struct pb_error *err)
 {
     const struct pb_run_record *r = p->run;
     char sub[PATH_MAX], absdir[PATH_MAX], rel[PATH_MAX], out[PATH_MAX], errp[PATH_MAX],
@@ -50,8 +50,8 @@ static int adapt(const char *dir, const struct pb_adapters_opts *o, struct pb_ac
         return pb_error_set(err, "out of memory");
 
     char *argv[] = { (char *)o->python, (char *)o->adapter, "--profiler", profiler,
-                     "--kind", (char *)kind, "--run-dir", raw, "--script", (char *)p->script,
-                     "--out", out, NULL };
+                     reader ? "--reader" : "--kind", (char *)(reader ? reader : kind), "--run-dir", raw,
+                     "--script", (char *)p->script, "--out", out, NULL };
     memset(&so, 0, sizeof so);
     so.argv = argv;
     so.stderr_path = errp;
@@ -78,19 +78,40 @@ static int adapt(const char *dir, const struct pb_adapters_opts *o, struct pb_ac
     return 0;
 }
 
+/* The trusted reader of profiler, or NULL. */
+static const char *trusted_reader(const struct pb_adapters_opts *o, const char *profiler)
+{
+    for (size_t i = 0; o->readers && i < o->nreaders; i++)
+        if (!strcmp(o->readers[i].profiler, profiler))
+            return o->readers[i].path;
+    return NULL;
+}
+
 int pb_adapters_run(struct pb_accuracy_source *src, const struct pb_adapters_opts *opts,
                     struct pb_error *err)
 {
     for (size_t i = 0; i < src->nprobes; i++) {
         struct pb_accuracy_probe *p = &src->probes[i];
         const char *kind = "auto";  /* no format: the adapter finds it from the files */
+        const char *stored_reader = NULL, *reader = trusted_reader(opts, p->run->profiler);
         if (p->run->status != PB_RUN_OK)
             continue;
         for (size_t k = 0; k < src->resolved.nprofilers; k++)
-            if (!strcmp(src->resolved.profilers[k].name, p->run->profiler)
-                && src->resolved.profilers[k].format)
-                kind = src->resolved.profilers[k].format;
-        if (adapt(src->dir, opts, p, kind, err) < 0)
+            if (!strcmp(src->resolved.profilers[k].name, p->run->profiler)) {
+                if (src->resolved.profilers[k].format)
+                    kind = src->resolved.profilers[k].format;
+                stored_reader = src->resolved.profilers[k].reader;
+            }
+        if (stored_reader && !reader) {
+            char msg[PATH_MAX + 256];
+            snprintf(msg, sizeof msg, "its reader '%s' is named by the stored results, and pbench runs "
+                     "no code a results directory names: give pbench accuracy --reader %s=FILE",
+                     stored_reader, p->run->profiler);
+            if (set_error(p, msg, err) < 0)
+                return -1;
+            continue;
+        }
+        if (adapt(src->dir, opts, p, kind, reader, err) < 0)
             return -1;
     }
     return 0;

@@ -67,18 +67,34 @@ static int env_pad_len(uint64_t seed, size_t seq)
     return (int)pb_rng_below(&rng, ENV_PAD_MAX);
 }
 
+/* 1 when line is an exception as Python prints it last in a traceback
+ * ("FileNotFoundError: [Errno 2] ...", "pkg.SomeException: ..."): a
+ * dotted identifier ending in Error or Exception, then ':' or the end. */
+static int is_exception_line(const char *line)
+{
+    size_t k = 0;
+
+    while (isalnum((unsigned char)line[k]) || line[k] == '_' || line[k] == '.')
+        k++;
+    if (!k || (line[k] != ':' && line[k] != '\0'))
+        return 0;
+    return (k >= 5 && !strncmp(line + k - 5, "Error", 5))
+        || (k >= 9 && !strncmp(line + k - 9, "Exception", 9));
+}
+
 /* The line of a failed run's stderr that says why, into out: of its last
- * 4 KiB, the last line that reads like an error (error, exception, fatal,
- * cannot, failed, not found, no such, denied, killed), else the last
- * non-empty line. A profiler's closing chatter ("Trying to open the report
- * in a browser...") then does not hide the error above it. "" when there
- * is no stderr. */
+ * 4 KiB, the last Python exception line (is_exception_line), else the
+ * last line that reads like an error (error, exception, fatal, cannot,
+ * failed, not found, no such, denied, killed), else the last non-empty
+ * line. A profiler's closing chatter ("Trying to open the report in a
+ * browser. In some cases this may print error messages...") then does not
+ * hide the traceback above it. "" when there is no stderr. */
 static void error_line(const char *path, char *out, size_t n)
 {
     static const char *const words[] = { "error", "exception", "fatal", "cannot", "failed",
                                          "not found", "no such", "denied", "killed" };
     char buf[4096];
-    char *best = NULL, *last = NULL;
+    char *best = NULL, *last = NULL, *exc = NULL;
 
     out[0] = '\0';
     pb_file_tail(path, buf, sizeof buf);
@@ -94,6 +110,8 @@ static void error_line(const char *path, char *out, size_t n)
         if (!len)
             continue;
         last = line;
+        if (is_exception_line(line))
+            exc = line;
         for (k = 0; k < len && k < sizeof lower - 1; k++)
             lower[k] = (char)tolower((unsigned char)line[k]);
         lower[k] = '\0';
@@ -101,7 +119,7 @@ static void error_line(const char *path, char *out, size_t n)
             if (strstr(lower, words[w]))
                 best = line;
     }
-    snprintf(out, n, "%s", best ? best : last ? last : "");
+    snprintf(out, n, "%s", exc ? exc : best ? best : last ? last : "");
 }
 
 /* stat() of an expected output: path itself, or for a glob pattern

@@ -73,6 +73,7 @@ static void from_profiler(struct pb_resolved_profiler *o, const struct pb_profil
     o->name = dup_or_null(p->name, oom);
     o->package = dup_or_null(p->package, oom);
     o->format = dup_or_null(p->format, oom);
+    o->reader = dup_or_null(p->reader, oom);
     o->configdir = dup_or_null(p->configdir, oom);
     o->description = dup_or_null(p->description, oom);
     o->baseline = p->baseline;
@@ -250,6 +251,8 @@ static json_t *profiler_json(const struct pb_resolved_profiler *p)
         json_object_set_new(o, "description", pb_jwrite_str(p->description));
     if (p->format)  /* absent without: the hash of a config without formats is unchanged */
         json_object_set_new(o, "format", pb_jwrite_str(p->format));
+    if (p->reader)
+        json_object_set_new(o, "reader", pb_jwrite_str(p->reader));
     if (p->python_versions.n)
         json_object_set_new(o, "python_versions", strv_json(&p->python_versions));
     if (p->output_min) {
@@ -361,6 +364,7 @@ static int load_profiler(json_t *o, void *item, const struct pb_jloc *at,
     if (pb_jread_str(o, "name", 1, &p->name, at, err) < 0
         || pb_jread_str(o, "package", 0, &p->package, at, err) < 0
         || pb_jread_str(o, "format", 0, &p->format, at, err) < 0
+        || pb_jread_str(o, "reader", 0, &p->reader, at, err) < 0
         || pb_jread_str(o, "configdir", 0, &p->configdir, at, err) < 0
         || pb_jread_str(o, "description", 0, &p->description, at, err) < 0
         || pb_jread_bool(o, "baseline", &p->baseline, at, err) < 0
@@ -547,6 +551,7 @@ void pb_resolved_release(struct pb_resolved *r)
         free(p->name);
         free(p->package);
         free(p->format);
+        free(p->reader);
         free(p->configdir);
         free(p->description);
         pb_strv_release(&p->command);
@@ -592,6 +597,21 @@ const struct pb_resolved_workload *pb_resolved_workload(const struct pb_resolved
     for (size_t i = 0; i < r->nworkloads; i++)
         if (!strcmp(r->workloads[i].name, name))
             return &r->workloads[i];
+    return NULL;
+}
+
+const struct pb_resolved_workload *pb_resolved_workload_on(const struct pb_resolved *r,
+                                                           const char *given,
+                                                           const char *python)
+{
+    for (size_t i = 0; i < r->nworkloads; i++) {
+        const struct pb_resolved_workload *w = &r->workloads[i];
+        if (!python && !w->python && !strcmp(w->name, given))
+            return w;
+        if (python && w->python && !strcmp(w->python, python)
+            && !strcmp(w->given ? w->given : w->name, given))
+            return w;
+    }
     return NULL;
 }
 

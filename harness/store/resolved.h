@@ -49,6 +49,8 @@ struct pb_resolved_python {
 struct pb_resolved_profiler {
     char *name, *package, *configdir, *description;     /* package, description may be NULL */
     char *format;                       /* its output's format; NULL: found from the files */
+    char *reader;                       /* its `reader:` file, as the config named it; NULL:
+                                         * none. Never run from here (run/adapters.h) */
     struct pb_strv command, env, outputs;
     struct pb_strv python_versions;     /* none: every version */
     long long *output_min;              /* per outputs item: its fewest bytes; NULL: none */
@@ -107,6 +109,14 @@ void pb_resolved_release(struct pb_resolved *r);
 /* The pair (w, p), or NULL. Cannot fail. */
 const struct pb_resolved_pair *pb_resolved_pair(const struct pb_resolved *r, const char *w,
                                                 const char *p);
+
+/* The workload a summary's pair names: given (a pair's workload: its
+ * name, or with pythons the name it was given) on interpreter python
+ * (a `pythons:` label; NULL: a run without the Python axis), or NULL.
+ * Cannot fail. */
+const struct pb_resolved_workload *pb_resolved_workload_on(const struct pb_resolved *r,
+                                                           const char *given,
+                                                           const char *python);
 
 /* The workload / profiler named name, or NULL. Cannot fail. */
 const struct pb_resolved_workload *pb_resolved_workload(const struct pb_resolved *r,
