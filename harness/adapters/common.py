@@ -55,6 +55,30 @@ class AdapterError(Exception):
     """The output cannot be read; the message says why."""
 
 
+def folded_lines(path, max_lines, comments=None):
+    """The lines of a folded-stack file ("frame;frame;... WEIGHT", one per
+    distinct stack, as flame graph tools, Fil and Austin write them), as
+    (line_number, stack, weight_text), skipping blank lines. Lines starting
+    with '#' go to comments(text) when given (Austin's header), else they are
+    stacks too. A file of more than max_lines lines, or one that cannot be
+    read, raises AdapterError naming it."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for n, raw in enumerate(f):
+                if n >= max_lines:
+                    raise AdapterError(f"'{path}' has more than {max_lines} lines")
+                raw = raw.rstrip("\n")
+                if comments is not None and raw.startswith("#"):
+                    comments(raw[1:])
+                    continue
+                if not raw.strip():
+                    continue
+                stack, _, weight = raw.rpartition(" ")
+                yield n + 1, stack, weight
+    except OSError as e:
+        raise AdapterError(f"cannot read '{path}': {e.strerror}")
+
+
 def load_json(acc, path):
     """Reads a profiler's JSON output, recording the file in acc; an
     unreadable or malformed file raises AdapterError saying which."""

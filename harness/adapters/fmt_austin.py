@@ -17,7 +17,7 @@ change is an RSS increment at the innermost script line of the sample
 that saw it (where the pages were touched, not where they were
 allocated); shrinks are kept apart ("freed_mb"). Full mode gives both.
 """
-from common import AdapterError
+from common import AdapterError, folded_lines
 
 MB = float(1 << 20)
 MAX_LINES = 20_000_000
@@ -47,33 +47,21 @@ def read(acc, paths):
     acc.files.append(path)
     header = {}
     samples = []                    # (pid, tid, frames, metrics)
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for n, raw in enumerate(f):
-                if n >= MAX_LINES:
-                    raise AdapterError(f"'{path}' has more than {MAX_LINES} lines")
-                raw = raw.rstrip("\n")
-                if raw.startswith("#"):
-                    key, _, value = raw[1:].partition(":")
-                    header[key.strip()] = value.strip()
-                    continue
-                if not raw.strip():
-                    continue
-                stack, _, metric = raw.rpartition(" ")
-                fields = stack.split(";")
-                if len(fields) < 2 or not fields[0].startswith("P") or \
-                        not fields[1].startswith("T"):
-                    raise AdapterError(f"'{path}' line {n + 1}: not 'P<pid>;T<tid>;frames "
-                                       "METRIC'")
-                try:
-                    metrics = [int(m) for m in metric.split(",")]
-                    pid = int(fields[0][1:])
-                except ValueError:
-                    raise AdapterError(f"'{path}' line {n + 1}: no metric at its end")
-                samples.append((pid, parse_thread(fields[1]),
-                                [parse_frame(fr) for fr in fields[2:]], metrics))
-    except OSError as e:
-        raise AdapterError(f"cannot read '{path}': {e.strerror}")
+    def header_line(text):
+        key, _, value = text.partition(":")
+        header[key.strip()] = value.strip()
+
+    for n, stack, metric in folded_lines(path, MAX_LINES, header_line):
+        fields = stack.split(";")
+        if len(fields) < 2 or not fields[0].startswith("P") or not fields[1].startswith("T"):
+            raise AdapterError(f"'{path}' line {n}: not 'P<pid>;T<tid>;frames METRIC'")
+        try:
+            metrics = [int(m) for m in metric.split(",")]
+            pid = int(fields[0][1:])
+        except ValueError:
+            raise AdapterError(f"'{path}' line {n}: no metric at its end")
+        samples.append((pid, parse_thread(fields[1]), [parse_frame(fr) for fr in fields[2:]],
+                        metrics))
     if "austin" not in header and "mode" not in header:
         raise AdapterError(f"'{path}' is not Austin output (no '# austin:' or '# mode:' header)")
     mode = header.get("mode", "wall")

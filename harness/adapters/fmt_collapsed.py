@@ -11,7 +11,7 @@ threads unknown, processes when the stacks name them.
 """
 import re
 
-from common import AdapterError
+from common import AdapterError, folded_lines
 
 FRAME = re.compile(r"^(?P<name>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 PROCESS = re.compile(r"^process (\d+)")
@@ -35,31 +35,21 @@ def read(acc, paths):
     acc.unit = "samples"
     acc.expresses["lines"] = True
     nsamples = 0
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for n, raw in enumerate(f):
-                if n >= MAX_LINES:
-                    raise AdapterError(f"'{path}' has more than {MAX_LINES} lines")
-                raw = raw.rstrip("\n")
-                if not raw.strip():
-                    continue
-                stack, _, count = raw.rpartition(" ")
-                try:
-                    weight = float(count)
-                except ValueError:
-                    raise AdapterError(f"'{path}' line {n + 1}: no sample count at its end")
-                if weight < 0 or not stack:
-                    raise AdapterError(f"'{path}' line {n + 1}: not 'frame;...;frame COUNT'")
-                frames = stack.split(";")
-                pid = None
-                m = PROCESS.match(frames[0])
-                if m:
-                    pid = int(m.group(1))
-                    acc.expresses["processes"] = True
-                    frames = frames[1:]
-                acc.add_stack([parse_frame(fr) for fr in frames], weight, process=pid)
-                nsamples += 1
-    except OSError as e:
-        raise AdapterError(f"cannot read '{path}': {e.strerror}")
+    for n, stack, count in folded_lines(path, MAX_LINES):
+        try:
+            weight = float(count)
+        except ValueError:
+            raise AdapterError(f"'{path}' line {n}: no sample count at its end")
+        if weight < 0 or not stack:
+            raise AdapterError(f"'{path}' line {n}: not 'frame;...;frame COUNT'")
+        frames = stack.split(";")
+        pid = None
+        m = PROCESS.match(frames[0])
+        if m:
+            pid = int(m.group(1))
+            acc.expresses["processes"] = True
+            frames = frames[1:]
+        acc.add_stack([parse_frame(fr) for fr in frames], weight, process=pid)
+        nsamples += 1
     if not nsamples:
         raise AdapterError(f"'{path}' holds no stacks")

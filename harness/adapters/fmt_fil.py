@@ -14,7 +14,7 @@ child processes are not profiled. No time.
 import os
 import re
 
-from common import AdapterError
+from common import AdapterError, folded_lines
 
 FRAME = re.compile(r"^(?P<file>.*):(?P<line>\d+) \((?P<name>.*)\)$")
 MB = float(1 << 20)
@@ -38,27 +38,16 @@ def read(acc, paths):
     acc.expresses.update(functions=True, function_total=False, lines=True, memory=True)
     acc.memory = {"kind": "allocation", "lines": {}}
     stacks = 0
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for n, raw in enumerate(f):
-                if n >= MAX_LINES:
-                    raise AdapterError(f"'{path}' has more than {MAX_LINES} lines")
-                raw = raw.rstrip("\n")
-                if not raw.strip():
-                    continue
-                stack, _, size = raw.rpartition(" ")
-                try:
-                    nbytes = int(size)
-                except ValueError:
-                    raise AdapterError(f"'{path}' line {n + 1}: no byte count at its end")
-                if nbytes < 0 or not stack:
-                    raise AdapterError(f"'{path}' line {n + 1}: not 'FILE:LINE (FUNCTION);... "
-                                       "BYTES'")
-                frames = [parse_frame(fr) for fr in stack.split(";")]
-                acc.add_memory_stack(frames, nbytes / MB, "allocation")
-                stacks += 1
-    except OSError as e:
-        raise AdapterError(f"cannot read '{path}': {e.strerror}")
+    for n, stack, size in folded_lines(path, MAX_LINES):
+        try:
+            nbytes = int(size)
+        except ValueError:
+            raise AdapterError(f"'{path}' line {n}: no byte count at its end")
+        if nbytes < 0 or not stack:
+            raise AdapterError(f"'{path}' line {n}: not 'FILE:LINE (FUNCTION);... BYTES'")
+        frames = [parse_frame(fr) for fr in stack.split(";")]
+        acc.add_memory_stack(frames, nbytes / MB, "allocation")
+        stacks += 1
     if not stacks:
         raise AdapterError(f"'{path}' holds no stacks")
     for line in acc.memory["lines"].values():
