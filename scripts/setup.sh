@@ -8,7 +8,10 @@
 # (default RelWithDebInfo), PBENCH_PYTHON (interpreter for .venv, default
 # /usr/bin/python3), PBENCH_SKIP_VENV=1 to skip the profilers,
 # PBENCH_PYTHONS="3.12 3.13" (or --python 3.12 ...) for one environment per
-# Python version in .venvs/ (a config's `pythons:`).
+# Python version in .venvs/ (a config's `pythons:`), PBENCH_SLURM=1 (or
+# --slurm) to add Debian's Slurm and munge (slurmctld, slurmd, slurm-client,
+# munge) for the tests of the Slurm job-array mode, which start a private
+# cluster with scripts/slurm_local.sh; scripts/test.sh asks for them.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,9 +22,19 @@ python=${PBENCH_PYTHON:-/usr/bin/python3}
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
+slurm=${PBENCH_SLURM:-0}
+for arg in "$@"; do
+    [ "$arg" = --slurm ] && slurm=1
+done
+
 # --- Debian packages ---------------------------------------------------------
 packages=(build-essential cmake pkg-config libyaml-dev libjansson-dev check libsubunit-dev
           gnuplot-nox python3 python3-venv python3-dev python3-pip hyperfine)
+# Slurm (opt-in): controller, node daemon, client commands and munge; the
+# packages' services are not used (scripts/slurm_local.sh runs its own)
+if [ "$slurm" = 1 ]; then
+    packages+=(slurmctld slurmd slurm-client munge)
+fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -9,8 +9,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 # .venvs/3.11 and .venvs/3.12 too: the version suite (tests/test_versions_run.c)
-# runs pyperformance benchmarks under the profilers on both
-PBENCH_PYTHONS=${PBENCH_PYTHONS-3.11 3.12} bash scripts/setup.sh
+# runs pyperformance benchmarks under the profilers on both; Slurm and munge
+# too: the Slurm suite starts a real single-node cluster (scripts/slurm_local.sh)
+PBENCH_SLURM=1 PBENCH_PYTHONS=${PBENCH_PYTHONS-3.11 3.12} bash scripts/setup.sh
 build=${PBENCH_BUILD_DIR:-build}
 # ctest's output, also kept to count the skipped suites for the closing line
 logs=$(mktemp -d)

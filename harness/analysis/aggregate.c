@@ -124,6 +124,33 @@ static const char *unavailable(struct agg *a, const struct pb_resolved_workload 
     return why;
 }
 
+/* In a merge of shards: the shard that holds workload w (its meta entry),
+ * or NULL. */
+static const struct pb_meta_shard *shard_of(const struct agg *a, const char *w)
+{
+    const struct pb_meta *m = &a->s->meta;
+
+    for (size_t i = 0; i < m->nshards; i++)
+        for (size_t k = 0; k < m->shards[i].workloads.n; k++)
+            if (!strcmp(m->shards[i].workloads.v[k], w))
+                return &m->shards[i];
+    return NULL;
+}
+
+/* In a merge of shards, why pair k has no runs when its shard's are
+ * missing: "shard K was not merged", "shard K did not finish"; else
+ * NULL. */
+static const char *shard_missing(struct agg *a, size_t k)
+{
+    static char why[64];
+    const struct pb_meta_shard *sh = shard_of(a, a->r.pairs[k].workload);
+
+    if (!sh || (sh->merged && sh->complete))
+        return NULL;
+    snprintf(why, sizeof why, "shard %d %s", sh->index, sh->merged ? "did not finish" : "was not merged");
+    return why;
+}
+
 /* Pair k of the resolved inputs into s->pairs[k]. */
 static int build_pair(struct agg *a, size_t k)
 {
@@ -136,18 +163,21 @@ static int build_pair(struct agg *a, size_t k)
         return -1;
     const struct pb_pair_counts *c = &st->n;
     const struct pb_resolved_workload *rw = pb_resolved_workload(&a->r, rp->workload);
-    const char *gone = unavailable(a, rw, rp->profiler);
+    const char *gone = unavailable(a, rw, rp->profiler), *elsewhere = shard_missing(a, k);
     /* timed out in a warm-up run: the measured runs were skipped, and the
      * pair is still a lower bound, not "not run" */
     size_t timeouts = c->timeouts ? c->timeouts : !c->ok && c->warmup_timeout;
     p->workload = pb_summary_intern(a->s, rw && rw->given ? rw->given : rp->workload);
     p->profiler = pb_summary_intern(a->s, rp->profiler);
     p->python = rw && rw->python ? pb_summary_intern(a->s, rw->python) : NULL;
-    p->failure_reason = c->reason && *c->reason ? pb_summary_intern(a->s, c->reason)
-                      : gone ? pb_summary_intern(a->s, gone) : NULL;
     p->status = c->ok && (c->failures || timeouts) ? PB_PAIR_PARTIAL
               : c->ok ? PB_PAIR_OK : timeouts ? PB_PAIR_TIMEOUT
               : c->failures ? PB_PAIR_FAILED : PB_PAIR_NOT_RUN;
+    /* a pair of a shard missing from a merge: its shard says why first */
+    if (p->status == PB_PAIR_NOT_RUN && elsewhere && !c->skipped)
+        gone = elsewhere;
+    p->failure_reason = c->reason && *c->reason ? pb_summary_intern(a->s, c->reason)
+                      : gone ? pb_summary_intern(a->s, gone) : NULL;
     p->runs = (int)c->ok;
     p->failures = (int)c->failures;
     p->timeouts = (int)timeouts;
@@ -164,6 +194,13 @@ static int build_pair(struct agg *a, size_t k)
     p->precision = st->precision;
     if (!p->workload || !p->profiler || pair_warnings(a->s, p, st) < 0)
         return pb_error_set(a->err, "out of memory");
+    if (elsewhere && p->status != PB_PAIR_NOT_RUN && p->runs < p->planned) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: %d of its %d planned runs were made", elsewhere, p->runs,
+                 p->planned);
+        if (warn(a->s, p->warnings, &p->nwarnings, msg) < 0)
+            return pb_error_set(a->err, "out of memory");
+    }
     if (a->r.has_adaptive && rp->adaptive) {
         struct pb_pair_rules rules = { 1, a->r.precision, a->r.min_runs, a->r.max_runs, a->r.budget };
         enum pb_pair_why why;
@@ -277,6 +314,8 @@ static int load(struct agg *a, const char *dir, char *warning)
     if (pb_resolved_load(dir, &a->r, a->err) < 0 || pb_calibration_load(dir, &a->cal, a->err) < 0
         || pb_meta_load(dir, &meta, a->err) < 0)
         return -1;
+    /* a shard's summary is of its own pairs: the others ran elsewhere */
+    pb_resolved_keep_shard(&a->r);
     a->s = pb_summary_new(dir);
     if (!a->s) {
         pb_meta_release(&meta);

@@ -11,7 +11,10 @@
  * when there is one, for why a workload whose count could not be chosen
  * did not run), through the
  * store, so it can be re-run at any time, also on an unfinished or
- * interrupted run. Each pair's figures and, under runs: auto, the reason
+ * interrupted run. A shard's summary (`pbench run --shard`) holds only its
+ * own workloads' pairs; a merge's (`pbench merge`, meta.json "shards")
+ * holds every pair of the matrix, those of a shard that was not merged or
+ * did not finish reported not_run with that reason. Each pair's figures and, under runs: auto, the reason
  * it stopped come from analysis/pairstate.h, the same decisions the run
  * made.
  */

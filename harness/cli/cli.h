@@ -31,6 +31,8 @@ int cmd_report(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_slurm(int argc, char **argv);
 
 /* err as "file:line:col: msg" (or just msg); a static buffer, so one at a
  * time. Cannot fail. */

@@ -24,7 +24,9 @@ static const struct cmd commands[] = {
     { "report", cmd_report, "write a Markdown report of results directories" },
     { "compare", cmd_compare, "compare results directories with a first one: did a profiler get faster?" },
     { "accuracy", cmd_accuracy, "attribution errors and capability matrix of a run of truth workloads" },
+    { "merge", cmd_merge, "join the results directories of a matrix's shards (run --shard K/N)" },
     { "sample", cmd_sample, "profile a Python command with pbench's built-in sampler" },
+    { "slurm", cmd_slurm, "run a config's matrix as a Slurm job array of shards, then merge them" },
     { NULL, NULL, NULL }
 };
 

@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/plan.h"
+#include "core/shard.h"
 #include "output/plot.h"
 #include "output/table.h"
 #include "run/accuracy.h"
@@ -131,7 +132,12 @@ static void usage_run(FILE *f)
           "      --max-output MB   stop a run whose output exceeds MB megabytes (default 2048)\n"
           "      --pin-cpu N       run every workload on CPU N only, and pbench on the others\n"
           "      --no-plot         do not write charts at the end\n"
-          "      --plots DIR       where charts go (default: plots)\n", f);
+          "      --plots DIR       where charts go (default: plots)\n"
+          "      --shard K/N       run shard K of N (1 <= K <= N): whole workloads, each with its\n"
+          "                        baseline and profilers, split by expected time; join the\n"
+          "                        shards' directories with: pbench merge OUT DIR...\n"
+          "      --dir DIR         the results directory exactly (new or empty; parents made),\n"
+          "                        instead of RESULTS/<name>-<time>[-shardKofN]\n", f);
 }
 
 static uint64_t random_seed(void)
@@ -146,11 +152,63 @@ static uint64_t random_seed(void)
 struct run_args {
     const char *profs[MAX_SELECT], *wls[MAX_SELECT], *extra[MAX_SELECT];
     size_t np, nw, nextra;
-    const char *python, *base, *resume, *plots, *config;
-    int has_seed, no_plot, pin_cpu, trust;
+    const char *python, *base, *resume, *plots, *config, *dir;
+    int has_seed, no_plot, pin_cpu, trust, has_base;
+    int shard_index, shard_count;   /* --shard K/N; 0, 0: the whole matrix */
     uint64_t seed;
     long long max_output;
 };
+
+/* "K/N" into *k, *n (1 <= K <= N <= PB_SHARD_MAX). Returns 0 or -1. */
+static int parse_shard(const char *s, int *k, int *n)
+{
+    char *end;
+    long a, b;
+
+    errno = 0;
+    a = strtol(s, &end, 10);
+    if (errno || end == s || *end != '/' || s[0] < '0' || s[0] > '9')
+        return -1;
+    s = end + 1;
+    b = strtol(s, &end, 10);
+    if (errno || end == s || *end || s[0] < '0' || s[0] > '9' || a < 1 || b < a || b > PB_SHARD_MAX)
+        return -1;
+    *k = (int)a;
+    *n = (int)b;
+    return 0;
+}
+
+/* The seed of a shard given none (by --seed or the config): one that the
+ * config alone decides, so that every shard shuffles alike and resolves
+ * to the same hash (the seed is in it): from the hash of the matrix with
+ * seed 0. Returns 0, or -1 with err. */
+static int shard_seed(const struct pb_config *cfg, uint64_t *seed, struct pb_error *err)
+{
+    struct pb_resolved r;
+
+    if (pb_resolved_from_config(cfg, 0, &r, err) < 0)
+        return -1;
+    *seed = strtoull(r.hash, NULL, 16) % 1000000000ULL;
+    pb_resolved_release(&r);
+    return 0;
+}
+
+/* The plan of a shard with nothing to run here: none (pb_plan_build
+ * refuses an empty matrix; a shard's is valid). Returns 1 when the plan
+ * was made so, 0 when there is something to plan. */
+static int empty_shard_plan(const struct pb_config *cfg, uint64_t seed, struct pb_plan *plan)
+{
+    size_t least, most;
+
+    if (!cfg->shard_count)
+        return 0;
+    pb_plan_count(cfg, &least, &most);
+    if (least > 0)
+        return 0;
+    memset(plan, 0, sizeof *plan);
+    plan->seed = seed;
+    return 1;
+}
 
 /* Parses argv into a. Returns -1 to go on, else the exit code to return. */
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -168,6 +226,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         { "pin-cpu", required_argument, NULL, 'c' },
         { "trust", no_argument, NULL, 't' },
         { "profilers", required_argument, NULL, 'f' },
+        { "shard", required_argument, NULL, 'S' },
+        { "dir", required_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -185,7 +245,15 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         case 'p': if (a->np < MAX_SELECT) a->profs[a->np++] = optarg; break;
         case 'w': if (a->nw < MAX_SELECT) a->wls[a->nw++] = optarg; break;
         case 'P': a->python = optarg; break;
-        case 'o': a->base = optarg; break;
+        case 'o': a->base = optarg; a->has_base = 1; break;
+        case 'd': a->dir = optarg; break;
+        case 'S':
+            if (parse_shard(optarg, &a->shard_index, &a->shard_count) < 0) {
+                fprintf(stderr, "pbench run: --shard expects K/N, shard K of N with 1 <= K <= N <= %d "
+                        "(e.g. 2/3), not '%s'\n", PB_SHARD_MAX, optarg);
+                return PB_EXIT_USAGE;
+            }
+            break;
         case 'r': a->resume = optarg; break;
         case 'n': a->no_plot = 1; break;
         case 't': a->trust = 1; break;
@@ -228,9 +296,14 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         usage_run(stderr);
         return PB_EXIT_USAGE;
     }
-    if (a->resume && (a->np || a->nw || a->has_seed)) {
+    if (a->resume && (a->np || a->nw || a->has_seed || a->shard_count || a->dir)) {
         fprintf(stderr, "pbench run: --resume finishes the run as it was planned: "
-                "--profiler, --workload and --seed cannot change it\n");
+                "--profiler, --workload, --seed, --shard and --dir cannot change it\n");
+        return PB_EXIT_USAGE;
+    }
+    if (a->dir && a->has_base) {
+        fprintf(stderr, "pbench run: --dir names the results directory itself, --results where "
+                "results directories go: give one or the other\n");
         return PB_EXIT_USAGE;
     }
     /* with --resume, an optional CONFIG: the user's own copy of the
@@ -255,18 +328,25 @@ static int open_new(struct run_args *a, const char *pbench_path, struct pb_confi
     *cfg = pb_cli_load_config_with(a->config, a->python, a->extra, a->nextra);
     if (!*cfg)
         return PB_EXIT_USAGE;
-    if (!a->has_seed)
+    if (!a->has_seed)       /* a shard without one: shard_seed below */
         a->seed = (*cfg)->has_seed ? (*cfg)->seed : random_seed();
     if (pb_config_select(*cfg, a->profs, a->np, a->wls, a->nw, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         return PB_EXIT_USAGE;
     }
-    if (pb_session_start(s, *cfg, a->seed, a->base, &co, &err) < 0) {
+    if (a->shard_count && (pb_shard_apply(*cfg, a->shard_index, a->shard_count, &err) < 0
+                           || (!a->has_seed && !(*cfg)->has_seed
+                               && shard_seed(*cfg, &a->seed, &err) < 0))) {
+        fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
+        return PB_EXIT_FAIL;
+    }
+    if ((a->dir ? pb_session_start_in(s, *cfg, a->seed, a->dir, &co, &err)
+                : pb_session_start(s, *cfg, a->seed, a->base, &co, &err)) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         return stop_signal ? 128 + stop_signal : PB_EXIT_FAIL;
     }
     /* after the probe: what cannot run on an interpreter is left out */
-    if (pb_plan_build(*cfg, a->seed, plan, &err) < 0) {
+    if (!empty_shard_plan(*cfg, a->seed, plan) && pb_plan_build(*cfg, a->seed, plan, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         return PB_EXIT_FAIL;
     }
@@ -312,6 +392,35 @@ static void say_what_runs(const struct pb_config *cfg)
     }
 }
 
+/* At --resume of a shard: cfg made the shard stored names (the shard
+ * read back from the directory), which must hold the workloads stored
+ * says it holds. Returns 0, or -1 with err. */
+static int resume_shard(struct pb_config *cfg, const struct pb_resolved *stored,
+                        struct pb_error *err)
+{
+    const struct pb_strv *own = &stored->shard.split[stored->shard.index - 1];
+    size_t n = 0;
+
+    if (pb_shard_apply(cfg, stored->shard.index, stored->shard.count, err) < 0)
+        return -1;
+    for (size_t i = 0; i < cfg->nworkloads; i++) {
+        const struct pb_workload *w = &cfg->workloads[i];
+        int listed = 0;
+        for (size_t k = 0; k < own->n; k++)
+            listed |= !strcmp(own->v[k], w->name);
+        if (w->selected && pb_shard_here(cfg, i) != listed)
+            return pb_error_set(err, "its shard %d of %d %s workload '%s', which the split of "
+                                "the config (%s) gives to %s", stored->shard.index, stored->shard.count,
+                                listed ? "holds" : "does not hold", w->name, cfg->path,
+                                listed ? "another shard" : "it");
+        n += w->selected && listed;
+    }
+    if (n != own->n)
+        return pb_error_set(err, "its shard record names workloads the config (%s) does not select",
+                            cfg->path);
+    return 0;
+}
+
 /* An interrupted run: its stored inputs, the config they name (selected
  * as stored), the plan and the session with its records. Returns -1 to go
  * on, else the exit code. */
@@ -350,6 +459,10 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
         rc = PB_EXIT_USAGE;
         goto done;
     }
+    if (stored.shard.count && resume_shard(*cfg, &stored, &err) < 0) {
+        fprintf(stderr, "pbench run: cannot resume '%s': %s\n", a->resume, pb_cli_errtext(&err));
+        goto done;
+    }
     a->seed = stored.seed;
     say_what_runs(*cfg);
     if (pb_session_resume(s, a->resume, *cfg, &stored, &changed, &err) < 0) {
@@ -366,7 +479,7 @@ static int open_resume(struct run_args *a, struct pb_config **cfg, struct pb_pla
         fprintf(stderr, "calibration: the %zu count%s chosen when the run started "
                 "(calibration.json), not measured again\n", s->calibration.n,
                 s->calibration.n == 1 ? "" : "s");
-    if (pb_plan_build(*cfg, stored.seed, plan, &err) < 0) {
+    if (!empty_shard_plan(*cfg, stored.seed, plan) && pb_plan_build(*cfg, stored.seed, plan, &err) < 0) {
         fprintf(stderr, "pbench run: %s\n", pb_cli_errtext(&err));
         goto done;
     }
@@ -389,6 +502,17 @@ static void banner(const struct pb_config *cfg, const struct pb_session *s, int 
     fprintf(stderr, "pbench %s: %s: %zu workloads x %zu profilers%s, %s (seed %llu)%s\n",
             PB_VERSION, cfg->path, nw, np, interps, runs, (unsigned long long)s->seed,
             resumed ? ", resuming" : "");
+    if (cfg->shard_count) {
+        size_t n = 0;
+        for (size_t i = 0; i < cfg->nworkloads; i++)
+            n += cfg->workloads[i].selected && pb_shard_here(cfg, i);
+        fprintf(stderr, "shard %d of %d: %zu of the matrix's workloads%s", cfg->shard_index,
+                cfg->shard_count, n, n ? ":" : " (the others fell to other shards): nothing to run");
+        for (size_t i = 0, k = 0; i < cfg->nworkloads; i++)
+            if (cfg->workloads[i].selected && pb_shard_here(cfg, i))
+                fprintf(stderr, "%s %s", k++ ? "," : "", cfg->workloads[i].name);
+        fputc('\n', stderr);
+    }
     fprintf(stderr, "results: %s\n", s->dir);
     if (!resumed) {         /* resumed, the runs so far give the ETA */
         char *prior = pb_cli_prior_results(base, cfg->name, s->dir);
@@ -469,6 +593,11 @@ static int conclude(const struct run_args *a, struct pb_session *s,
         else
             printf("accuracy and capabilities in %s/accuracy.json (print them with: pbench accuracy %s)\n",
                    s->dir, s->dir);
+    }
+    if (s->cfg->shard_count) {        /* charts of the whole matrix, after the merge */
+        printf("shard %d of %d: its pairs only; join the shards with: pbench merge OUT DIR...\n",
+               s->cfg->shard_index, s->cfg->shard_count);
+        return 0;
     }
     if (!a->no_plot && finished) {
         struct pb_plot_opts po;

@@ -87,6 +87,9 @@ struct pb_workload {
      * size and per interpreter inherit them); pb_config_skipped. */
     struct pb_skip *skip;
     size_t nskip;
+    /* With --shard (cfg->shard_count > 0): the shard, 1-based, that runs
+     * this workload's pairs (core/shard.h); 0 otherwise. */
+    int shard;
 };
 
 /* The items of a pyperformance workload's args that pbench puts before the
@@ -120,6 +123,8 @@ struct pb_profiler {
     int baseline;
     int runs, warmup;       /* -1: not set here */
     double timeout;         /* < 0: not set here */
+    double cost;            /* `cost:` its rough overhead (1: plain), used only to
+                             * balance shards (core/shard.h); 1 when not given */
     int selected;
     struct pb_loc loc;
 };
@@ -165,6 +170,10 @@ struct pb_config {
     size_t baseline;        /* index of the baseline profiler */
     struct pb_strv files;   /* every file read, the top-level first */
     char *reference;        /* `reference:` (absolute), published figures for the report; or NULL */
+    /* --shard K/N (core/shard.h): this run is shard shard_index (1-based)
+     * of shard_count, and runs only the workloads whose shard is
+     * shard_index; 0 and 0 for a whole matrix. */
+    int shard_index, shard_count;
 };
 
 /* Loads and validates path and its includes. Returns a config the caller

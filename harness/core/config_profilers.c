@@ -5,6 +5,7 @@
  * fewest bytes each may hold, so an empty profile is no success), the PyPI
  * package whose version is recorded, and per-profiler settings.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,12 +246,35 @@ static void pr_timeout(struct pb_yw *yw, const yaml_node_t *v, void *o, const ch
     pb_yw_get_seconds(yw, v, key, &((struct pb_profiler *)o)->timeout);
 }
 
+/* cost: the profiler's rough overhead (2: twice as slow as plain), only
+ * to balance the shards of a matrix cut for several machines
+ * (core/shard.h): a positive number, 1 when not given. */
+static void pr_cost(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
+{
+    const char *s;
+    char *end;
+    double x;
+
+    if (!pb_yw_want(yw, v, YAML_SCALAR_NODE, key))
+        return;
+    s = pb_yw_str(v);
+    errno = 0;
+    x = strtod(s, &end);
+    if (errno || end == s || *end || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !(x > 0)
+        || x > 1e6) {
+        pb_yw_error(yw, v, "'%s' expects a positive number (a rough overhead, for balancing shards: "
+                    "1 is plain's), found '%s'", key, s);
+        return;
+    }
+    ((struct pb_profiler *)o)->cost = x;
+}
+
 static const struct pb_yw_key profiler_keys[] = {
     { "name", pr_name }, { "command", pr_command }, { "env", pr_env }, { "outputs", pr_outputs },
     { "package", pr_package }, { "description", pr_desc }, { "baseline", pr_baseline },
     { "runs", pr_runs }, { "warmup", pr_warmup }, { "timeout", pr_timeout },
     { "python_versions", pr_python_versions }, { "format", pr_format },
-    { "reader", pr_reader }, { NULL, NULL }
+    { "reader", pr_reader }, { "cost", pr_cost }, { NULL, NULL }
 };
 
 void config_free_profiler(struct pb_profiler *p)
@@ -279,6 +303,7 @@ static int add_profiler(struct config_walk *w, const yaml_node_t *item)
     memset(&p, 0, sizeof p);
     p.runs = p.warmup = -1;
     p.timeout = -1;
+    p.cost = 1;
     p.selected = 1;
     p.loc = config_loc(w, item);
     pb_yw_walk_map(yw, item, profiler_keys, &p, "a profiler");

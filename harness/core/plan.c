@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/plan.h"
+#include "core/shard.h"
 #include "util/rng.h"
 
 static int push(struct pb_plan *p, size_t *cap, int round, size_t w, size_t pr)
@@ -22,13 +23,18 @@ static int push(struct pb_plan *p, size_t *cap, int round, size_t w, size_t pr)
     return 0;
 }
 
-int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p)
+int pb_plan_pair_in_matrix(const struct pb_config *cfg, size_t w, size_t p)
 {
     const struct pb_workload *wl = &cfg->workloads[w];
 
     return wl->selected && !wl->unrunnable && cfg->profilers[p].selected
         && pb_config_runnable(cfg, wl->interp, p)
         && pb_config_runnable(cfg, wl->interp, cfg->baseline) && !pb_config_skipped(cfg, w, p);
+}
+
+int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p)
+{
+    return pb_plan_pair_in_matrix(cfg, w, p) && pb_shard_here(cfg, w);
 }
 
 static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)
@@ -39,8 +45,9 @@ static int pair_count(const struct pb_config *cfg, size_t w, size_t p, int warm)
 
     if (p != cfg->baseline)
         return n;
+    /* the matrix's, not the shard's: every shard resolves the same counts */
     for (size_t q = 0; q < cfg->nprofilers; q++) {
-        if (!pb_plan_pair_in(cfg, w, q))
+        if (!pb_plan_pair_in_matrix(cfg, w, q))
             continue;
         int m = warm ? pb_config_warmup(cfg, wl, &cfg->profilers[q])
                      : pb_config_runs(cfg, wl, &cfg->profilers[q]);

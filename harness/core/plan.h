@@ -56,9 +56,14 @@ int pb_plan_order_round(struct pb_rng *rng, struct pb_plan_entry *entries, size_
 /* 1 when pair (w, p) is in the matrix: the workload and the profiler are
  * selected, the workload was not marked unrunnable (its calibration
  * failed) and does not skip p (pb_config_skipped), and both p and the
- * baseline can run on the workload's interpreter (pb_config_runnable).
- * Cannot fail. */
+ * baseline can run on the workload's interpreter (pb_config_runnable),
+ * and w is in this run's shard when it is one (pb_shard_here). Cannot
+ * fail. */
 int pb_plan_pair_in(const struct pb_config *cfg, size_t w, size_t p);
+
+/* The same, but whatever shard w is in (core/shard.h): the pair is in the
+ * matrix, run here or by another shard. Cannot fail. */
+int pb_plan_pair_in_matrix(const struct pb_config *cfg, size_t w, size_t p);
 
 /* A pair's measured and warm-up run counts: its own (pb_config_runs/
  * warmup; under runs: auto, min_runs, which an adaptive pair reaches

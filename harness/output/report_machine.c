@@ -1,9 +1,12 @@
 /*
  * report_machine: the report's last sections: the machine, interpreter,
- * config and versions of each run, and how to read the figures.
+ * config and versions of each run (of a merge of shards, each shard's
+ * machine, with a warning when their CPUs or interpreters differ), and
+ * how to read the figures.
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "output/report_section.h"
 #include "util/text.h"
@@ -107,6 +110,130 @@ static void cell_dir(FILE *f, const struct pb_summary *s)
     pb_md_code(f, s->dir);
 }
 
+static void cell_shard(FILE *f, const struct pb_summary *s)
+{
+    if (s->meta.shard_count)
+        fprintf(f, "shard %d of %d (its own pairs; `pbench merge` joins the shards)",
+                s->meta.shard_index, s->meta.shard_count);
+    else if (s->meta.nshards)
+        fprintf(f, "a merge of %zu shards (below)", s->meta.nshards);
+    else
+        fprintf(f, "–");
+}
+
+/* Names the shards (of s's merge) whose value of field differs from the
+ * first merged shard's, as "CPU models: A (shards 1, 2); B (shard 3)";
+ * returns how many distinct values there are. */
+static int distinct(FILE *f, const struct pb_meta *m, const char *(*field)(const struct pb_meta_shard *))
+{
+    const char *seen[64];
+    int n = 0;
+
+    for (size_t i = 0; i < m->nshards; i++) {
+        const char *v = m->shards[i].merged ? field(&m->shards[i]) : NULL;
+        int k = 0;
+        if (!m->shards[i].merged)
+            continue;
+        v = v ? v : "unknown";
+        while (k < n && strcmp(seen[k], v))
+            k++;
+        if (k == n && n < 64)
+            seen[n++] = v;
+    }
+    for (int k = 0; f && k < n; k++) {
+        int first = 1;
+        fprintf(f, "%s", k ? "; " : "");
+        pb_md_text(f, seen[k], 0);
+        fprintf(f, " (shard");
+        for (size_t i = 0; i < m->nshards; i++) {
+            const char *v = m->shards[i].merged ? field(&m->shards[i]) : NULL;
+            if (m->shards[i].merged && !strcmp(v ? v : "unknown", seen[k])) {
+                fprintf(f, "%s %d", first ? "" : ",", m->shards[i].index);
+                first = 0;
+            }
+        }
+        fprintf(f, ")");
+    }
+    return n;
+}
+
+static const char *shard_cpu(const struct pb_meta_shard *s)
+{
+    return s->cpu_model;
+}
+
+/* The interpreter build a shard ran: its implementation and version, with
+ * pythons: each interpreter's. */
+static const char *shard_python(const struct pb_meta_shard *s)
+{
+    static char buf[8][512];
+    static int next;
+    char *b = buf[next++ % 8];
+    size_t len;
+
+    snprintf(b, 512, "%s %s", s->python_implementation ? s->python_implementation : "Python",
+             s->python_version ? s->python_version : "?");
+    for (size_t i = 0; i < s->pythons.n; i++) {
+        len = strlen(b);
+        snprintf(b + len, 512 - len, "%s%s", i ? ", " : "; ", s->pythons.v[i]);
+    }
+    return b;
+}
+
+/* A merge of shards (`pbench merge`): the machine each ran on, and a
+ * warning when they differ where it matters. */
+static void shards_table(FILE *f, const struct pb_summary *s, size_t run, int multi)
+{
+    const struct pb_meta *m = &s->meta;
+
+    if (!m->nshards)
+        return;
+    fprintf(f, "### Shards%s\n\n", multi ? " of a merged run" : "");
+    if (multi)
+        fprintf(f, "Run %zu", run + 1);
+    else
+        fprintf(f, "This run");
+    fprintf(f, " is a merge of %zu shards (`pbench merge`), each run on its own machine; the "
+            "host, CPU, memory, kernel and Python above are its first merged shard's.\n\n",
+            m->nshards);
+    fprintf(f, "| shard | node | CPU | kernel | Python | started | finished | state |\n"
+               "|---:|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < m->nshards; i++) {
+        const struct pb_meta_shard *sh = &m->shards[i];
+        char t0[64], t1[64];
+        fprintf(f, "| %d | ", sh->index);
+        if (!sh->merged) {
+            fprintf(f, "– | – | – | – | – | – | not merged: its pairs were not measured |\n");
+            continue;
+        }
+        pb_md_text(f, sh->hostname ? sh->hostname : "?", 0);
+        fprintf(f, " | ");
+        pb_md_text(f, sh->cpu_model ? sh->cpu_model : "?", 0);
+        fprintf(f, " | ");
+        pb_md_text(f, sh->kernel ? sh->kernel : "?", 0);
+        fprintf(f, " | ");
+        pb_md_text(f, shard_python(sh), 0);
+        pb_report_fmt_time(t0, sizeof t0, sh->started);
+        pb_report_fmt_time(t1, sizeof t1, sh->finished);
+        fprintf(f, " | %s | %s | %s |\n", t0, sh->finished ? t1 : "–",
+                sh->complete ? "complete" : "did not finish: its pairs without runs were not measured");
+    }
+    fprintf(f, "\n");
+    if (distinct(NULL, m, shard_cpu) > 1) {
+        fprintf(f, "**Warning:** the shards ran on different CPU models: ");
+        distinct(f, m, shard_cpu);
+        fprintf(f, ". Each ratio is taken on one machine (a workload's baseline and profilers "
+                "share its shard), but ratios and means across workloads of different shards "
+                "mix machines.\n\n");
+    }
+    if (distinct(NULL, m, shard_python) > 1) {
+        fprintf(f, "**Warning:** the shards ran different interpreter builds: ");
+        distinct(f, m, shard_python);
+        fprintf(f, ". A profiler's cost can depend on the interpreter: compare workloads of "
+                "different shards with care.\n\n");
+    }
+}
+
 int pb_report_sec_machine(FILE *f, const struct pb_report_ctx *c)
 {
     const struct pb_summary_set *set = c->set;
@@ -123,6 +250,11 @@ int pb_report_sec_machine(FILE *f, const struct pb_report_ctx *c)
         fprintf(f, "---|");
     fprintf(f, "\n");
     meta_row(f, c, "results", cell_dir);
+    for (size_t r = 0; r < set->nruns; r++)
+        if (set->runs[r]->meta.shard_count || set->runs[r]->meta.nshards) {
+            meta_row(f, c, "shards", cell_shard);
+            break;
+        }
     meta_row(f, c, "host", cell_host);
     meta_row(f, c, "CPU", cell_cpu);
     meta_row(f, c, "memory", cell_mem);
@@ -134,6 +266,8 @@ int pb_report_sec_machine(FILE *f, const struct pb_report_ctx *c)
     meta_row(f, c, "started", cell_started);
     meta_row(f, c, "load average (1, 5, 15 min), start → end", cell_load);
     fprintf(f, "\n");
+    for (size_t r = 0; r < set->nruns; r++)
+        shards_table(f, set->runs[r], r, c->multi);
 
     fprintf(f, "| profiler | version |%s\n|---|---|%s\n", c->multi ? " run |" : "",
             c->multi ? "---:|" : "");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/calibfit.h"
+#include "core/shard.h"
 #include "core/template.h"
 #include "run/calibrate.h"
 #include "run/spawn.h"
@@ -20,7 +21,7 @@ int pb_calibrate_wanted(const struct pb_config *cfg, size_t i)
 {
     const struct pb_workload *w = &cfg->workloads[i];
 
-    return w->selected && w->target > 0 && !w->unrunnable
+    return w->selected && w->target > 0 && !w->unrunnable && pb_shard_here(cfg, i)
         && pb_config_runnable(cfg, w->interp, cfg->baseline);
 }
 

@@ -58,7 +58,9 @@ struct pb_calibrate_opts {
 #define PB_CALIBRATE_SLACK_S 30.0
 
 /* 1 when workload i is calibrated when a run starts: it is selected, has
- * a target, and its plain runs can run on its interpreter. Cannot fail. */
+ * a target, is in the run's shard (core/shard.h: another shard calibrates
+ * it on its own machine), and its plain runs can run on its interpreter.
+ * Cannot fail. */
 int pb_calibrate_wanted(const struct pb_config *cfg, size_t i);
 
 /* Calibrates every wanted workload of cfg (see above), its runs' output

@@ -1,4 +1,5 @@
 /* A results directory from start to finish. See session.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -15,6 +16,7 @@
 #include "run/probe.h"
 #include "run/session.h"
 #include "util/fs.h"
+#include "util/path.h"
 
 static int copy_file(const char *from, const char *dir, const char *name, struct pb_error *err)
 {
@@ -31,10 +33,55 @@ static int copy_file(const char *from, const char *dir, const char *name, struct
     return rc;
 }
 
-/* base/<name>-<stamp>[-N], made; its path into s->dir. */
+/* 0 when path does not exist or is an empty directory; else -1 with err
+ * (it is something else, or holds files). */
+static int new_or_empty(const char *path, struct pb_error *err)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int empty = 1;
+
+    if (!d) {
+        int e0 = errno;
+        if (e0 == ENOENT)
+            return 0;
+        pb_error_set(err, "cannot use '%s' as the results directory", path);
+        return pb_error_errno(err, e0);
+    }
+    while (empty && (e = readdir(d)))
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    if (!empty)
+        return pb_error_set(err, "'%s' exists and is not empty: the results directory must be new "
+                            "or empty (to finish an interrupted run: pbench run --resume %s)", path, path);
+    return 0;
+}
+
+/* exactly dir (--dir): its parents made, itself made or empty. */
+static int make_exact(struct pb_session *s, const char *dir, struct pb_error *err)
+{
+    char *parent = pb_path_dir(dir);
+    int rc;
+
+    if (!parent)
+        return pb_error_set(err, "out of memory");
+    rc = pb_mkdirs(parent, err);
+    free(parent);
+    if (rc < 0 || new_or_empty(dir, err) < 0)
+        return -1;
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+        int e = errno;
+        pb_error_set(err, "cannot create results directory '%s'", dir);
+        return pb_error_errno(err, e);
+    }
+    s->dir = strdup(dir);
+    return s->dir ? 0 : pb_error_set(err, "out of memory");
+}
+
+/* base/<name>-<stamp>[-shardKofN][-N], made; its path into s->dir. */
 static int make_dir(struct pb_session *s, const char *base, struct pb_error *err)
 {
-    char stamp[32], path[PATH_MAX];
+    char stamp[64], path[PATH_MAX];
     time_t t = time(NULL);
     struct tm tm;
 
@@ -42,6 +89,10 @@ static int make_dir(struct pb_session *s, const char *base, struct pb_error *err
         return -1;
     gmtime_r(&t, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    if (s->cfg->shard_count > 0) {
+        size_t n = strlen(stamp);
+        snprintf(stamp + n, sizeof stamp - n, "-shard%dof%d", s->cfg->shard_index, s->cfg->shard_count);
+    }
     for (int n = 1;; n++) {
         if (n == 1)
             snprintf(path, sizeof path, "%s/%s-%s", base, s->cfg->name, stamp);
@@ -271,29 +322,70 @@ static int lock_log(struct pb_session *s, struct pb_error *err)
     return 0;
 }
 
-int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
-                     const char *base, const struct pb_calibrate_opts *calib,
-                     struct pb_error *err)
+/* The hash of cfg's whole matrix as the config alone makes it: before the
+ * probe marks what cannot run here and before the calibration, so every
+ * shard of one config has it (store/resolved.h). Into hash[17]. */
+static int matrix_hash(const struct pb_config *cfg, uint64_t seed, char *hash, struct pb_error *err)
 {
+    struct pb_resolved r;
+
+    if (pb_resolved_from_config(cfg, seed, &r, err) < 0)
+        return -1;
+    snprintf(hash, 17, "%s", r.hash);
+    pb_resolved_release(&r);
+    return 0;
+}
+
+/* pb_session_start into base/<name>-<stamp> or, with exact, exactly there. */
+static int start(struct pb_session *s, struct pb_config *cfg, uint64_t seed, const char *base,
+                 const char *exact, const struct pb_calibrate_opts *calib, struct pb_error *err)
+{
+    char matrix[17] = "";
+
     memset(s, 0, sizeof *s);
     pb_meta_init(&s->meta);
     s->cfg = cfg;
     s->seed = seed;
+    if (exact && new_or_empty(exact, err) < 0)     /* before minutes of calibration */
+        return -1;
+    if (cfg->shard_count > 0 && matrix_hash(cfg, seed, matrix, err) < 0)
+        return -1;
     /* everything that can be checked before a results directory exists:
      * that the interpreter runs, the counts of the targets, the resolved
      * inputs (holding those counts) */
     if (start_meta(s, err) < 0 || calibrate(s, calib, err) < 0
-        || pb_resolved_from_config(cfg, seed, &s->resolved, err) < 0)
+        || pb_resolved_from_config(cfg, seed, &s->resolved, err) < 0
+        || (cfg->shard_count > 0 && pb_resolved_set_shard(&s->resolved, cfg, matrix, err) < 0))
         return -1;
+    s->meta.shard_index = cfg->shard_index;
+    s->meta.shard_count = cfg->shard_count;
     if (pb_meta_set(&s->meta.config_hash, s->resolved.hash) < 0)
         return pb_error_set(err, "out of memory");
-    if (runnable(cfg, err) < 0 || make_dir(s, base, err) < 0 || lock_log(s, err) < 0)
+    /* a shard with nothing to run here (no workload fell to it, or none
+     * can run on this machine) still makes its directory, for the merge
+     * to say why its pairs have no figures */
+    if ((cfg->shard_count == 0 && runnable(cfg, err) < 0)
+        || (exact ? make_exact(s, exact, err) : make_dir(s, base, err)) < 0 || lock_log(s, err) < 0)
         return -1;
     if (copy_file(cfg->path, s->dir, "config.yaml", err) < 0
         || (s->calibration.n && pb_calibration_save(s->dir, &s->calibration, err) < 0)
         || pb_resolved_save(s->dir, &s->resolved, err) < 0 || pb_meta_save(s->dir, &s->meta, err) < 0)
         return -1;
     return 0;
+}
+
+int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
+                     const char *base, const struct pb_calibrate_opts *calib,
+                     struct pb_error *err)
+{
+    return start(s, cfg, seed, base, NULL, calib, err);
+}
+
+int pb_session_start_in(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
+                        const char *dir, const struct pb_calibrate_opts *calib,
+                        struct pb_error *err)
+{
+    return start(s, cfg, seed, NULL, dir, calib, err);
 }
 
 /* At --resume: the counts the start chose, put into cfg again. Returns 0,
@@ -357,11 +449,24 @@ int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *c
     /* what the start decided, before the hash: the counts are in it */
     if (pb_meta_load(dir, &s->meta, err) < 0)
         return -1;
+    if (s->meta.nshards)
+        return pb_error_set(err, "'%s' is a merge of shards (pbench merge): resume a shard's own "
+                            "directory, then merge again", dir);
+    if (stored->shard.count != cfg->shard_count || stored->shard.index != cfg->shard_index)
+        return pb_error_set(err, "'%s' is shard %d of %d, but the config to finish it is made "
+                            "shard %d of %d", dir, stored->shard.index, stored->shard.count,
+                            cfg->shard_index, cfg->shard_count);
+    /* a shard: the matrix's hash first, as its start took it */
+    char matrix[17] = "";
+    if (cfg->shard_count > 0 && matrix_hash(cfg, stored->seed, matrix, err) < 0)
+        return -1;
     if (mark_from_meta(cfg, &s->meta) < 0)
         return pb_error_set(err, "out of memory");
-    if (recalibrate(s, dir, err) < 0 || pb_resolved_from_config(cfg, stored->seed, &s->resolved, err) < 0)
+    if (recalibrate(s, dir, err) < 0 || pb_resolved_from_config(cfg, stored->seed, &s->resolved, err) < 0
+        || (cfg->shard_count > 0 && pb_resolved_set_shard(&s->resolved, cfg, matrix, err) < 0))
         return -1;
-    if (!stored->hash[0] || strcmp(stored->hash, s->resolved.hash)) {
+    if (!stored->hash[0] || strcmp(stored->hash, s->resolved.hash)
+        || (cfg->shard_count > 0 && strcmp(stored->shard.hash, s->resolved.shard.hash))) {
         *changed = 1;
         return pb_error_set(err, "refusing to resume '%s': the config (%s) or the interpreter "
                             "changed since the run started; start a new run instead", dir, cfg->path);

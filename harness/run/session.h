@@ -60,15 +60,31 @@ int pb_session_start(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
                      const char *base, const struct pb_calibrate_opts *calib,
                      struct pb_error *err);
 
+/* pb_session_start, but the results directory is exactly dir (`--dir`,
+ * for a scheduler that needs known paths): its parents are made, and it
+ * must not exist or be empty (checked first, then again when it is made).
+ * For a shard (cfg->shard_count > 0, core/shard.h) either start writes
+ * the whole matrix into config-resolved.json with its shard record, and
+ * its hash is the matrix's as the config alone makes it (taken before
+ * the probe and the calibration, so every shard of the config has it;
+ * store/resolved.h); only the shard's workloads are calibrated; and a
+ * shard with nothing to run here still makes its directory. Without dir,
+ * a shard's directory is base/<name>-<stamp>-shardKofN. */
+int pb_session_start_in(struct pb_session *s, struct pb_config *cfg, uint64_t seed,
+                        const char *dir, const struct pb_calibrate_opts *calib,
+                        struct pb_error *err);
+
 /* Reopens dir to finish it with cfg, which the caller loaded from
  * stored->config_path and selected as stored->select_*: loads meta.json
  * and marks in cfg what the start found unavailable, puts the counts of
  * calibration.json into cfg (never measuring again), then refuses (-1,
  * *changed = 1) when cfg resolves to another hash than stored (the config
  * or the interpreter changed since), else loads runs.jsonl (a torn line is
- * skipped: s->records.warning says so), so the plan is the same. Returns 0
- * or -1 with err (calibration.json missing while cfg has targets, or
- * unreadable, among others). */
+ * skipped: s->records.warning says so), so the plan is the same. A shard
+ * (the caller made cfg the shard stored->shard names) is compared on
+ * both its hashes: the matrix's and its own file's. Returns 0 or -1 with
+ * err (calibration.json missing while cfg has targets, or unreadable, a
+ * merged directory, among others). */
 int pb_session_resume(struct pb_session *s, const char *dir, struct pb_config *cfg,
                       const struct pb_resolved *stored, int *changed, struct pb_error *err);
 

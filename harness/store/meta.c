@@ -82,6 +82,32 @@ void pb_meta_drop_pythons(struct pb_meta *m)
     m->npythons = 0;
 }
 
+static void free_shards(struct pb_meta_shard *sh, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *s[] = { sh[i].dir, sh[i].hostname, sh[i].cpu_model, sh[i].kernel, sh[i].python_version,
+                      sh[i].python_implementation, sh[i].started, sh[i].finished };
+        for (size_t k = 0; k < sizeof s / sizeof s[0]; k++)
+            free(s[k]);
+        pb_strv_release(&sh[i].pythons);
+        pb_strv_release(&sh[i].workloads);
+    }
+    free(sh);
+}
+
+struct pb_meta_shard *pb_meta_add_shard(struct pb_meta *m, int index)
+{
+    struct pb_meta_shard *ns = realloc(m->shards, (m->nshards + 1) * sizeof *ns);
+
+    if (!ns)
+        return NULL;
+    m->shards = ns;
+    ns = &ns[m->nshards++];
+    memset(ns, 0, sizeof *ns);
+    ns->index = index;
+    return ns;
+}
+
 void pb_meta_release(struct pb_meta *m)
 {
     char **strings[] = {
@@ -95,6 +121,7 @@ void pb_meta_release(struct pb_meta *m)
     free_profilers(m->profilers, m->nprofilers);
     free_reasons(m->unavailable, m->nunavailable);
     pb_meta_drop_pythons(m);
+    free_shards(m->shards, m->nshards);
     pb_meta_init(m);
 }
 
@@ -251,6 +278,33 @@ static json_t *pythons_json(const struct pb_meta *m)
     return a;
 }
 
+static json_t *shards_json(const struct pb_meta *m)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; i < m->nshards; i++) {
+        const struct pb_meta_shard *sh = &m->shards[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "index", json_integer(sh->index));
+        json_object_set_new(o, "merged", json_boolean(sh->merged));
+        put_str(o, "dir", sh->dir);
+        if (sh->merged)
+            json_object_set_new(o, "complete", json_boolean(sh->complete));
+        put_str(o, "hostname", sh->hostname);
+        put_str(o, "cpu_model", sh->cpu_model);
+        put_str(o, "kernel", sh->kernel);
+        put_str(o, "python_version", sh->python_version);
+        put_str(o, "python_implementation", sh->python_implementation);
+        if (sh->pythons.n)
+            json_object_set_new(o, "pythons", pb_jwrite_strv(sh->pythons.v, sh->pythons.n));
+        put_str(o, "started", sh->started);
+        put_str(o, "finished", sh->finished);
+        json_object_set_new(o, "workloads", pb_jwrite_strv(sh->workloads.v, sh->workloads.n));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
 json_t *pb_meta_to_json(const struct pb_meta *m)
 {
     json_t *o = json_object(), *py = json_object(), *profs = json_object();
@@ -281,6 +335,11 @@ json_t *pb_meta_to_json(const struct pb_meta *m)
         json_object_set_new(o, "pythons", pythons_json(m));
     if (m->pin_cpu >= 0)
         json_object_set_new(o, "pin_cpu", json_integer(m->pin_cpu));
+    if (m->shard_count > 0)
+        json_object_set_new(o, "shard", json_pack("{s:i,s:i}", "index", m->shard_index,
+                                                   "count", m->shard_count));
+    if (m->nshards)
+        json_object_set_new(o, "shards", shards_json(m));
     put_str(o, "finished", m->finished);
     put_num(o, "elapsed_s", m->elapsed_s);
     if (m->has_complete)
@@ -444,6 +503,63 @@ static int read_pythons(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
     return 0;
 }
 
+static int read_shard(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
+                      struct pb_error *err)
+{
+    json_t *sh;
+    long long index, count;
+    struct pb_jloc at = pb_jloc_in(top, "shard", 0);
+
+    if (pb_jread_obj(o, "shard", 0, &sh, top, err) < 0)
+        return -1;
+    if (!sh)
+        return 0;
+    if (pb_jread_int(sh, "index", 1, 1, 1 << 20, &index, &at, err) < 0
+        || pb_jread_int(sh, "count", 1, 1, 1 << 20, &count, &at, err) < 0)
+        return -1;
+    if (index > count)
+        return pb_error_at(err, at.file, 0, 0, "%s.index: shard %lld of %lld", at.path, index, count);
+    m->shard_index = (int)index;
+    m->shard_count = (int)count;
+    return 0;
+}
+
+static int read_shards(json_t *o, struct pb_meta *m, const struct pb_jloc *top,
+                       struct pb_error *err)
+{
+    json_t *a, *v;
+    size_t i;
+    struct pb_jloc list = pb_jloc_in(top, "shards", 0);
+
+    if (pb_jread_arr(o, "shards", 0, &a, top, err) < 0)
+        return -1;
+    json_array_foreach(a, i, v) {
+        struct pb_jloc at = pb_jloc_in(&list, NULL, i);
+        long long index;
+        struct pb_meta_shard *sh;
+        if (!json_is_object(v))
+            return pb_error_at(err, at.file, 0, 0, "%s: expected an object", at.path);
+        if (pb_jread_int(v, "index", 1, 1, 1 << 20, &index, &at, err) < 0)
+            return -1;
+        if (!(sh = pb_meta_add_shard(m, (int)index)))
+            return pb_error_set(err, "out of memory");
+        if (pb_jread_bool(v, "merged", &sh->merged, &at, err) < 0
+            || pb_jread_bool(v, "complete", &sh->complete, &at, err) < 0
+            || pb_jread_str(v, "dir", 0, &sh->dir, &at, err) < 0
+            || pb_jread_str(v, "hostname", 0, &sh->hostname, &at, err) < 0
+            || pb_jread_str(v, "cpu_model", 0, &sh->cpu_model, &at, err) < 0
+            || pb_jread_str(v, "kernel", 0, &sh->kernel, &at, err) < 0
+            || pb_jread_str(v, "python_version", 0, &sh->python_version, &at, err) < 0
+            || pb_jread_str(v, "python_implementation", 0, &sh->python_implementation, &at, err) < 0
+            || pb_jread_strv(v, "pythons", &sh->pythons, &at, err) < 0
+            || pb_jread_str(v, "started", 0, &sh->started, &at, err) < 0
+            || pb_jread_str(v, "finished", 0, &sh->finished, &at, err) < 0
+            || pb_jread_strv(v, "workloads", &sh->workloads, &at, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb_meta *m,
                       struct pb_error *err)
 {
@@ -470,7 +586,8 @@ int pb_meta_from_json(json_t *o, const char *file, const char *prefix, struct pb
         || pb_jread_num(o, "harness_cpu_s", 0, &m->harness_cpu_s, &at, err) < 0
         || read_host(o, m, &at, err) < 0 || read_python(o, m, &at, err) < 0
         || read_reasons(o, &m->unavailable, &m->nunavailable, &at, err) < 0
-        || read_pythons(o, m, &at, err) < 0) {
+        || read_pythons(o, m, &at, err) < 0 || read_shard(o, m, &at, err) < 0
+        || read_shards(o, m, &at, err) < 0) {
         pb_meta_release(m);
         return -1;
     }

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "util/error.h"
+#include "util/strv.h"
 
 #define PB_META_FORMAT "pbench-meta/2"
 
@@ -40,6 +41,21 @@ struct pb_meta_python {
     size_t nprofilers;
     struct pb_meta_reason *unavailable;     /* the profilers that cannot run there */
     size_t nunavailable;
+};
+
+/* One shard of a merged directory (`pbench merge`): where it came from
+ * and the machine it ran on, as its own meta.json said. */
+struct pb_meta_shard {
+    int index;              /* 1-based */
+    int merged;             /* 0: not among the merged directories */
+    int complete;           /* its meta.json said complete: every planned run recorded */
+    char *dir;              /* the directory merged (absolute); NULL when not merged */
+    char *hostname, *cpu_model, *kernel;
+    char *python_version, *python_implementation;   /* its first interpreter's */
+    struct pb_strv pythons; /* with pythons: "label version" of each interpreter
+                             * that ran ("3.12 3.12.1"); empty without */
+    char *started, *finished;
+    struct pb_strv workloads;   /* its part of the matrix */
 };
 
 struct pb_meta {
@@ -70,6 +86,13 @@ struct pb_meta {
      * are the first available one's); none without */
     struct pb_meta_python *pythons;
     size_t npythons;
+    /* a shard (--shard K/N): which one, as config-resolved.json's "shard"
+     * says (a copy for readers of meta.json); 0 and 0 otherwise */
+    int shard_index, shard_count;
+    /* a merge of shards: every shard of the split, merged or not, by
+     * index; the host and python facts above are the first merged one's */
+    struct pb_meta_shard *shards;
+    size_t nshards;
 };
 
 /* An empty meta: every number NAN or 0, pin_cpu -1, no strings. Cannot
@@ -100,6 +123,10 @@ int pb_meta_add_reason(struct pb_meta_reason **list, size_t *n, const char *name
 
 /* Why profiler name cannot run per *list, or NULL. Cannot fail. */
 const char *pb_meta_reason_of(const struct pb_meta_reason *list, size_t n, const char *name);
+
+/* Appends an empty shard entry with index and returns it, or NULL when
+ * out of memory. The pointer is valid until the next add. */
+struct pb_meta_shard *pb_meta_add_shard(struct pb_meta *m, int index);
 
 /* Frees m's interpreter entries (m->pythons); m keeps the rest. Cannot
  * fail. */

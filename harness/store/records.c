@@ -217,6 +217,10 @@ static json_t *record_json(const struct pb_run_record *r)
     json_object_set_new(o, "env_pad", json_integer(r->env_pad));
     if (r->escaped_killed > 0)
         json_object_set_new(o, "escaped_killed", json_integer(r->escaped_killed));
+    if (r->shard > 0) {
+        json_object_set_new(o, "shard", json_integer(r->shard));
+        json_object_set_new(o, "node", pb_jwrite_str(r->node));
+    }
     if (r->argv)
         json_object_set_new(o, "argv", vec_json(r->argv));
     if (r->env)
@@ -226,25 +230,34 @@ static json_t *record_json(const struct pb_run_record *r)
     return o;
 }
 
-int pb_records_append(int fd, const struct pb_run_record *rec, struct pb_error *err)
+/* rec as one line of runs.jsonl, newline included (*len bytes), or NULL
+ * when out of memory. Caller frees. */
+static char *record_line(const struct pb_run_record *rec, size_t *len)
 {
     json_t *o = record_json(rec);
-    char *line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII);
-    size_t len, off = 0;
-    int rc = 0;
+    char *line = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII), *grown;
 
     json_decref(o);
     if (!line)
-        return pb_error_set(err, "out of memory");
-    len = strlen(line);
-    char *grown = realloc(line, len + 2);
-    if (!grown) {
+        return NULL;
+    *len = strlen(line);
+    if (!(grown = realloc(line, *len + 2))) {
         free(line);
-        return pb_error_set(err, "out of memory");
+        return NULL;
     }
-    line = grown;
-    line[len++] = '\n';
-    line[len] = '\0';
+    grown[(*len)++] = '\n';
+    grown[*len] = '\0';
+    return grown;
+}
+
+int pb_records_append(int fd, const struct pb_run_record *rec, struct pb_error *err)
+{
+    size_t len = 0, off = 0;
+    char *line = record_line(rec, &len);
+    int rc = 0;
+
+    if (!line)
+        return pb_error_set(err, "out of memory");
     struct stat st;
     off_t start = fstat(fd, &st) == 0 ? st.st_size : -1;
     while (off < len) {
@@ -319,6 +332,11 @@ static int parse_record(json_t *o, struct pb_run_record *r)
     copy_str(o, "error", r->error, sizeof r->error);
     r->env_pad = (int)json_integer_value(json_object_get(o, "env_pad"));
     r->escaped_killed = (int)json_integer_value(json_object_get(o, "escaped_killed"));
+    r->shard = (int)json_integer_value(json_object_get(o, "shard"));
+    if (r->shard < 0 || r->shard > 1 << 20)
+        r->shard = 0;
+    if (r->shard)
+        copy_str(o, "node", r->node, sizeof r->node);
     if (r->escaped_killed < 0)
         r->escaped_killed = 0;
     /* names and paths from a stored file obey the config's rules: a record
@@ -418,6 +436,39 @@ int pb_records_read(const char *dir, int missing_ok, struct pb_run_list *out,
     free(line);
     fclose(f);
     return 0;
+}
+
+int pb_records_write_all(const char *dir, const struct pb_run_list *list, struct pb_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc;
+
+    for (size_t i = 0; i < list->n; i++) {
+        size_t n = 0;
+        char *line = record_line(&list->items[i], &n);
+        if (line && len + n + 1 > cap) {
+            size_t ncap = (len + n + 1) * 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(line);
+                line = NULL;
+            } else {
+                buf = nb;
+                cap = ncap;
+            }
+        }
+        if (!line) {
+            free(buf);
+            return pb_error_set(err, "out of memory");
+        }
+        memcpy(buf + len, line, n);
+        len += n;
+        free(line);
+    }
+    rc = pb_write_file(dir, "runs.jsonl", buf ? buf : "", len, err);
+    free(buf);
+    return rc;
 }
 
 int pb_records_push(struct pb_run_list *list, const struct pb_run_record *rec)

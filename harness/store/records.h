@@ -59,6 +59,9 @@ struct pb_run_record {
                              * terminated, owned; NULL when unknown (a run
                              * that was never started, pbench-run/1); a
                              * byte that is not UTF-8 is stored as U+FFFD */
+    int shard;              /* in a merged directory (`pbench merge`): the
+                             * shard that ran it, 1-based; 0 elsewhere */
+    char node[128];         /* with shard: the host it ran on ("" unknown) */
     char **env;             /* the KEY=VALUE entries added to pbench's own
                              * environment (besides PBENCH_ENV_PAD: env_pad
                              * times 'x'), NULL-terminated, owned; may be NULL */
@@ -103,6 +106,10 @@ int pb_records_read(const char *dir, int missing_ok, struct pb_run_list *out,
 /* Appends a deep copy of rec to list. Returns 0, or -1 when out of
  * memory. */
 int pb_records_push(struct pb_run_list *list, const struct pb_run_record *rec);
+
+/* Writes list as dir/runs.jsonl, all at once and atomically (a merge's
+ * records: pb_write_file), replacing any. Returns 0, or -1 with err. */
+int pb_records_write_all(const char *dir, const struct pb_run_list *list, struct pb_error *err);
 
 /* Frees the list and every record's own memory; list may be reused.
  * Cannot fail. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/plan.h"
+#include "core/shard.h"
 #include "store/jread.h"
 #include "store/resolved.h"
 #include "util/jsonfile.h"
@@ -13,7 +14,8 @@
 
 #define FILE_NAME "config-resolved.json"
 
-static const char *const formats[] = { "pbench-resolved/1", PB_RESOLVED_FORMAT, NULL };
+static const char *const formats[] = { "pbench-resolved/1", PB_RESOLVED_FORMAT,
+                                       PB_RESOLVED_FORMAT_SHARD, NULL };
 
 /* ---- from a config ------------------------------------------------------ */
 
@@ -107,6 +109,7 @@ static int compute_hash(struct pb_resolved *r)
     json_object_del(o, "format");
     json_object_del(o, "hash");
     json_object_del(o, "reference");    /* no measurement depends on it */
+    json_object_del(o, "shard");        /* each shard's part: the matrix is the same */
     dump = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(o);
     if (!dump)
@@ -268,7 +271,8 @@ static json_t *to_json(const struct pb_resolved *r)
 {
     json_t *o = json_object(), *ws = json_array(), *ps = json_array(), *pairs = json_array();
 
-    json_object_set_new(o, "format", pb_jwrite_str(PB_RESOLVED_FORMAT));
+    json_object_set_new(o, "format", pb_jwrite_str(r->shard.count > 0 ? PB_RESOLVED_FORMAT_SHARD
+                                                                      : PB_RESOLVED_FORMAT));
     json_object_set_new(o, "config_path", pb_jwrite_str(r->config_path));
     json_object_set_new(o, "name", pb_jwrite_str(r->name));
     json_object_set_new(o, "python", pb_jwrite_str(r->python));
@@ -306,6 +310,15 @@ static json_t *to_json(const struct pb_resolved *r)
     json_object_set_new(o, "pairs", pairs);
     if (r->reference)
         json_object_set_new(o, "reference", pb_jwrite_str(r->reference));
+    if (r->shard.count > 0) {
+        json_t *split = json_array();
+        for (int k = 0; k < r->shard.count; k++)
+            json_array_append_new(split, strv_json(&r->shard.split[k]));
+        json_object_set_new(o, "shard", json_pack("{s:i,s:i,s:o,s:o,s:o}", "index", r->shard.index,
+                            "count", r->shard.count,
+                            "workloads", strv_json(&r->shard.split[r->shard.index - 1]),
+                            "split", split, "hash", pb_jwrite_str(r->shard.hash)));
+    }
     json_object_set_new(o, "hash", pb_jwrite_str(r->hash));
     return o;
 }
@@ -494,6 +507,72 @@ static int load_top(json_t *root, struct pb_resolved *r, const struct pb_jloc *a
     return 0;
 }
 
+/* 1 when a and b hold the same strings in the same order. */
+static int strv_equal(const struct pb_strv *a, const struct pb_strv *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i], b->v[i]))
+            return 0;
+    return 1;
+}
+
+/* "shard", when there is one: its index, count, split and own hash. */
+static int load_shard(json_t *root, struct pb_resolved_shard *sh, const struct pb_jloc *top,
+                      struct pb_error *err)
+{
+    json_t *o, *split, *v;
+    long long index, count;
+    struct pb_strv own;
+    struct pb_jloc at = pb_jloc_in(top, "shard", 0), sat = pb_jloc_in(&at, "split", 0);
+    char hash[32];
+    size_t i;
+
+    if (pb_jread_obj(root, "shard", 0, &o, top, err) < 0)
+        return -1;
+    if (!o)
+        return 0;
+    if (pb_jread_int(o, "index", 1, 1, PB_SHARD_MAX, &index, &at, err) < 0
+        || pb_jread_int(o, "count", 1, 1, PB_SHARD_MAX, &count, &at, err) < 0
+        || pb_jread_strbuf(o, "hash", 1, hash, sizeof hash, &at, err) < 0
+        || pb_jread_arr(o, "split", 1, &split, &at, err) < 0)
+        return -1;
+    if (index > count)
+        return pb_error_at(err, at.file, 0, 0, "%s.index: shard %lld of %lld", at.path, index, count);
+    if (json_array_size(split) != (size_t)count)
+        return pb_error_at(err, at.file, 0, 0, "%s: expected one list of workloads per shard (%lld)",
+                           sat.path, count);
+    if (strlen(hash) != 16 || strspn(hash, "0123456789abcdef") != 16)
+        return pb_error_at(err, at.file, 0, 0, "%s.hash: expected 16 hex digits", at.path);
+    if (!(sh->split = calloc((size_t)count, sizeof *sh->split)))
+        return pb_error_set(err, "out of memory");
+    sh->count = (int)count;
+    sh->index = (int)index;
+    snprintf(sh->hash, sizeof sh->hash, "%s", hash);
+    json_array_foreach(split, i, v) {
+        struct pb_jloc in = pb_jloc_in(&sat, NULL, i);
+        json_t *wrap = json_pack("{s:O}", "workloads", v);
+        int rc = wrap ? pb_jread_strv(wrap, "workloads", &sh->split[i], &in, err)
+                      : pb_error_set(err, "out of memory");
+        json_decref(wrap);
+        if (rc < 0)
+            return -1;
+        for (size_t k = 0; k < sh->split[i].n; k++)
+            if (!pb_component_ok(sh->split[i].v[k]))
+                return pb_error_at(err, at.file, 0, 0, "%s[%zu]: '%s' is not a workload name",
+                                   in.path, k, sh->split[i].v[k]);
+    }
+    if (pb_jread_strv(o, "workloads", &own, &at, err) < 0)
+        return -1;
+    int same = strv_equal(&own, &sh->split[index - 1]);
+    pb_strv_release(&own);
+    if (!same)
+        return pb_error_at(err, at.file, 0, 0, "%s.workloads: not the split's shard %lld", at.path,
+                           index);
+    return 0;
+}
+
 int pb_resolved_load(const char *dir, struct pb_resolved *out, struct pb_error *err)
 {
     char *path = pb_path_join(dir, FILE_NAME);
@@ -514,7 +593,8 @@ int pb_resolved_load(const char *dir, struct pb_resolved *out, struct pb_error *
         || load_list(root, "pairs", 1, (void **)&out->pairs, &out->npairs,
                      sizeof *out->pairs, load_pair, &at, err) < 0
         || load_list(root, "pythons", 0, (void **)&out->pythons, &out->npythons,
-                     sizeof *out->pythons, load_python, &at, err) < 0)
+                     sizeof *out->pythons, load_python, &at, err) < 0
+        || load_shard(root, &out->shard, &at, err) < 0)
         goto cleanup;
     rc = 0;
 cleanup:
@@ -527,25 +607,37 @@ cleanup:
 
 /* ---- lifetime and lookups ------------------------------------------------- */
 
+static void free_workload(struct pb_resolved_workload *w)
+{
+    free(w->name);
+    free(w->script);
+    free(w->description);
+    free(w->base);
+    free(w->python);
+    free(w->given);
+    pb_strv_release(&w->args);
+    pb_strv_release(&w->hot);
+    pb_strv_release(&w->tags);
+    for (size_t k = 0; w->skip && k < w->nskip; k++) {
+        free(w->skip[k].profiler);
+        free(w->skip[k].reason);
+    }
+    free(w->skip);
+}
+
+void pb_resolved_drop_shard(struct pb_resolved *r)
+{
+    for (int k = 0; r->shard.split && k < r->shard.count; k++)
+        pb_strv_release(&r->shard.split[k]);
+    free(r->shard.split);
+    memset(&r->shard, 0, sizeof r->shard);
+}
+
 void pb_resolved_release(struct pb_resolved *r)
 {
-    for (size_t i = 0; r->workloads && i < r->nworkloads; i++) {
-        struct pb_resolved_workload *w = &r->workloads[i];
-        free(w->name);
-        free(w->script);
-        free(w->description);
-        free(w->base);
-        free(w->python);
-        free(w->given);
-        pb_strv_release(&w->args);
-        pb_strv_release(&w->hot);
-        pb_strv_release(&w->tags);
-        for (size_t k = 0; w->skip && k < w->nskip; k++) {
-            free(w->skip[k].profiler);
-            free(w->skip[k].reason);
-        }
-        free(w->skip);
-    }
+    for (size_t i = 0; r->workloads && i < r->nworkloads; i++)
+        free_workload(&r->workloads[i]);
+    pb_resolved_drop_shard(r);
     for (size_t i = 0; r->profilers && i < r->nprofilers; i++) {
         struct pb_resolved_profiler *p = &r->profilers[i];
         free(p->name);
@@ -622,4 +714,94 @@ const struct pb_resolved_profiler *pb_resolved_profiler(const struct pb_resolved
         if (!strcmp(r->profilers[i].name, name))
             return &r->profilers[i];
     return NULL;
+}
+
+/* ---- shards ---------------------------------------------------------------- */
+
+int pb_resolved_set_shard(struct pb_resolved *r, const struct pb_config *cfg,
+                          const char *matrix_hash, struct pb_error *err)
+{
+    int n = cfg->shard_count;
+
+    pb_resolved_drop_shard(r);
+    if (n < 1)
+        return 0;
+    if (!(r->shard.split = calloc((size_t)n, sizeof *r->shard.split)))
+        return pb_error_set(err, "out of memory");
+    r->shard.count = n;
+    r->shard.index = cfg->shard_index;
+    for (size_t i = 0; i < cfg->nworkloads; i++) {
+        const struct pb_workload *w = &cfg->workloads[i];
+        if (w->selected && w->shard >= 1 && w->shard <= n
+            && pb_strv_push(&r->shard.split[w->shard - 1], w->name) < 0)
+            return pb_error_set(err, "out of memory");
+    }
+    snprintf(r->shard.hash, sizeof r->shard.hash, "%s", r->hash);
+    snprintf(r->hash, sizeof r->hash, "%s", matrix_hash);
+    return 0;
+}
+
+int pb_resolved_shard_of(const struct pb_resolved *r, const char *workload)
+{
+    for (int k = 0; k < r->shard.count; k++)
+        for (size_t i = 0; i < r->shard.split[k].n; i++)
+            if (!strcmp(r->shard.split[k].v[i], workload))
+                return k + 1;
+    return 0;
+}
+
+void pb_resolved_keep_shard(struct pb_resolved *r)
+{
+    size_t nw = 0, np = 0;
+
+    if (r->shard.count < 1)
+        return;
+    for (size_t i = 0; i < r->nworkloads; i++) {
+        if (pb_resolved_shard_of(r, r->workloads[i].name) == r->shard.index)
+            r->workloads[nw++] = r->workloads[i];
+        else
+            free_workload(&r->workloads[i]);
+    }
+    r->nworkloads = nw;
+    for (size_t i = 0; i < r->npairs; i++) {
+        if (pb_resolved_shard_of(r, r->pairs[i].workload) == r->shard.index) {
+            r->pairs[np++] = r->pairs[i];
+        } else {
+            free(r->pairs[i].workload);
+            free(r->pairs[i].profiler);
+        }
+    }
+    r->npairs = np;
+}
+
+int pb_resolved_adopt(struct pb_resolved *dst, struct pb_resolved *src, const char *workload,
+                      struct pb_error *err)
+{
+    struct pb_resolved_workload *a = NULL, *b = NULL, t;
+
+    for (size_t i = 0; i < dst->nworkloads; i++)
+        if (!strcmp(dst->workloads[i].name, workload))
+            a = &dst->workloads[i];
+    for (size_t i = 0; i < src->nworkloads; i++)
+        if (!strcmp(src->workloads[i].name, workload))
+            b = &src->workloads[i];
+    if (!a || !b)
+        return pb_error_set(err, "workload '%s' is not in both", workload);
+    t = *a;
+    *a = *b;
+    *b = t;
+    for (size_t i = 0; i < dst->npairs; i++) {
+        struct pb_resolved_pair *p = &dst->pairs[i], *q = NULL, tp;
+        if (strcmp(p->workload, workload))
+            continue;
+        for (size_t k = 0; k < src->npairs && !q; k++)
+            if (!strcmp(src->pairs[k].workload, workload) && !strcmp(src->pairs[k].profiler, p->profiler))
+                q = &src->pairs[k];
+        if (!q)
+            return pb_error_set(err, "pair '%s' x '%s' is not in both", workload, p->profiler);
+        tp = *p;
+        *p = *q;
+        *q = tp;
+    }
+    return 0;
 }

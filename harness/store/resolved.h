@@ -7,8 +7,9 @@
  * commands, each pair's planned runs and timeout, the seed. Written when
  * a run starts; read by --resume (which refuses a changed config by its
  * hash), by the aggregation and by accuracy. This module alone knows the
- * file's keys. Format "pbench-resolved/2"; a file without "format" reads
- * as pbench-resolved/1 (the same keys).
+ * file's keys. Format "pbench-resolved/2", or "pbench-resolved/3" for a
+ * shard's (the same keys and "shard"); a file without "format" reads as
+ * pbench-resolved/1 (the same keys).
  */
 
 #include <stddef.h>
@@ -19,6 +20,10 @@
 #include "util/strv.h"
 
 #define PB_RESOLVED_FORMAT "pbench-resolved/2"
+/* A shard's file (with its "shard" record): a pbench that does not know
+ * shards must refuse it (resuming one as a whole matrix would run every
+ * shard's pairs in it). */
+#define PB_RESOLVED_FORMAT_SHARD "pbench-resolved/3"
 
 /* A selected profiler a workload leaves out (`skip:`). */
 struct pb_resolved_skip {
@@ -64,6 +69,18 @@ struct pb_resolved_pair {
     int adaptive;           /* its run count is decided by runs: auto */
 };
 
+/* The record of a shard (`pbench run --shard K/N`, core/shard.h): which
+ * part of the whole matrix its directory runs. "shard" in the file, not
+ * in the hash. */
+struct pb_resolved_shard {
+    int index, count;       /* 1-based index of count; 0, 0: not a shard */
+    struct pb_strv *split;  /* [count]: each shard's workloads (full names); the
+                             * file's "workloads" is split[index - 1] */
+    char hash[17];          /* the hash of this file's own content (its own
+                             * workloads' calibrated counts, the pairs as its
+                             * machine could run them): --resume compares it */
+};
+
 struct pb_resolved {
     char *config_path;      /* absolute when it could be resolved; NULL when a
                              * stored file lacks it (then it cannot resume) */
@@ -86,7 +103,12 @@ struct pb_resolved {
     size_t npythons;
     char *reference;        /* `reference:`, published figures for the report; NULL none
                              * (not in the hash: it changes no measurement) */
-    char hash[17];          /* 16 hex digits over everything but reference */
+    /* 16 hex digits over everything but reference and shard. For a shard,
+     * the hash of the whole matrix as the config alone makes it (before
+     * the interpreters are probed and `target:` calibrated): the same in
+     * every shard of one config, selection and seed (pb_resolved_set_shard) */
+    char hash[17];
+    struct pb_resolved_shard shard;     /* count 0: not a shard */
 };
 
 /* The resolved inputs of cfg's selected pairs with seed, hash computed.
@@ -94,6 +116,33 @@ struct pb_resolved {
  * pb_resolved_release. */
 int pb_resolved_from_config(const struct pb_config *cfg, uint64_t seed, struct pb_resolved *out,
                             struct pb_error *err);
+
+/* Makes r, pb_resolved_from_config of cfg when cfg is a shard
+ * (cfg->shard_count > 0), the record of that shard: r->shard from cfg's
+ * split, r->shard.hash = r->hash (the file's own content), and r->hash =
+ * matrix_hash (pb_resolved_from_config's hash of cfg before the probe and
+ * the calibration). Returns 0, or -1 with err (out of memory). */
+int pb_resolved_set_shard(struct pb_resolved *r, const struct pb_config *cfg,
+                          const char *matrix_hash, struct pb_error *err);
+
+/* The shard (1-based) of r's split that holds workload, or 0 (r is not a
+ * shard, or no shard holds it). Cannot fail. */
+int pb_resolved_shard_of(const struct pb_resolved *r, const char *workload);
+
+/* For a shard's own summary: keeps only the workloads of r's shard and
+ * their pairs (r is unchanged when not a shard). Cannot fail. */
+void pb_resolved_keep_shard(struct pb_resolved *r);
+
+/* For a merge: swaps workload's entry and its pairs' entries in dst with
+ * src's of the same names, so dst gets what the shard that ran it
+ * resolved (its calibrated count, its planned runs). Returns 0, or -1
+ * with err when src does not have the workload or one of its pairs. */
+int pb_resolved_adopt(struct pb_resolved *dst, struct pb_resolved *src, const char *workload,
+                      struct pb_error *err);
+
+/* For a merge: r describes the whole matrix and no shard (the hash, the
+ * matrix's, is kept). Cannot fail. */
+void pb_resolved_drop_shard(struct pb_resolved *r);
 
 /* Writes r as dir/config-resolved.json (atomically). Returns 0 or -1. */
 int pb_resolved_save(const char *dir, const struct pb_resolved *r, struct pb_error *err);
