@@ -284,16 +284,6 @@ static const char *file_name(const char *path)
     return s ? s + 1 : path;
 }
 
-static int same_strv(const struct pb_strv *a, const struct pb_strv *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->v[i], b->v[i]))
-            return 0;
-    return 1;
-}
-
 /* Both NAN or 0 (none), or equal. */
 static int same_num(double a, double b)
 {
@@ -344,7 +334,7 @@ static const char *workload_differs(struct build *b, const char *w, const char *
     if (!x->script != !y->script || (x->script && strcmp(file_name(x->script), file_name(y->script))))
         return internf(b, "script differs: BASE %s, NEW %s", or_unknown(x->script),
                        or_unknown(y->script));
-    if (!same_strv(&x->args, &y->args)) {
+    if (!pb_strv_equal(&x->args, &y->args)) {
         join_args(&x->args, ax, sizeof ax);
         join_args(&y->args, ay, sizeof ay);
         return internf(b, "args differ: BASE '%s', NEW '%s'", ax, ay);

@@ -507,17 +507,6 @@ static int load_top(json_t *root, struct pb_resolved *r, const struct pb_jloc *a
     return 0;
 }
 
-/* 1 when a and b hold the same strings in the same order. */
-static int strv_equal(const struct pb_strv *a, const struct pb_strv *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->v[i], b->v[i]))
-            return 0;
-    return 1;
-}
-
 /* "shard", when there is one: its index, count, split and own hash. */
 static int load_shard(json_t *root, struct pb_resolved_shard *sh, const struct pb_jloc *top,
                       struct pb_error *err)
@@ -565,7 +554,7 @@ static int load_shard(json_t *root, struct pb_resolved_shard *sh, const struct p
     }
     if (pb_jread_strv(o, "workloads", &own, &at, err) < 0)
         return -1;
-    int same = strv_equal(&own, &sh->split[index - 1]);
+    int same = pb_strv_equal(&own, &sh->split[index - 1]);
     pb_strv_release(&own);
     if (!same)
         return pb_error_at(err, at.file, 0, 0, "%s.workloads: not the split's shard %lld", at.path,

@@ -30,3 +30,13 @@ void pb_strv_release(struct pb_strv *sv)
     sv->v = NULL;
     sv->n = 0;
 }
+
+int pb_strv_equal(const struct pb_strv *a, const struct pb_strv *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i], b->v[i]))
+            return 0;
+    return 1;
+}

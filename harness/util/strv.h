@@ -20,6 +20,9 @@ struct pb_strv {
  * unchanged apart from its capacity, and still NULL-terminated). */
 int pb_strv_push(struct pb_strv *sv, const char *s);
 
+/* 1 when a and b hold the same strings in the same order, else 0. */
+int pb_strv_equal(const struct pb_strv *a, const struct pb_strv *b);
+
 /* Frees every string and the vector, leaving sv empty (reusable). sv
  * itself is not freed. Cannot fail. */
 void pb_strv_release(struct pb_strv *sv);
