@@ -505,11 +505,16 @@ class TestPySpyModes(AdapterCase):
         share = nat / (py + nat)
         # ~75% of the time is in C, but py-spy folds the interpreter's own C
         # (sorted(), in the python binary) into the Python frame: only zlib's
-        # part is native to it, ~0.5 (0.40..0.55 over runs of ~55 samples)
-        self.assertGreater(share, 0.25, r["native"])
+        # part is native to it, ~0.5 (0.40..0.55 over runs of ~55 samples,
+        # 0.23 once under the sanitizer build's load). A reader that drops
+        # the native frames gives 0.
+        self.assertGreater(share, 0.1, r["native"])
         self.assertLess(share, 0.95, r["native"])
         pure = self.function(r, "python_part")      # a pure-Python loop: a libc call or two
         self.assertLess(pure["native"] or 0.0, 0.25 * pure["python"], pure)
+        # the C is where the workload calls it: native_part's, not python_part's
+        heavy = self.function(r, "native_part")
+        self.assertGreater(heavy["native"] or 0.0, pure["native"] or 0.0, (heavy, pure))
 
     def test_idle(self):
         d = self.run_shipped("py_spy_idle", THREADS, ["--size", "3000"])
