@@ -7,31 +7,18 @@
 #include "output/compare_table.h"
 #include "util/text.h"
 
-/* "1.68×", "15.3×", "252×"; "–" unknown (as the report writes ratios). */
-static void fmt_ratio(char *buf, size_t n, double v)
-{
-    if (isnan(v))
-        snprintf(buf, n, "–");
-    else if (v < 9.995)
-        snprintf(buf, n, "%.2f×", v);
-    else if (v < 99.95)
-        snprintf(buf, n, "%.1f×", v);
-    else
-        snprintf(buf, n, "%.0f×", v);
-}
-
 /* "0.82× (0.78–0.86)", "0.82×" without an interval. */
 static void fmt_ci(char *buf, size_t n, const struct pb_cmp_ratio *r)
 {
     char v[32], lo[32], hi[32];
 
-    fmt_ratio(v, sizeof v, r->value);
+    pb_fmt_ratio(r->value, v, sizeof v);
     if (!r->has_ci) {
         snprintf(buf, n, "%s", v);
         return;
     }
-    fmt_ratio(lo, sizeof lo, r->lo);
-    fmt_ratio(hi, sizeof hi, r->hi);
+    pb_fmt_ratio(r->lo, lo, sizeof lo);
+    pb_fmt_ratio(r->hi, hi, sizeof hi);
     lo[strlen(lo) - strlen("×")] = '\0';
     snprintf(buf, n, "%s (%s–%s)", v, lo, hi);
 }
@@ -131,7 +118,7 @@ static void side(FILE *f, const struct pb_pair *p)
         fprintf(f, "%s", pb_pair_status_name(p->status));
         return;
     }
-    fmt_ratio(v, sizeof v, p->wall.value);
+    pb_fmt_ratio(p->wall.value, v, sizeof v);
     fprintf(f, "%s%s%s", p->lower_bound ? "≥" : "", v, p->status == PB_PAIR_PARTIAL ? "\\*" : "");
 }
 
@@ -158,7 +145,7 @@ static void row(FILE *f, const struct pb_cmp_row *r)
         return;
     }
     if (r->kind == PB_CMP_BOUND && r->bound_dir) {
-        fmt_ratio(w, sizeof w, r->wall.value);
+        pb_fmt_ratio(r->wall.value, w, sizeof w);
         fprintf(f, "%s%s | %s timed out: a bound | | |\n", r->bound_dir > 0 ? "≥" : "≤", w,
                 r->bound_dir > 0 ? "NEW" : "BASE");
         return;

@@ -13,18 +13,6 @@
 #include "util/path.h"
 #include "util/text.h"
 
-void pb_report_fmt_ratio(char *buf, size_t n, double v)
-{
-    if (isnan(v))
-        snprintf(buf, n, "–");
-    else if (v < 9.995)
-        snprintf(buf, n, "%.2f×", v);
-    else if (v < 99.95)
-        snprintf(buf, n, "%.1f×", v);
-    else
-        snprintf(buf, n, "%.0f×", v);
-}
-
 /* "1.68× (1.65–1.69)" */
 void pb_report_fmt_ci(char *buf, size_t n, const struct pb_ratio *r)
 {
@@ -34,9 +22,9 @@ void pb_report_fmt_ci(char *buf, size_t n, const struct pb_ratio *r)
         snprintf(buf, n, "–");
         return;
     }
-    pb_report_fmt_ratio(v, sizeof v, r->value);
-    pb_report_fmt_ratio(lo, sizeof lo, r->lo);
-    pb_report_fmt_ratio(hi, sizeof hi, r->hi);
+    pb_fmt_ratio(r->value, v, sizeof v);
+    pb_fmt_ratio(r->lo, lo, sizeof lo);
+    pb_fmt_ratio(r->hi, hi, sizeof hi);
     lo[strlen(lo) - strlen("×")] = '\0';
     snprintf(buf, n, "%s (%s–%s)", v, lo, hi);
 }
@@ -46,7 +34,7 @@ void pb_report_fmt_bound(char *buf, size_t n, double v, int lower)
 {
     char r[32];
 
-    pb_report_fmt_ratio(r, sizeof r, v);
+    pb_fmt_ratio(v, r, sizeof r);
     snprintf(buf, n, "%s%s", lower && !isnan(v) ? "≥" : "", r);
 }
 

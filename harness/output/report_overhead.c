@@ -21,7 +21,7 @@ static void fmt_cell(char *buf, size_t n, const struct pb_pair *p, const struct 
         snprintf(buf, n, "–");
         return;
     }
-    pb_report_fmt_ratio(v, sizeof v, r->value);
+    pb_fmt_ratio(r->value, v, sizeof v);
     switch (p->status) {
     case PB_PAIR_OK:
         snprintf(buf, n, "%s", pb_ratio_known(r) ? v : "–");

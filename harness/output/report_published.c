@@ -89,7 +89,7 @@ static void row(FILE *f, const struct pb_published_row *r)
 {
     char pub[32], meas[48], geo[32], rp[16], rm[16];
 
-    pb_report_fmt_ratio(pub, sizeof pub, r->published);
+    pb_fmt_ratio(r->published, pub, sizeof pub);
     fprintf(f, "| ");
     pb_md_text(f, r->entry->paper, 0);
     fprintf(f, " | ");
@@ -164,8 +164,8 @@ static void agreement(FILE *f, const struct pb_published *p)
         const struct pb_published_row *a = p->swaps[s].cheaper, *b = p->swaps[s].dearer;
         char pa[32], pb[32], ma[48], mb[48];
 
-        pb_report_fmt_ratio(pa, sizeof pa, a->published);
-        pb_report_fmt_ratio(pb, sizeof pb, b->published);
+        pb_fmt_ratio(a->published, pa, sizeof pa);
+        pb_fmt_ratio(b->published, pb, sizeof pb);
         pb_report_fmt_bound(ma, sizeof ma, a->measured, a->measured_bound);
         pb_report_fmt_bound(mb, sizeof mb, b->measured, b->measured_bound);
         fprintf(f, "- ");

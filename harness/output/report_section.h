@@ -55,10 +55,6 @@ pb_report_section_fn pb_report_sec_compare;                         /* report_co
 
 /* ---- formatting (report_format.c); none can fail ---- */
 
-/* A ratio: "1.03×", "15.3×", "252×" (three significant figures at
- * most), "–" for NAN. */
-void pb_report_fmt_ratio(char *buf, size_t n, double v);
-
 /* A ratio with its interval: "1.68× (1.65–1.69×)"; "–" when unknown. */
 void pb_report_fmt_ci(char *buf, size_t n, const struct pb_ratio *r);
 

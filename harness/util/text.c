@@ -96,6 +96,19 @@ char *pb_url_escape(const char *s)
     return out;
 }
 
+const char *pb_fmt_ratio(double v, char *buf, size_t n)
+{
+    if (isnan(v))
+        snprintf(buf, n, "–");
+    else if (v < 9.995)
+        snprintf(buf, n, "%.2f×", v);
+    else if (v < 99.95)
+        snprintf(buf, n, "%.1f×", v);
+    else
+        snprintf(buf, n, "%.0f×", v);
+    return buf;
+}
+
 const char *pb_fmt_duration_short(double s, char *buf, size_t n)
 {
     if (!(s >= 0))

@@ -37,6 +37,11 @@ void pb_gp_string(FILE *f, const char *s);
  * when out of memory. */
 char *pb_url_escape(const char *s);
 
+/* A ratio for a report: "1.03×", "15.3×", "252×" (three significant
+ * figures at most), "–" for NAN. Writes at most n bytes into buf and
+ * returns buf. Cannot fail. */
+const char *pb_fmt_ratio(double v, char *buf, size_t n);
+
 /* Durations for a terminal: "?" (s < 0 or NAN), "42s", "3m05s", "2h07m".
  * Writes at most n bytes into buf and returns buf. Cannot fail. */
 const char *pb_fmt_duration_short(double s, char *buf, size_t n);
