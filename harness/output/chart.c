@@ -292,6 +292,23 @@ void pb_chart_tail(FILE *f, const struct pb_chart *ch, const struct pb_chart_can
     fprintf(f, "replot\nunset output\n");
 }
 
+void pb_chart_slot_axis(FILE *f, size_t n, const char *(*label)(size_t i, const void *ctx),
+                        const void *ctx, double angle)
+{
+    fprintf(f, "set xtics scale 0 nomirror");
+    if (angle > 0)
+        fprintf(f, " rotate by %g right offset 0,0.3", angle);
+    fprintf(f, " (");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "%s", i ? ", " : "");
+        pb_gp_string(f, label(i, ctx));
+        fprintf(f, " %zu", i);
+    }
+    fprintf(f, ")\nset border 3\n");
+    fprintf(f, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead back "
+            "lc rgb '%s' lw 1.5 dt 2\n", PB_CHART_MUTED);
+}
+
 void pb_chart_log_tics(FILE *f, const char *axis, double lo, double hi)
 {
     static const double fine[] = { 1, 1.1, 1.2, 1.3, 1.5, 2, 3, 5, 7 };

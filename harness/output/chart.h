@@ -105,6 +105,13 @@ void pb_chart_tail(FILE *f, const struct pb_chart *ch, const struct pb_chart_can
  * steps, finer for short ranges, labelled "2×". Cannot fail. */
 void pb_chart_log_tics(FILE *f, const char *axis, double lo, double hi);
 
+/* Writes the x axis of a chart with one slot per label, label(i, ctx) at
+ * x = i, slanted by angle degrees (0: level), without tick marks; the left
+ * and bottom borders; and the dashed line at 1× across the plot (arrow 1).
+ * Cannot fail. */
+void pb_chart_slot_axis(FILE *f, size_t n, const char *(*label)(size_t i, const void *ctx),
+                        const void *ctx, double angle);
+
 /* Starts the next series of a plot command, counting them in *nseries.
  * gnuplot 5.4 crashes on a `with labels` series none of whose points is
  * valid, so series are written only when they have something to draw;

@@ -176,6 +176,13 @@ static void write_data(const struct bars *b, FILE *d)
 }
 
 /* Ranges, tics, axis labels and the 1× line. */
+/* The x axis's label i (pb_chart_slot_axis). */
+static const char *bar_name(size_t i, const void *ctx)
+{
+    const struct bars *b = ctx;
+    return b->set->profilers[b->order[i]].name;
+}
+
 static void write_axes(const struct bars *b, FILE *f)
 {
     const struct pb_chart_canvas *c = &b->c;
@@ -196,21 +203,8 @@ static void write_axes(const struct bars *b, FILE *f)
     fprintf(f, "set xlabel %s offset 0,%g textcolor rgb '%s'\n",
             wall ? "'profiler (sorted by overhead)'" : "'profiler (sorted by memory overhead)'",
             0.0, PB_CHART_TEXT);
-    fprintf(f, "set xtics scale 0 nomirror");
-    if (b->angle > 0)
-        fprintf(f, " rotate by %g right offset 0,0.3", b->angle);
-    fprintf(f, " (");
-    for (size_t i = 0; i < b->n; i++) {
-        fprintf(f, "%s", i ? ", " : "");
-        pb_gp_string(f, b->set->profilers[b->order[i]].name);
-        fprintf(f, " %zu", i);
-    }
-    fprintf(f, ")\n");
-    fprintf(f, "set border 3\n");
-
-    /* The 1x line, labelled at its right end. */
-    fprintf(f, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead back "
-            "lc rgb '%s' lw 1.5 dt 2\n", PB_CHART_MUTED);
+    /* the profilers, and the 1x line, labelled at its right end */
+    pb_chart_slot_axis(f, b->n, bar_name, b, b->angle);
 }
 
 /* What a profiler without any value says in its hatched column. */

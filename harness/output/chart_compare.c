@@ -209,6 +209,13 @@ static void write_tics(FILE *f, double lo, double hi)
     fprintf(f, ")\n");
 }
 
+/* The x axis's label i (pb_chart_slot_axis). */
+static const char *label_of(size_t i, const void *ctx)
+{
+    const struct cmpchart *h = ctx;
+    return h->labels[i];
+}
+
 static void write_axes(const struct cmpchart *h, FILE *f)
 {
     fprintf(f, "\nYMIN = %.6g; YMAX = %.6g\n", pow(10, h->lmin), pow(10, h->lmax));
@@ -220,18 +227,7 @@ static void write_axes(const struct cmpchart *h, FILE *f)
     fprintf(f, "set ylabel 'later run ÷ first run (×, log scale)' textcolor rgb '%s'\n",
             PB_CHART_TEXT);
     fprintf(f, "set xlabel 'profiler' textcolor rgb '%s'\n", PB_CHART_TEXT);
-    fprintf(f, "set xtics scale 0 nomirror");
-    if (h->angle > 0)
-        fprintf(f, " rotate by %g right offset 0,0.3", h->angle);
-    fprintf(f, " (");
-    for (size_t i = 0; i < h->nlabels; i++) {
-        fprintf(f, "%s", i ? ", " : "");
-        pb_gp_string(f, h->labels[i]);
-        fprintf(f, " %zu", i);
-    }
-    fprintf(f, ")\nset border 3\n");
-    fprintf(f, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead back "
-            "lc rgb '%s' lw 1.5 dt 2\n", PB_CHART_MUTED);
+    pb_chart_slot_axis(f, h->nlabels, label_of, h, h->angle);
     /* left, below the line: the points stand at the slots' centres */
     fprintf(f, "set label 120 '1× = no change' at graph 0.005, first 1 left offset 0,-0.7 "
             "font ',%g' textcolor rgb '%s'\n", h->c.fs * 0.85, PB_CHART_MUTED);

@@ -164,6 +164,13 @@ static void write_data(const struct bypy *b, FILE *d)
         }
 }
 
+/* The x axis's label i (pb_chart_slot_axis). */
+static const char *prof_name(size_t i, const void *ctx)
+{
+    const struct bypy *b = ctx;
+    return b->prof[i];
+}
+
 static void write_axes(const struct bypy *b, FILE *f)
 {
     fprintf(f, "\nYMIN = %.6g; YMAX = %.6g; BW = %.3g\n", pow(10, b->lmin), pow(10, b->lmax),
@@ -176,18 +183,7 @@ static void write_axes(const struct bypy *b, FILE *f)
             "textcolor rgb '%s'\n", PB_CHART_TEXT);
     fprintf(f, "set xlabel 'profiler (sorted by overhead on the first Python)' textcolor rgb '%s'\n",
             PB_CHART_TEXT);
-    fprintf(f, "set xtics scale 0 nomirror");
-    if (b->angle > 0)
-        fprintf(f, " rotate by %g right offset 0,0.3", b->angle);
-    fprintf(f, " (");
-    for (size_t i = 0; i < b->nprof; i++) {
-        fprintf(f, "%s", i ? ", " : "");
-        pb_gp_string(f, b->prof[i]);
-        fprintf(f, " %zu", i);
-    }
-    fprintf(f, ")\nset border 3\n");
-    fprintf(f, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead back "
-            "lc rgb '%s' lw 1.5 dt 2\n", PB_CHART_MUTED);
+    pb_chart_slot_axis(f, b->nprof, prof_name, b, b->angle);
     fprintf(f, "set key top left reverse Left samplen 1.5 box lc rgb '%s' opaque font ',%g'\n",
             PB_CHART_GRID, b->c.fs * 0.9);
 }
