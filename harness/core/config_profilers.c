@@ -5,7 +5,6 @@
  * fewest bytes each may hold, so an empty profile is no success), the PyPI
  * package whose version is recorded, and per-profiler settings.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,16 +251,12 @@ static void pr_timeout(struct pb_yw *yw, const yaml_node_t *v, void *o, const ch
 static void pr_cost(struct pb_yw *yw, const yaml_node_t *v, void *o, const char *key)
 {
     const char *s;
-    char *end;
     double x;
 
     if (!pb_yw_want(yw, v, YAML_SCALAR_NODE, key))
         return;
     s = pb_yw_str(v);
-    errno = 0;
-    x = strtod(s, &end);
-    if (errno || end == s || *end || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !(x > 0)
-        || x > 1e6) {
+    if (!pb_yw_plain_number(v, &x) || !(x > 0) || x > 1e6) {
         pb_yw_error(yw, v, "'%s' expects a positive number (a rough overhead, for balancing shards: "
                     "1 is plain's), found '%s'", key, s);
         return;

@@ -177,18 +177,32 @@ int pb_yw_get_int(struct pb_yw *yw, const yaml_node_t *n, const char *key, int l
     return 0;
 }
 
-int pb_yw_get_seconds(struct pb_yw *yw, const yaml_node_t *n, const char *key, double *out)
+int pb_yw_plain_number(const yaml_node_t *n, double *out)
 {
     const char *s;
     char *end;
     double v;
 
-    if (!pb_yw_want(yw, n, YAML_SCALAR_NODE, key))
-        return -1;
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
     s = pb_yw_str(n);
     errno = 0;
     v = strtod(s, &end);
-    if (errno || end == s || *end || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || v != v) {
+    if (errno || end == s || *end || v != v)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int pb_yw_get_seconds(struct pb_yw *yw, const yaml_node_t *n, const char *key, double *out)
+{
+    const char *s;
+    double v;
+
+    if (!pb_yw_want(yw, n, YAML_SCALAR_NODE, key))
+        return -1;
+    s = pb_yw_str(n);
+    if (!pb_yw_plain_number(n, &v)) {
         pb_yw_error(yw, n, "'%s' expects a number of seconds, found '%s'", key, s);
         return -1;
     }

@@ -83,6 +83,12 @@ int pb_yw_get_str(struct pb_yw *yw, const yaml_node_t *n, const char *key, char 
 int pb_yw_get_int(struct pb_yw *yw, const yaml_node_t *n, const char *key, int lo, int hi,
                   int *out);
 
+/* 1 with *out when n is a plain (unquoted) scalar whose whole text is a
+ * number strtod reads without overflow (not NaN; infinities pass: the
+ * caller's range decides), else 0. Reports nothing: the caller says what
+ * it expected. */
+int pb_yw_plain_number(const yaml_node_t *n, double *out);
+
 /* A number of seconds above 0 and at most a week. */
 int pb_yw_get_seconds(struct pb_yw *yw, const yaml_node_t *n, const char *key, double *out);
 

@@ -95,16 +95,12 @@ static void p_value(struct pb_yw *yw, const yaml_node_t *v, void *o, const char 
 {
     struct pb_reference_entry *e = o;
     const char *s;
-    char *end;
     double x;
 
     if (!pb_yw_want(yw, v, YAML_SCALAR_NODE, key))
         return;
     s = pb_yw_str(v);
-    errno = 0;
-    x = strtod(s, &end);
-    if (errno || end == s || *end || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE
-        || !isfinite(x)) {
+    if (!pb_yw_plain_number(v, &x) || !isfinite(x)) {
         pb_yw_error(yw, v, "'%s' expects a number (an overhead such as 1.73), found '%s'", key, s);
         return;
     }
