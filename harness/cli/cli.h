@@ -56,6 +56,12 @@ void pb_cli_plan_size(const struct pb_config *cfg, char *buf, size_t size);
  * Cannot fail. */
 void pb_cli_matrix_counts(const struct pb_config *cfg, int selected, size_t *nw, size_t *np);
 
+/* Why directory dir must not choose what a resume runs (git's "dubious
+ * ownership"): "owned by another user", "writable by other users"; NULL
+ * when it is this user's alone, or cannot be read (the loaders then say
+ * what is wrong with it). Cannot fail. */
+const char *pb_cli_dubious_owner(const char *dir);
+
 /* The `reference:` that results directory dir's config named (from its
  * config-resolved.json), or NULL (none, or unreadable). Caller frees. */
 char *pb_cli_stored_reference(const char *dir);

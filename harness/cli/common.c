@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "analysis/estimate.h"
 #include "cli/cli.h"
@@ -175,4 +177,13 @@ void pb_cli_print_estimate(FILE *f, const struct pb_config *cfg, const char *pri
             "rest at their mean); at most %s, every run to its timeout\n", about,
             cfg->runs_auto ? " or more (runs: auto adds rounds)" : "", prior_dir,
             est.runs_known, est.runs, most);
+}
+
+const char *pb_cli_dubious_owner(const char *dir)
+{
+    struct stat st;
+
+    if (stat(dir, &st) < 0 || (st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH))))
+        return NULL;
+    return st.st_uid != geteuid() ? "owned by another user" : "writable by other users";
 }

@@ -360,18 +360,14 @@ static int open_new(struct run_args *a, const char *pbench_path, struct pb_confi
  * not choose them: the user passes their own config, or --trust. */
 static int dubious_owner(const char *dir)
 {
-    struct stat st;
+    const char *why = pb_cli_dubious_owner(dir);
 
-    if (stat(dir, &st) < 0)
-        return 0;  /* the loaders say what is wrong with it */
-    if (st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)))
+    if (!why)
         return 0;
     fprintf(stderr, "pbench run: refusing to resume '%s': it is %s, and its "
             "config-resolved.json chooses the config and the interpreter a resume runs.\n"
             "  Pass your own config (pbench run --resume %s CONFIG), or check its "
-            "config-resolved.json and pass --trust\n", dir,
-            st.st_uid != geteuid() ? "owned by another user" : "writable by other users",
-            dir);
+            "config-resolved.json and pass --trust\n", dir, why, dir);
     return 1;
 }
 

@@ -305,14 +305,13 @@ static int resume(const struct slurm_args *a)
 {
     struct pb_slurm_job job;
     struct pb_error err;
-    struct stat st;
+    const char *dubious = pb_cli_dubious_owner(a->resume);
     char tasks[8192];
     int rc;
 
-    if (stat(a->resume, &st) == 0 && (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+    if (dubious) {
         fprintf(stderr, "pbench slurm: refusing to resume '%s': it is %s, and its slurm.json chooses "
-                "the pbench, config and interpreters the jobs run\n", a->resume,
-                st.st_uid != geteuid() ? "owned by another user" : "writable by other users");
+                "the pbench, config and interpreters the jobs run\n", a->resume, dubious);
         return PB_EXIT_USAGE;
     }
     if (pb_slurm_load(a->resume, &job, &err) < 0) {
