@@ -162,6 +162,13 @@ START_TEST(slurm_json_round_trip)
     ck_assert_int_eq(pb_slurm_add_submission(&job, "41", "42", "1-5"), 0);
     ck_assert_int_eq(pb_slurm_add_submission(&job, "50", "51", "2,4"), 0);
     ck_assert_int_eq(pb_slurm_write(&job, "2,4", &err), 0);
+    /* nothing left to run (a merge alone): job.sh stays the last array */
+    ck_assert_int_eq(pb_slurm_write(&job, "", &err), 0);
+    char script[4096];
+    snprintf(script, sizeof script, "%s/job.sh", job.dir);
+    char *text = tu_read_file(script);
+    ck_assert_msg(strstr(text, "#SBATCH --array=2,4\n"), "%s", text);
+    free(text);
     ck_assert_msg(pb_slurm_load(job.dir, &back, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(back.shards, 5);
     ck_assert_str_eq(back.config, job.config);

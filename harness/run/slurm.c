@@ -289,7 +289,7 @@ int pb_slurm_write(const struct pb_slurm_job *job, const char *tasks, struct pb_
         if (pb_mkdirs(path, err) < 0)
             return -1;
     }
-    if (write_script(job->dir, "job.sh", pb_slurm_job_script(job, tasks), err) < 0
+    if ((tasks && *tasks && write_script(job->dir, "job.sh", pb_slurm_job_script(job, tasks), err) < 0)
         || write_script(job->dir, "merge.sh", pb_slurm_merge_script(job), err) < 0)
         return -1;
     if (!(o = job_json(job)))

@@ -65,7 +65,9 @@ char *pb_slurm_job_script(const struct pb_slurm_job *job, const char *tasks);
 char *pb_slurm_merge_script(const struct pb_slurm_job *job);
 
 /* Writes job.sh (for tasks), merge.sh and slurm.json into job->dir (which
- * exists), and makes DIR/shards and DIR/logs. Returns 0, or -1 with err. */
+ * exists), and makes DIR/shards and DIR/logs. With tasks NULL or "" (no
+ * shard left to run: a merge alone) job.sh is left as it was, never an
+ * array of nothing. Returns 0, or -1 with err. */
 int pb_slurm_write(const struct pb_slurm_job *job, const char *tasks, struct pb_error *err);
 
 /* Reads DIR/slurm.json into job (released first by the caller's
