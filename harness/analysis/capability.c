@@ -262,17 +262,14 @@ static void verdict_of(const struct pb_accuracy_source *src, enum probe pr,
     case P_FUNCTIONS: v_functions(t, attr, v); break;
     case P_UNMODIFIED: v_unmodified(src, p, attr, v); break;
     case P_THREADS:
-        if (!strcmp(t->kind, "memory_thread"))
-            v_memory_presence(t, attr, "worker thread", v);
+    case P_MULTIPROC: {
+        const char *where = pr == P_THREADS ? "worker thread" : "child process";
+        if (!strcmp(t->kind, probe_kind[pr][1]))        /* its allocation probe */
+            v_memory_presence(t, attr, where, v);
         else
-            v_presence(t, attr, "worker thread", v);
+            v_presence(t, attr, where, v);
         break;
-    case P_MULTIPROC:
-        if (!strcmp(t->kind, "memory_child"))
-            v_memory_presence(t, attr, "child process", v);
-        else
-            v_presence(t, attr, "child process", v);
-        break;
+    }
     case P_NATIVE: v_native(t, attr, v); break;
     case P_MEMORY: v_memory(t, attr, v); break;
     default: v->value = "no"; v->why[0] = '\0';
