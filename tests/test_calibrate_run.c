@@ -168,14 +168,19 @@ START_TEST(counts_take_their_targets)
 
     /* the plain runs at the chosen counts take their targets */
     ck_assert_int_eq(pb_records_read(res, 0, &recs, &err), 0);
+    /* within 30%, in wall time or, when other processes took the CPU
+     * from the runs (wall 0.48 s against CPU 0.31 s once, under load), in
+     * CPU time: a wrong count is off in both */
     double cpu, m = plain_median(&recs, "busy", &n, &cpu);
     ck_assert_uint_eq(n, 5);
-    ck_assert_msg(fabs(m - 0.3) <= 0.3 * 0.3, "busy: %lld took %.3f s (median; CPU %.3f s), target 0.3 s"
-                  "\n%s", busy->count, m, cpu, out);
+    ck_assert_msg(fabs(m - 0.3) <= 0.3 * 0.3 || fabs(cpu - 0.3) <= 0.3 * 0.3,
+                  "busy: %lld took %.3f s (median; CPU %.3f s), target 0.3 s\n%s",
+                  busy->count, m, cpu, out);
     m = plain_median(&recs, "richards", &n, &cpu);
     ck_assert_uint_eq(n, 5);
-    ck_assert_msg(fabs(m - 0.5) <= 0.3 * 0.5, "richards: %lld loops took %.3f s (median; CPU %.3f s), "
-                  "target 0.5 s\n%s", rich->count, m, cpu, out);
+    ck_assert_msg(fabs(m - 0.5) <= 0.3 * 0.5 || fabs(cpu - 0.5) <= 0.3 * 0.5,
+                  "richards: %lld loops took %.3f s (median; CPU %.3f s), target 0.5 s\n%s",
+                  rich->count, m, cpu, out);
     /* with those counts: pyperf's -l, the script's argument */
     snprintf(count, sizeof count, "%lld", rich->count);
     ck_assert(argv_has(&recs, "richards", count));
