@@ -598,6 +598,65 @@ START_TEST(a_shard_calibrates_its_own_targets)
 }
 END_TEST
 
+/* Truth workloads in two shards: the merge reads the merged outputs into
+ * accuracy.json, as pbench run would have at the end: the CPU split of
+ * each workload, measured in its own shard, with cProfile's error and its
+ * capability row; --no-accuracy leaves it to pbench accuracy. */
+START_TEST(truth_shards_merge_with_their_accuracy)
+{
+    char text[4096], o[4096], s1[4096], s2[4096], *out = NULL;
+
+    snprintf(text, sizeof text,
+        "name: acc\n"
+        "python: %s\n"
+        "defaults: {runs: 2, warmup: 0, timeout: 120}\n"
+        "workloads:\n"
+        "  - {name: split_30, script: %s/workloads/truth_split.py, hot: [inline_part, helper_part],\n"
+        "     args: [\"--size\", \"300\", \"--split\", \"0.3\", \"--truth-out\", \"-\"]}\n"
+        "  - {name: split_70, script: %s/workloads/truth_split.py, hot: [inline_part, helper_part],\n"
+        "     args: [\"--size\", \"300\", \"--split\", \"0.7\", \"--truth-out\", \"-\"]}\n"
+        "profilers:\n"
+        "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n"
+        "  - {name: cprof, format: pstats, outputs: [p.pstats],\n"
+        "     command: [\"{python}\", \"-m\", \"cProfile\", \"-o\", \"{outdir}/p.pstats\", \"{script}\", \"{args}\"]}\n",
+        tu_python(), PB_SOURCE_DIR, PB_SOURCE_DIR);
+    free(tu_write_file(dir, "acc.yaml", text));
+    run_shard("acc.yaml", 1, 2, "a1", NULL);
+    run_shard("acc.yaml", 2, 2, "a2", NULL);
+    /* each shard holds one workload */
+    json_t *r1 = load_json("a1", "config-resolved.json"), *r2 = load_json("a2", "config-resolved.json");
+    ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(r1, "shard"), "workloads")), 1);
+    ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(r2, "shard"), "workloads")), 1);
+    json_decref(r1);
+    json_decref(r2);
+
+    int rc = pbench(&out, "merge", at(o, sizeof o, "out"), at(s1, sizeof s1, "a1"),
+                    at(s2, sizeof s2, "a2"), NULL);
+    ck_assert_msg(rc == 0 && strstr(out, "accuracy in ") && !strstr(out, "warning"), "%d: %s", rc, out);
+    free(out);
+    json_t *acc = load_json("out", "accuracy.json"), *cpu, *split;
+    ck_assert_uint_eq(json_object_size(json_object_get(acc, "truths")), 2);
+    cpu = json_array_get(json_object_get(acc, "cpu"), 0);
+    ck_assert_str_eq(str(cpu, "profiler"), "cprof");
+    ck_assert_uint_eq(json_array_size(json_object_get(cpu, "splits")), 2);
+    size_t i;
+    json_array_foreach(json_object_get(cpu, "splits"), i, split)
+        ck_assert_msg(json_is_number(json_object_get(split, "error_pp")), "%s", json_dumps(split, 0));
+    ck_assert(json_is_number(json_object_get(cpu, "mean_error_pp")));
+    json_t *row = json_array_get(json_object_get(json_object_get(acc, "capabilities"), "rows"), 0);
+    ck_assert_str_eq(str(row, "profiler"), "cprof");
+    ck_assert_str_eq(str(json_object_get(json_object_get(row, "cells"), "functions"), "value"), "yes");
+    json_decref(acc);
+    ck_assert(exists("out/attribution/split_30/cprof/0.json"));
+    ck_assert(exists("out/attribution/split_70/cprof/1.json"));
+
+    rc = pbench(&out, "merge", "--no-accuracy", at(o, sizeof o, "out2"), s1, s2, NULL);
+    ck_assert_msg(rc == 0 && strstr(out, "pbench accuracy "), "%d: %s", rc, out);
+    free(out);
+    ck_assert(!exists("out2/accuracy.json"));
+}
+END_TEST
+
 Suite *merge_suite(void)
 {
     Suite *s = suite_create("merge");
@@ -612,6 +671,7 @@ Suite *merge_suite(void)
     tcase_add_test(core, an_interrupted_shard_resumes_and_merges);
     tcase_add_test(core, a_shard_without_workloads);
     tcase_add_test(core, a_shard_calibrates_its_own_targets);
+    tcase_add_test(core, truth_shards_merge_with_their_accuracy);
     tcase_add_test(errors, refusals_write_nothing);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -1,6 +1,7 @@
 /* pbench merge: the directories of a matrix's shards (pbench run --shard
  * K/N) -> one results directory, then its summary, as pbench summarize
- * prints it. */
+ * prints it, and its accuracy.json when the matrix has truth workloads,
+ * as pbench run writes it at the end. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +9,9 @@
 #include "analysis/accuracy.h"
 #include "analysis/aggregate.h"
 #include "cli/cli.h"
+#include "output/accuracy_table.h"
 #include "output/table.h"
+#include "run/accuracy.h"
 #include "store/merge.h"
 
 static void usage(FILE *f)
@@ -19,20 +22,53 @@ static void usage(FILE *f)
           "  directory of one run (pbench summarize, report, plot, accuracy, compare).\n"
           "  Refused (exit 1, nothing written): a directory that is not a shard, shards of\n"
           "  different configs or of a different N, the same shard twice. A shard not given or\n"
-          "  not finished is no refusal: its pairs are reported not run, with the reason.\n", f);
+          "  not finished is no refusal: its pairs are reported not run, with the reason.\n"
+          "  When the matrix has truth workloads (configs/accuracy.yaml), the built-in readers\n"
+          "  read the merged outputs into OUT/accuracy.json, as pbench accuracy OUT would (a\n"
+          "  profiler's own reader: pbench accuracy OUT --reader NAME=FILE afterwards).\n"
+          "      --no-accuracy    leave accuracy.json to a later pbench accuracy OUT\n", f);
+}
+
+/* The merged outputs of truth workloads read into out/accuracy.json by
+ * the built-in readers (never a reader the stored configs name: issue
+ * 16's rule), and printed. A failure is a warning: the merge stands and
+ * pbench accuracy can be run on it later. */
+static void merge_accuracy(const char *out, int accuracy)
+{
+    struct pb_accuracy_opts o;
+    struct pb_accuracy *acc = NULL;
+    struct pb_error err;
+
+    if (!accuracy) {
+        printf("truth workloads: their accuracy and capabilities with: pbench accuracy %s\n", out);
+        return;
+    }
+    pb_accuracy_opts_init(&o);
+    if (pb_accuracy_write(out, &o, &acc, &err) < 0) {
+        fprintf(stderr, "pbench merge: warning: merged, but its accuracy could not be computed: %s "
+                "(retry with: pbench accuracy %s)\n", pb_cli_errtext(&err), out);
+        return;
+    }
+    printf("\n");
+    pb_accuracy_table_print(stdout, acc);
+    for (size_t i = 0; i < acc->nwarnings; i++)
+        fprintf(stderr, "pbench merge: warning: %s\n", acc->warnings[i]);
+    printf("\naccuracy in %s/accuracy.json\n", out);
+    pb_accuracy_free(acc);
 }
 
 int cmd_merge(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "help", no_argument, NULL, 'h' },
+        { "no-accuracy", no_argument, NULL, 'A' },
         { NULL, 0, NULL, 0 },
     };
     struct pb_merge_result res;
     struct pb_summary *summary = NULL;
     struct pb_error err;
     char warning[512];
-    int ch, merged = 0, missing = 0, unfinished = 0;
+    int ch, merged = 0, missing = 0, unfinished = 0, accuracy = 1;
 
     optind = 0;         /* a full reset: main may have used getopt */
     opterr = 0;
@@ -40,6 +76,10 @@ int cmd_merge(int argc, char **argv)
         if (ch == 'h') {
             usage(stdout);
             return PB_EXIT_OK;
+        }
+        if (ch == 'A') {
+            accuracy = 0;
+            continue;
         }
         fprintf(stderr, "pbench merge: unknown option '%s'\n", argv[optind - 1]);
         usage(stderr);
@@ -106,7 +146,7 @@ int cmd_merge(int argc, char **argv)
     }
     printf("\n");
     if (pb_accuracy_has_truths(out))    /* the shards' outputs are here; their readings are not */
-        printf("truth workloads: their accuracy and capabilities with: pbench accuracy %s\n", out);
+        merge_accuracy(out, accuracy);
     pb_merge_result_release(&res);
     return PB_EXIT_OK;
 }
