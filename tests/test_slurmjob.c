@@ -145,9 +145,27 @@ START_TEST(merge_takes_the_shards_that_have_results)
     rc = tu_run(argv, &out);
     ck_assert_msg(rc == 0, "%s", out);
     ck_assert_msg(strstr(out, "shard 2 has no results"), "%s", out);
-    ck_assert_msg(strstr(out, "[merge]\n[merged.new]\n[shards/1]\n[shards/3]\n"), "%s", out);
+    ck_assert_msg(strstr(out, "[merge]\n[merged]\n[shards/1]\n[shards/3]\n"), "%s", out);
     ck_assert_msg(strstr(out, "[report]\n[merged]\n"), "%s", out);
     free(out);
+
+    /* merged again (after a resume): the earlier merged/ goes once the
+     * new one is made; a merge that fails leaves the earlier one */
+    char mark[4096];
+    snprintf(mark, sizeof mark, "%s/merged", job.dir);
+    free(tu_write_file(mark, "earlier", "1"));
+    ck_assert_int_eq(tu_run(argv, &out), 0);
+    free(out);
+    snprintf(mark, sizeof mark, "%s/merged/earlier", job.dir);
+    ck_assert(access(mark, F_OK) != 0);
+    free(tu_write_file(job.dir, "merged/earlier", "1"));
+    free(tu_write_file(job.dir, "fake pbench", "#!/bin/sh\nif [ \"$1\" = merge ]; then mkdir -p \"$2\"; "
+                       "exit 1; fi\n"));
+    ck_assert_int_ne(tu_run(argv, &out), 0);
+    free(out);
+    ck_assert_msg(access(mark, F_OK) == 0, "a failed merge lost the earlier merged/");
+    snprintf(mark, sizeof mark, "%s/merged.old", job.dir);
+    ck_assert(access(mark, F_OK) != 0);
     pb_slurm_job_release(&job);
 }
 END_TEST

@@ -211,10 +211,17 @@ char *pb_slurm_merge_script(const struct pb_slurm_job *job)
             "    echo \"pbench slurm: no shard has results: nothing to merge\" >&2\n"
             "    exit 1\n"
             "fi\n"
-            "rm -rf merged.new\n", job->shards);
+            "# merged/ of an earlier merge (before a resume) is kept aside until this one\n"
+            "# succeeds: the new one is written as merged/ itself, so the paths it records\n"
+            "# (accuracy.json's) are its own\n"
+            "rm -rf merged.old\n"
+            "if [ -e merged ]; then mv merged merged.old || exit 1; fi\n", job->shards);
     put_quoted(&b, job->pbench);
-    put(&b, " merge merged.new \"${dirs[@]}\" || exit 1\n"
-            "rm -rf merged && mv merged.new merged || exit 1\n");
+    put(&b, " merge merged \"${dirs[@]}\" || {\n"
+            "    if [ -e merged.old ]; then rm -rf merged; mv merged.old merged; fi\n"
+            "    exit 1\n"
+            "}\n"
+            "rm -rf merged.old\n");
     put_quoted(&b, job->pbench);
     put(&b, " report merged\n");
     return done(&b);
