@@ -13,6 +13,7 @@
 
 static char *dir;
 static char runs_log[8192];     /* runs.jsonl of the last run_config */
+static char *run_out;           /* and its output */
 
 static void setup(void)
 {
@@ -23,6 +24,8 @@ static void setup(void)
 
 static void teardown(void)
 {
+    free(run_out);
+    run_out = NULL;
     tu_rmtree(dir);
     free(dir);
 }
@@ -39,7 +42,8 @@ static json_t *run_summary(const char *name, const char *text, const char *expec
     int rc = tu_run(argv, &out);
     ck_assert_msg(rc == 0, "pbench run exited %d:\n%s", rc, out);
     ck_assert_ptr_nonnull(strstr(out, expect));
-    free(out);
+    free(run_out);
+    run_out = out;
     free(cfg);
     char *rd = tu_only_subdir(res);
     ck_assert_ptr_nonnull(rd);
@@ -97,6 +101,24 @@ static int records(const char *p)
     return n;
 }
 
+/* The seconds of the last "[... elapsed" in a run's log (2s, 1m07s). */
+static int last_elapsed(const char *out)
+{
+    const char *p = NULL;
+    int m = 0, s = -1;
+
+    for (const char *q = out; (q = strstr(q, "s elapsed")); q++)
+        p = q;
+    ck_assert_ptr_nonnull(p);
+    while (p > out && p[-1] != '[')
+        p--;
+    if (sscanf(p, "%dm%ds", &m, &s) != 2) {
+        m = 0;
+        ck_assert_int_eq(sscanf(p, "%ds", &s), 1);
+    }
+    return m * 60 + s;
+}
+
 static long long runs(json_t *sum, const char *p)
 {
     return json_integer_value(json_object_get(pair(sum, p), "runs"));
@@ -120,6 +142,14 @@ START_TEST(quiet_stops_early_noisy_goes_on_timeout_is_a_bound)
     ck_assert_int_eq(records("noisy"), 8);
     /* the baseline ran as long as the noisy pair needed it */
     ck_assert_int_eq(runs(sum, "plain"), 8);
+    /* the progress counts the rounds certain to come, as a lower bound: 4
+     * pairs in round 1, and rounds 2 and 3 (min_runs) of all 4 before
+     * hang timed out; then 3 pairs a round */
+    ck_assert_msg(strstr(run_out, "[1/12+] w x ") && strstr(run_out, "ETA at least "), "%s", run_out);
+    ck_assert_msg(strstr(run_out, "[5/10+] w x "), "%s", run_out);
+    /* the time elapsed runs on across the rounds: the last line's covers
+     * every run before it (at least 19 of 0.1-0.25 s), not its round's */
+    ck_assert_msg(last_elapsed(run_out) >= 3, "%s", run_out);
     json_decref(sum);
 }
 END_TEST

@@ -44,17 +44,22 @@ static void on_progress(const struct pb_runner_event *ev, void *ud)
 {
     int tty = *(const int *)ud;
     size_t i = ev->number;
-    char round[32], eta[32];
+    char round[32], eta[48], total[32];
+    /* under runs: auto, the total and the ETA count the rounds certain to
+     * come; more may follow: "1/595+", "at least 52m" */
+    const char *plus = ev->at_least ? "+" : "", *least = ev->at_least ? "at least " : "";
 
     if (ev->entry->round < 0)
         snprintf(round, sizeof round, "warm-up %d", -ev->entry->round);
     else
         snprintf(round, sizeof round, "round %d", ev->entry->round + 1);
+    snprintf(total, sizeof total, "%zu%s", ev->total, plus);
     if (ev->kind == PB_RUNNER_START) {
         if (tty) {
             pb_fmt_duration_short(ev->eta_s, eta, sizeof eta);
-            fprintf(stderr, "\r\033[K[%zu/%zu] %s x %s (%s)  ETA %s", i, ev->total,
-                    ev->workload->name, ev->profiler->name, round, eta);
+            fprintf(stderr, "\r\033[K[%zu/%s] %s x %s (%s)  ETA %s%s", i, total,
+                    ev->workload->name, ev->profiler->name, round, ev->eta_s < 0 ? "" : least,
+                    ev->eta_s < 0 ? "unknown" : eta);
             fflush(stderr);
         }
         return;
@@ -74,13 +79,14 @@ static void on_progress(const struct pb_runner_event *ev, void *ud)
         char el[32];
         pb_fmt_duration_short(ev->elapsed_s, el, sizeof el);
         pb_fmt_duration_short(ev->eta_s, eta, sizeof eta);
-        snprintf(when, sizeof when, "  [%s elapsed, ETA %s]", el, ev->eta_s < 0 ? "unknown" : eta);
+        snprintf(when, sizeof when, "  [%s elapsed, ETA %s%s]", el, ev->eta_s < 0 ? "" : least,
+                 ev->eta_s < 0 ? "unknown" : eta);
     }
     if (r->status == PB_RUN_OK)
-        fprintf(stderr, "[%zu/%zu] %s x %s %s: ok %.3fs%s%s\n", i, ev->total,
+        fprintf(stderr, "[%zu/%s] %s x %s %s: ok %.3fs%s%s\n", i, total,
                 ev->workload->name, ev->profiler->name, round, r->wall_s, ratio, when);
     else
-        fprintf(stderr, "[%zu/%zu] %s x %s %s: %s: %s%s\n", i, ev->total,
+        fprintf(stderr, "[%zu/%s] %s x %s %s: %s: %s%s\n", i, total,
                 ev->workload->name, ev->profiler->name, round, pb_run_status_name(r->status),
                 r->error, when);
 }

@@ -353,6 +353,8 @@ struct loop {
     size_t *base_n;
     double t0, done_time;
     size_t done_count;
+    int last_round;                 /* the plan's last round (-1: warm-ups only) */
+    size_t later_pairs;             /* its pairs, run again by each later round */
 };
 
 static int recorded(const struct pb_run_list *done, const struct pb_plan_entry *e, const char *w,
@@ -366,7 +368,9 @@ static int recorded(const struct pb_run_list *done, const struct pb_plan_entry *
 }
 
 /* The time left: each remaining run costs its pair's last duration, or
- * the mean so far; pairs that timed out cost nothing. < 0: unknown yet. */
+ * the mean so far, and each later round certain to come costs the pairs
+ * of the plan's last round once more; pairs that timed out cost nothing.
+ * < 0: unknown yet. */
 static double eta(const struct loop *lp, size_t from)
 {
     const struct pb_config *cfg = lp->o->cfg;
@@ -376,11 +380,16 @@ static double eta(const struct loop *lp, size_t from)
     if (!lp->done_count)
         return -1;
     mean = lp->done_time / (double)lp->done_count;
-    for (size_t k = from; k < plan->n; k++) {
+    for (size_t k = 0; k < plan->n; k++) {
         const struct pb_plan_entry *f = &plan->entries[k];
         size_t pair = f->workload * cfg->nprofilers + f->profiler;
-        if (!lp->timed_out[pair])
-            left += lp->last_wall[pair] > 0 ? lp->last_wall[pair] : mean;
+        if (lp->timed_out[pair])
+            continue;
+        double cost = lp->last_wall[pair] > 0 ? lp->last_wall[pair] : mean;
+        if (k >= from)
+            left += cost;
+        if (lp->later_pairs && f->round == lp->last_round)
+            left += cost * lp->o->later_rounds;
     }
     return left;
 }
@@ -391,7 +400,8 @@ static void event(const struct loop *lp, enum pb_runner_event_kind kind, size_t 
     const struct pb_config *cfg = lp->o->cfg;
     size_t bn = lp->base_n[e->workload];
     struct pb_runner_event ev = {
-        kind, number, lp->o->total, e, &cfg->workloads[e->workload], &cfg->profilers[e->profiler],
+        kind, number, lp->o->total + lp->later_pairs * (size_t)lp->o->later_rounds, lp->o->at_least,
+        e, &cfg->workloads[e->workload], &cfg->profilers[e->profiler],
         rec, bn ? lp->base_sum[e->workload] / (double)bn : 0, pb_measure_now() - lp->t0, eta_s,
     };
 
@@ -508,7 +518,7 @@ static int loop_init(struct loop *lp, const struct pb_runner_opts *o, struct pb_
     memset(lp, 0, sizeof *lp);
     lp->o = o;
     lp->fd = -1;
-    lp->t0 = pb_measure_now();
+    lp->t0 = o->started > 0 ? o->started : pb_measure_now();
     lp->timed_out = calloc(npairs ? npairs : 1, 1);
     lp->last_wall = calloc(npairs ? npairs : 1, sizeof *lp->last_wall);
     lp->base_sum = calloc(cfg->nworkloads ? cfg->nworkloads : 1, sizeof *lp->base_sum);
@@ -519,6 +529,12 @@ static int loop_init(struct loop *lp, const struct pb_runner_opts *o, struct pb_
             return pb_error_set(err, "out of memory");
     if (!lp->timed_out || !lp->last_wall || !lp->base_sum || !lp->base_n || !lp->bindirs)
         return pb_error_set(err, "out of memory");
+    lp->last_round = -1;
+    for (size_t i = 0; i < o->plan->n; i++)
+        if (o->plan->entries[i].round > lp->last_round)
+            lp->last_round = o->plan->entries[i].round;
+    for (size_t i = 0; o->later_rounds > 0 && lp->last_round >= 0 && i < o->plan->n; i++)
+        lp->later_pairs += o->plan->entries[i].round == lp->last_round;
     /* resumed: the last recorded durations and the timeouts feed the ETA */
     for (size_t w = 0; w < cfg->nworkloads; w++)
         for (size_t p = 0; p < cfg->nprofilers; p++) {

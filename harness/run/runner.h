@@ -29,14 +29,18 @@ struct pb_runner_event {
     enum pb_runner_event_kind kind;
     size_t number;                  /* this run's number in the whole matrix, 1-based,
                                      * counting runs recorded before (resume) */
-    size_t total;                   /* the matrix's runs as planned so far */
+    size_t total;                   /* the matrix's runs as planned so far, with
+                                     * the later rounds certain to come */
+    int at_least;                   /* total and eta_s are lower bounds: under
+                                     * runs: auto more rounds may follow */
     const struct pb_plan_entry *entry;
     const struct pb_workload *workload;
     const struct pb_profiler *profiler;
     const struct pb_run_record *record;   /* DONE only */
     double baseline_wall_s;         /* DONE: mean of this workload's baseline runs
                                      * so far in this call, 0 if none */
-    double elapsed_s;               /* since this call started */
+    double elapsed_s;               /* since opts' started (the matrix's start), or
+                                     * this call's */
     double eta_s;                   /* estimate of the time left (START: this run's
                                      * included; DONE: after it), < 0 if unknown */
 };
@@ -64,6 +68,15 @@ struct pb_runner_opts {
     int pin_cpu;                    /* >= 0: pin every run to this CPU; -1: none */
     size_t number_base, total;      /* for the events: runs counted before this
                                      * plan, and the matrix's total so far */
+    int later_rounds;               /* rounds certain to follow this plan, each
+                                     * running again the pairs of its last round
+                                     * (runs: auto below min_runs): counted in the
+                                     * events' total and ETA; 0: none */
+    double started;                 /* pb_measure_now() when the matrix started,
+                                     * for the events' elapsed_s; 0: this call */
+    int at_least;                   /* more rounds may follow (runs: auto): the
+                                     * events say their total and ETA are lower
+                                     * bounds */
     pb_runner_cb cb;                /* progress; may be NULL */
     void *ud;
     pb_runner_exec exec;            /* NULL: pb_spawn_run */
