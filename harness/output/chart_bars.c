@@ -102,6 +102,32 @@ static void subtitle(struct bars *b)
                  "own baseline.");
 }
 
+/* The notes above profiler m's bar (pb_chart_exclusions), each wider
+ * than a slot broken after its count ("≥: 1" over "timed out"), so that
+ * it stays over its own bar: at most 8 lines into lines, bound[j] 1 for
+ * the lines of the "≥" note. Returns the count. */
+static int note_lines(const struct bars *b, const struct pb_merged_profiler *m,
+                      char lines[8][PB_CHART_LINE_MAX], int bound[8])
+{
+    char nl[4][PB_CHART_LINE_MAX];
+    int nb, ne = pb_chart_exclusions(m, b->k, nl, &nb), n = 0;
+
+    for (int j = 0; j < ne; j++) {
+        const char *d = strpbrk(nl[j], "0123456789");
+        const char *sp = d ? strchr(d, ' ') : NULL;
+        int is_bound = nb && j == ne - 1;
+        if (sp && pb_chart_text_px(nl[j], b->fs_note) > b->slot * 0.95) {
+            snprintf(lines[n], PB_CHART_LINE_MAX, "%.*s", (int)(sp - nl[j]), nl[j]);
+            bound[n++] = is_bound;
+            snprintf(lines[n], PB_CHART_LINE_MAX, "%s", sp + 1);
+        } else {
+            snprintf(lines[n], PB_CHART_LINE_MAX, "%s", nl[j]);
+        }
+        bound[n++] = is_bound;
+    }
+    return n;
+}
+
 /* Margins, tick label rotation and the y range: the bars' data range,
  * with room above the tallest bar for its value and notes. */
 static void layout(struct bars *b)
@@ -114,15 +140,11 @@ static void layout(struct bars *b)
     b->lmin = log10(0.9);
     for (size_t i = 0; i < b->n; i++) {
         const struct pb_ratio *r = pb_chart_measure(&set->profilers[i], b->k);
-        char nl[4][PB_CHART_LINE_MAX];
-        int ne = pb_chart_exclusions(&set->profilers[i], b->k, nl, NULL);
         b->nvalues += pb_ratio_known(r);
         b->nnone += !pb_ratio_known(r);
         if (pb_ratio_known(r)) {
             b->lmin = fmin(b->lmin, log10(fmin(r->lo, r->value)) - 0.02);
             lmax_data = fmax(lmax_data, log10(fmax(r->hi, r->value)));
-            if (ne > max_notes)
-                max_notes = ne;
         }
         name_px = fmax(name_px, pb_chart_text_px(set->profilers[i].name, c->fs));
     }
@@ -144,7 +166,14 @@ static void layout(struct bars *b)
     c->tm = pb_chart_title_px(c, b->nsub) + 6;
     c->bm = pb_chart_footer_px(c) + pb_chart_line_px(c->fs) * 1.4 + rotated_h + 6;
 
-    /* Room above the tallest bar for its value and notes. */
+    /* Room above the tallest bar for its value and notes (as broken to
+     * fit the slot). */
+    for (size_t i = 0; i < b->n; i++) {
+        char nl[8][PB_CHART_LINE_MAX];
+        int bound[8], ne = note_lines(b, &set->profilers[i], nl, bound);
+        if (pb_ratio_known(pb_chart_measure(&set->profilers[i], b->k)) && ne > max_notes)
+            max_notes = ne;
+    }
     ext_px = pb_chart_line_px(b->fs_val) * 1.6 + max_notes * pb_chart_line_px(b->fs_note) + 6;
     if (b->multi)          /* the legend sits top left */
         ext_px += set->nruns * pb_chart_line_px(c->fs * 0.9) + 10;
@@ -229,13 +258,13 @@ static void no_result_text(const struct pb_summary_set *set, const struct pb_mer
 static void write_notes(const struct bars *b, FILE *f)
 {
     const struct pb_chart_canvas *c = &b->c;
-    char lines[4][PB_CHART_LINE_MAX], text[1024];
-    int tag = 200;
+    char lines[8][PB_CHART_LINE_MAX], text[1024];
+    int tag = 200, bound[8];
 
     for (size_t i = 0; i < b->n; i++) {
         const struct pb_merged_profiler *m = &b->set->profilers[b->order[i]];
         const struct pb_ratio *r = pb_chart_measure(m, b->k);
-        int nb, ne = pb_chart_exclusions(m, b->k, lines, &nb);
+        int ne = note_lines(b, m, lines, bound);
 
         if (pb_ratio_known(r)) {
             /* the "≥" note is last, just above the value: it is about it */
@@ -246,7 +275,7 @@ static void write_notes(const struct bars *b, FILE *f)
                         "textcolor rgb '%s'\n", i, fmax(r->hi, r->value),
                         0.8 + 1.25 * (b->fs_val / c->fs)
                             + (ne - 1 - j) * 1.1 * (b->fs_note / c->fs) + 0.25,
-                        b->fs_note, nb && j == ne - 1 ? PB_CHART_BOUND : PB_CHART_WARN);
+                        b->fs_note, bound[j] ? PB_CHART_BOUND : PB_CHART_WARN);
             }
         } else {
             no_result_text(b->set, m, text, sizeof text);
