@@ -756,6 +756,10 @@ START_TEST(outdir_absolute_and_glob_outputs)
         "    command: [\"{python}\", \"-c\", \"import sys; sys.stderr.write('starting\\\\nError: cannot write the profile\\\\nTrying to open the report in a browser...\\\\n'); sys.exit(1)\"]\n"
         /* fil's own stderr when its script was not found: the exception,
          * then chatter that mentions "error messages" */
+        /* austin's refusal: colours, emoji, and the message wrapped over
+         * three lines after a blank one */
+        "  - name: wrapped_fail\n"
+        "    command: [\"{python}\", \"-c\", \"import sys; sys.stderr.write('\\\\x1b[1m  _ _ \\\\x1b[0m\\\\n\\\\x1b[1mParent process\\\\x1b[0m\\\\n\\\\U0001F47D Not a Python process.\\\\n\\\\n\\\\U0001F6BC It looks like you are trying to profile a process that is not a Python\\\\nprocess. Make sure that\\\\nyou are targeting the right application.\\\\n'); sys.exit(39)\"]\n"
         "  - name: traceback_fail\n"
         "    command: [\"{python}\", \"-c\", \"import sys; sys.stderr.write('Traceback (most recent call last):\\\\n  File x, line 1\\\\nFileNotFoundError: [Errno 2] No such file or directory: x\\\\n=fil-profile= Trying to open the report in a browser. In some cases this may print error messages, especially on macOS.\\\\n'); sys.exit(1)\"]\n",
         tu_python());
@@ -784,6 +788,9 @@ START_TEST(outdir_absolute_and_glob_outputs)
     /* the failure's reason is the error line, not the chatter after it */
     ck_assert_msg(strstr(log, "exit code 1: Error: cannot write the profile"), "%s", log);
     ck_assert_msg(strstr(log, "exit code 1: FileNotFoundError: [Errno 2] No such file"), "%s", log);
+    ck_assert_msg(strstr(log, "exit code 39: It looks like you are trying to profile a process that "
+                          "is not a Python process. Make sure that you are targeting the right "
+                          "application.\""), "%s", log);
     free(log);
     free(rd);
 }

@@ -82,19 +82,50 @@ static int is_exception_line(const char *line)
         || (k >= 9 && !strncmp(line + k - 9, "Exception", 9));
 }
 
+/* line, in place, without its terminal escape sequences (colours) and
+ * without the emoji, bullets and spaces a profiler puts before its
+ * words, nor trailing spaces. */
+static void plain_text(char *line)
+{
+    size_t k = 0;
+    int lead = 1;
+
+    for (const unsigned char *c = (const unsigned char *)line; *c; c++) {
+        if (*c == 0x1b) {                       /* ESC [ parameters letter */
+            if (c[1] == '[') {
+                for (c += 2; *c && !isalpha(*c); c++)
+                    ;
+                if (!*c)
+                    break;
+            }
+            continue;
+        }
+        if (lead && (*c >= 0x80 || isspace(*c) || *c == '*' || *c == '-'))
+            continue;
+        lead = 0;
+        line[k++] = (char)*c;
+    }
+    while (k && isspace((unsigned char)line[k - 1]))
+        k--;
+    line[k] = '\0';
+}
+
 /* The line of a failed run's stderr that says why, into out: of its last
  * 4 KiB, the last Python exception line (is_exception_line), else the
  * last line that reads like an error (error, exception, fatal, cannot,
- * failed, not found, no such, denied, killed), else the last non-empty
- * line. A profiler's closing chatter ("Trying to open the report in a
- * browser. In some cases this may print error messages...") then does not
- * hide the traceback above it. "" when there is no stderr. */
+ * failed, not found, no such, denied, killed), else the last paragraph
+ * (its lines up to a blank one, joined: a message wrapped over lines is
+ * read whole, not by its last words). A profiler's closing chatter
+ * ("Trying to open the report in a browser. In some cases this may print
+ * error messages...") then does not hide the traceback above it. Colours
+ * and leading emoji are left out. "" when there is no stderr. */
 static void error_line(const char *path, char *out, size_t n)
 {
     static const char *const words[] = { "error", "exception", "fatal", "cannot", "failed",
                                          "not found", "no such", "denied", "killed" };
     char buf[4096];
-    char *best = NULL, *last = NULL, *exc = NULL;
+    char *best = NULL, *exc = NULL, *para[8];
+    int npara = 0, fresh = 1;
 
     out[0] = '\0';
     pb_file_tail(path, buf, sizeof buf);
@@ -104,12 +135,17 @@ static void error_line(const char *path, char *out, size_t n)
         nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
+        plain_text(line);
         len = strlen(line);
-        while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
-            line[--len] = '\0';
-        if (!len)
+        if (!len) {
+            fresh = 1;
             continue;
-        last = line;
+        }
+        if (fresh)
+            npara = 0;
+        fresh = 0;
+        if (npara < 8)
+            para[npara++] = line;
         if (is_exception_line(line))
             exc = line;
         for (k = 0; k < len && k < sizeof lower - 1; k++)
@@ -119,7 +155,12 @@ static void error_line(const char *path, char *out, size_t n)
             if (strstr(lower, words[w]))
                 best = line;
     }
-    snprintf(out, n, "%s", exc ? exc : best ? best : last ? last : "");
+    if (exc || best) {
+        snprintf(out, n, "%s", exc ? exc : best);
+        return;
+    }
+    for (int j = 0, len = 0; j < npara && len < (int)n - 1; j++)
+        len += snprintf(out + len, n - (size_t)len, "%s%s", j ? " " : "", para[j]);
 }
 
 /* stat() of an expected output: path itself, or for a glob pattern
@@ -150,7 +191,7 @@ static void classify(const struct pb_spawn_result *res, const struct pb_profiler
                      const char *argv0, const char *absout, double timeout,
                      struct pb_run_record *rec)
 {
-    char tail[300], path[PATH_MAX];
+    char tail[400], path[PATH_MAX];
 
     rec->exit_code = res->exit_code;
     rec->signal = res->term_signal;
