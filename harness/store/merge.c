@@ -16,6 +16,7 @@
 #include "store/resolved.h"
 #include "util/fs.h"
 #include "util/path.h"
+#include "util/strv.h"
 #include "util/tree.h"
 
 /* The stored files copied byte for byte are at most this big. */
@@ -98,14 +99,9 @@ static int same_split(const struct pb_resolved *a, const struct pb_resolved *b)
 {
     if (a->shard.count != b->shard.count)
         return 0;
-    for (int k = 0; k < a->shard.count; k++) {
-        const struct pb_strv *x = &a->shard.split[k], *y = &b->shard.split[k];
-        if (x->n != y->n)
+    for (int k = 0; k < a->shard.count; k++)
+        if (!pb_strv_equal(&a->shard.split[k], &b->shard.split[k]))
             return 0;
-        for (size_t i = 0; i < x->n; i++)
-            if (strcmp(x->v[i], y->v[i]))
-                return 0;
-    }
     return 1;
 }
 
