@@ -33,7 +33,6 @@ static void teardown(void)
 static struct pb_config *load(const char *sel)
 {
     char text[4096];
-    struct pb_diags d = { 0 };
 
     snprintf(text, sizeof text,
         "python: /bin/sh\n"
@@ -48,12 +47,7 @@ static struct pb_config *load(const char *sel)
         "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}\n"
         "  - {name: other, command: [\"{python}\", \"{script}\", \"{args}\"], timeout: 1}\n"
         "%s", sel);
-    char *path = tu_write_file(dir, "c.yaml", text);
-    struct pb_config *cfg = pb_config_load(path, NULL, &d);
-    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
-    free(path);
-    pb_diags_release(&d);
-    return cfg;
+    return tu_load_config(dir, "c.yaml", text);
 }
 
 /* The fake executor's record. */
@@ -232,7 +226,6 @@ END_TEST
 START_TEST(each_interpreter_its_own)
 {
     char text[2048];
-    struct pb_diags d = { 0 };
     struct fake f = { 0 };
     struct pb_calibrate_opts o = { .exec = fake_exec, .exec_ud = &f };
     struct pb_calibration cal = { 0 };
@@ -242,10 +235,7 @@ START_TEST(each_interpreter_its_own)
         "pythons: [fast/bin/python, slow/bin/python]\n"
         "workloads: [{name: lin, script: w.py, args: [\"{size}\", lin], target: 2s}]\n"
         "profilers: [{name: plain, baseline: true, command: [\"{python}\", \"{script}\", \"{args}\"]}]\n");
-    char *path = tu_write_file(dir, "py.yaml", text);
-    struct pb_config *cfg = pb_config_load(path, NULL, &d);
-    free(path);
-    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
+    struct pb_config *cfg = tu_load_config(dir, "py.yaml", text);
     ck_assert_int_eq(pb_calibrate_run(cfg, &o, dir, &cal, &err), 0);
     ck_assert_uint_eq(cal.n, 2);
     const struct pb_workload *fast = &cfg->workloads[index_of(cfg, "lin@pyfast_bin_python")];
@@ -256,7 +246,6 @@ START_TEST(each_interpreter_its_own)
     ck_assert_ptr_nonnull(strstr(e->python, "/fast/bin/python"));
     pb_calibration_release(&cal);
     pb_config_free(cfg);
-    pb_diags_release(&d);
 }
 END_TEST
 

@@ -17,10 +17,9 @@ static struct pb_config *cfg;
 
 static void setup(void)
 {
-    struct pb_diags d = { 0 };
     dir = tu_mkdtemp();
     free(tu_write_file(dir, "w.py", "pass\n"));
-    char *path = tu_write_file(dir, "c.yaml",
+    cfg = tu_load_config(dir, "c.yaml",
         "python: /bin/sh\n"
         "defaults: {runs: 3, warmup: 1, timeout: 100}\n"
         "workloads:\n"
@@ -29,10 +28,6 @@ static void setup(void)
         "profilers:\n"
         "  - {name: plain, baseline: true, command: [x]}\n"
         "  - {name: slow, command: [x], timeout: 50}\n");
-    cfg = pb_config_load(path, NULL, &d);
-    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
-    free(path);
-    pb_diags_release(&d);
 }
 
 static void teardown(void)

@@ -67,16 +67,9 @@ static const char auto_yaml[] =
 
 static struct pb_config *load_config(const char *name, const char *tmpl)
 {
-    struct pb_diags d = { 0 };
     char text[4096];
     snprintf(text, sizeof text, tmpl, tu_python());
-    char *path = tu_write_file(dir, name, text);
-    struct pb_config *cfg = pb_config_load(path, NULL, &d);
-    ck_assert_msg(cfg != NULL, "%s:%d: %s", d.n ? d.items[0].file : "", d.n ? d.items[0].line : 0,
-                  d.n ? d.items[0].msg : "");
-    pb_diags_release(&d);
-    free(path);
-    return cfg;
+    return tu_load_config(dir, name, text);
 }
 
 static struct pb_config *fixed_config(void)

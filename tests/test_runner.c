@@ -77,7 +77,6 @@ static int fake_exec(const struct pb_spawn_opts *so, struct pb_spawn_result *res
 static void load(const char *defaults, const char *profilers)
 {
     char text[4096];
-    struct pb_diags d = { 0 };
 
     snprintf(text, sizeof text,
         "python: %s\n"
@@ -86,11 +85,7 @@ static void load(const char *defaults, const char *profilers)
         "profilers:\n"
         "  - {name: plain, baseline: true, command: [\"{python}\", plain, \"{script}\"]}\n"
         "%s", tu_python(), defaults, profilers);
-    char *path = tu_write_file(dir, "c.yaml", text);
-    cfg = pb_config_load(path, NULL, &d);
-    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
-    free(path);
-    pb_diags_release(&d);
+    cfg = tu_load_config(dir, "c.yaml", text);
 }
 
 static void setup(void)

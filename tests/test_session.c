@@ -35,7 +35,6 @@ static void teardown(void)
 static struct pb_config *load(const char *python, const char *timeout)
 {
     char text[2048];
-    struct pb_diags d = { 0 };
 
     snprintf(text, sizeof text,
         "name: sess\n"
@@ -46,12 +45,7 @@ static struct pb_config *load(const char *python, const char *timeout)
         "  - {name: plain, baseline: true, command: [\"{python}\", \"{script}\"]}\n"
         "  - {name: cprof, package: pip, command: [\"{python}\", -m, cProfile, \"{script}\"]}\n",
         python, timeout);
-    char *path = tu_write_file(dir, "c.yaml", text);
-    struct pb_config *cfg = pb_config_load(path, NULL, &d);
-    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
-    free(path);
-    pb_diags_release(&d);
-    return cfg;
+    return tu_load_config(dir, "c.yaml", text);
 }
 
 static int exists(const char *d, const char *name)

@@ -32,7 +32,6 @@ static void teardown(void)
 static struct pb_config *load(const char *head, const char *workloads)
 {
     char text[4096];
-    struct pb_diags d = { 0 };
 
     snprintf(text, sizeof text,
         "%s"
@@ -41,12 +40,7 @@ static struct pb_config *load(const char *head, const char *workloads)
         "profilers:\n"
         "  - {name: plain, baseline: true, command: [x]}\n"
         "  - {name: slow, cost: 9, command: [x]}\n", head ? head : "python: /bin/sh\n", workloads);
-    char *path = tu_write_file(dir, "c.yaml", text);
-    struct pb_config *cfg = pb_config_load(path, NULL, &d);
-    ck_assert_msg(cfg != NULL, "%s", d.n ? d.items[0].msg : "");
-    free(path);
-    pb_diags_release(&d);
-    return cfg;
+    return tu_load_config(dir, "c.yaml", text);
 }
 
 /* The shard of workload name. */

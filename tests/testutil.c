@@ -158,3 +158,15 @@ char *tu_only_subdir(const char *base)
     }
     return found;
 }
+
+struct pb_config *tu_load_config(const char *dir, const char *name, const char *text)
+{
+    struct pb_diags d = { 0 };
+    char *path = tu_write_file(dir, name, text), where[1024];
+    struct pb_config *cfg = pb_config_load(path, NULL, &d);
+
+    ck_assert_msg(cfg != NULL, "%s", d.n ? pb_error_format(&d.items[0], where, sizeof where) : path);
+    free(path);
+    pb_diags_release(&d);
+    return cfg;
+}

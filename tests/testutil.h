@@ -8,6 +8,8 @@
 
 #include <check.h>
 
+#include "core/config.h"
+
 /* Creates a fresh temp directory and returns its path (static storage per
  * call site is NOT used: caller frees with free()). */
 char *tu_mkdtemp(void);
@@ -17,6 +19,11 @@ int tu_rmtree(const char *path);
 
 /* Writes text to dir/name (creating it). Returns the full path; caller frees. */
 char *tu_write_file(const char *dir, const char *name, const char *text);
+
+/* Writes text to dir/name and loads it as a config (pb_config_load, no
+ * --python); fails the test with the first diagnostic, located, when it
+ * does not load. Caller frees with pb_config_free. */
+struct pb_config *tu_load_config(const char *dir, const char *name, const char *text);
 
 /* Reads a whole file; NULL if it cannot. Caller frees. */
 char *tu_read_file(const char *path);
