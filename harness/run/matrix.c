@@ -14,21 +14,6 @@ static void add(struct pb_matrix_stats *st, const struct pb_runner_stats *rs)
     st->interrupted = rs->interrupted;
 }
 
-/* Under runs: auto, the rounds certain to follow plan: up to min_runs
- * every pair that has not stopped runs (adaptive.h), so the rounds after
- * plan's last one and below min_runs. 0 otherwise. */
-static int later_rounds(const struct pb_config *cfg, const struct pb_plan *plan)
-{
-    int last = -1;
-
-    if (!cfg->runs_auto)
-        return 0;
-    for (size_t i = 0; i < plan->n; i++)
-        if (plan->entries[i].round > last)
-            last = plan->entries[i].round;
-    return last >= 0 && cfg->min_runs - 1 > last ? cfg->min_runs - 1 - last : 0;
-}
-
 int pb_matrix_run(const struct pb_matrix_opts *o, struct pb_matrix_stats *st,
                   struct pb_error *err)
 {
@@ -46,8 +31,8 @@ int pb_matrix_run(const struct pb_matrix_opts *o, struct pb_matrix_stats *st,
 
     memset(st, 0, sizeof *st);
     st->total = o->first->n;
-    ro.later_rounds = later_rounds(cfg, o->first);
-    ro.at_least = cfg->runs_auto;
+    /* up to min_runs every pair that has not stopped runs (adaptive.h) */
+    ro.min_rounds = cfg->runs_auto ? cfg->min_runs : 0;
     ro.started = pb_measure_now();      /* elapsed runs on across the rounds */
     if (pb_runner_run(&ro, &rs, err) < 0)
         return -1;
@@ -65,7 +50,6 @@ int pb_matrix_run(const struct pb_matrix_opts *o, struct pb_matrix_stats *st,
         st->total += next.n;
         ro.plan = &next;
         ro.total = st->total;
-        ro.later_rounds = later_rounds(cfg, &next);
         seq += next.n;
         int rc = pb_runner_run(&ro, &rs, err);
         pb_plan_release(&next);

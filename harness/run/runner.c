@@ -395,6 +395,7 @@ struct loop {
     double t0, done_time;
     size_t done_count;
     int last_round;                 /* the plan's last round (-1: warm-ups only) */
+    int later_rounds;               /* rounds certain to follow it (min_rounds) */
     size_t later_pairs;             /* its pairs, run again by each later round */
 };
 
@@ -430,7 +431,7 @@ static double eta(const struct loop *lp, size_t from)
         if (k >= from)
             left += cost;
         if (lp->later_pairs && f->round == lp->last_round)
-            left += cost * lp->o->later_rounds;
+            left += cost * lp->later_rounds;
     }
     return left;
 }
@@ -441,7 +442,7 @@ static void event(const struct loop *lp, enum pb_runner_event_kind kind, size_t 
     const struct pb_config *cfg = lp->o->cfg;
     size_t bn = lp->base_n[e->workload];
     struct pb_runner_event ev = {
-        kind, number, lp->o->total + lp->later_pairs * (size_t)lp->o->later_rounds, lp->o->at_least,
+        kind, number, lp->o->total + lp->later_pairs * (size_t)lp->later_rounds, lp->o->min_rounds > 0,
         e, &cfg->workloads[e->workload], &cfg->profilers[e->profiler],
         rec, bn ? lp->base_sum[e->workload] / (double)bn : 0, pb_measure_now() - lp->t0, eta_s,
     };
@@ -574,7 +575,9 @@ static int loop_init(struct loop *lp, const struct pb_runner_opts *o, struct pb_
     for (size_t i = 0; i < o->plan->n; i++)
         if (o->plan->entries[i].round > lp->last_round)
             lp->last_round = o->plan->entries[i].round;
-    for (size_t i = 0; o->later_rounds > 0 && lp->last_round >= 0 && i < o->plan->n; i++)
+    if (lp->last_round >= 0 && o->min_rounds - 1 > lp->last_round)
+        lp->later_rounds = o->min_rounds - 1 - lp->last_round;
+    for (size_t i = 0; lp->later_rounds > 0 && i < o->plan->n; i++)
         lp->later_pairs += o->plan->entries[i].round == lp->last_round;
     /* resumed: the last recorded durations and the timeouts feed the ETA */
     for (size_t w = 0; w < cfg->nworkloads; w++)

@@ -68,15 +68,13 @@ struct pb_runner_opts {
     int pin_cpu;                    /* >= 0: pin every run to this CPU; -1: none */
     size_t number_base, total;      /* for the events: runs counted before this
                                      * plan, and the matrix's total so far */
-    int later_rounds;               /* rounds certain to follow this plan, each
-                                     * running again the pairs of its last round
-                                     * (runs: auto below min_runs): counted in the
-                                     * events' total and ETA; 0: none */
+    int min_rounds;                 /* runs: auto: its min_runs, the rounds every
+                                     * pair runs at least: those after this plan's
+                                     * last round, its pairs again, count in the
+                                     * events' total and ETA, which are then lower
+                                     * bounds (more may follow); 0: the plan is all */
     double started;                 /* pb_measure_now() when the matrix started,
                                      * for the events' elapsed_s; 0: this call */
-    int at_least;                   /* more rounds may follow (runs: auto): the
-                                     * events say their total and ETA are lower
-                                     * bounds */
     pb_runner_cb cb;                /* progress; may be NULL */
     void *ud;
     pb_runner_exec exec;            /* NULL: pb_spawn_run */
