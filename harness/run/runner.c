@@ -83,8 +83,8 @@ static int is_exception_line(const char *line)
 }
 
 /* line, in place, without its terminal escape sequences (colours) and
- * without the emoji, bullets and spaces a profiler puts before its
- * words, nor trailing spaces. */
+ * without the emoji and spaces a profiler puts before its words, nor
+ * trailing spaces. */
 static void plain_text(char *line)
 {
     size_t k = 0;
@@ -100,7 +100,7 @@ static void plain_text(char *line)
             }
             continue;
         }
-        if (lead && (*c >= 0x80 || isspace(*c) || *c == '*' || *c == '-'))
+        if (lead && (*c >= 0x80 || isspace(*c)))
             continue;
         lead = 0;
         line[k++] = (char)*c;
