@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "output/accuracy_table.h"
 #include "run/accuracy.h"
 
 static void usage(FILE *f)
@@ -91,12 +90,8 @@ int cmd_accuracy(int argc, char **argv)
         fprintf(stderr, "pbench accuracy: %s\n", pb_cli_errtext(&err));
         return PB_EXIT_FAIL;
     }
-    if (!quiet) {
-        pb_accuracy_table_print(stdout, acc);
-        for (size_t i = 0; i < acc->nwarnings; i++)
-            fprintf(stderr, "pbench accuracy: warning: %s\n", acc->warnings[i]);
-        printf("\naccuracy in %s/accuracy.json\n", argv[optind]);
-    }
+    if (!quiet)
+        pb_cli_print_accuracy("accuracy", argv[optind], acc);
     pb_accuracy_free(acc);
     return PB_EXIT_OK;
 }

@@ -76,4 +76,10 @@ char *pb_cli_prior_results(const char *base, const char *name, const char *excep
  * bound). Cannot fail. */
 void pb_cli_print_estimate(FILE *f, const struct pb_config *cfg, const char *prior_dir);
 
+/* Prints results directory dir's accuracy figures acc: the table on
+ * stdout, acc's warnings on stderr ("pbench CMD: warning: ..."), then
+ * where accuracy.json is. Cannot fail. */
+struct pb_accuracy;
+void pb_cli_print_accuracy(const char *cmd, const char *dir, const struct pb_accuracy *acc);
+
 #endif /* PB_CLI_H */

@@ -9,6 +9,7 @@
 
 #include "analysis/estimate.h"
 #include "cli/cli.h"
+#include "output/accuracy_table.h"
 #include "store/resolved.h"
 #include "core/plan.h"
 #include "store/records.h"
@@ -186,4 +187,12 @@ const char *pb_cli_dubious_owner(const char *dir)
     if (stat(dir, &st) < 0 || (st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH))))
         return NULL;
     return st.st_uid != geteuid() ? "owned by another user" : "writable by other users";
+}
+
+void pb_cli_print_accuracy(const char *cmd, const char *dir, const struct pb_accuracy *acc)
+{
+    pb_accuracy_table_print(stdout, acc);
+    for (size_t i = 0; i < acc->nwarnings; i++)
+        fprintf(stderr, "pbench %s: warning: %s\n", cmd, acc->warnings[i]);
+    printf("\naccuracy in %s/accuracy.json\n", dir);
 }

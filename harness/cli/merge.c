@@ -9,7 +9,6 @@
 #include "analysis/accuracy.h"
 #include "analysis/aggregate.h"
 #include "cli/cli.h"
-#include "output/accuracy_table.h"
 #include "output/table.h"
 #include "run/accuracy.h"
 #include "store/merge.h"
@@ -33,16 +32,12 @@ static void usage(FILE *f)
  * the built-in readers (never a reader the stored configs name: issue
  * 16's rule), and printed. A failure is a warning: the merge stands and
  * pbench accuracy can be run on it later. */
-static void merge_accuracy(const char *out, int accuracy)
+static void merge_accuracy(const char *out)
 {
     struct pb_accuracy_opts o;
     struct pb_accuracy *acc = NULL;
     struct pb_error err;
 
-    if (!accuracy) {
-        printf("truth workloads: their accuracy and capabilities with: pbench accuracy %s\n", out);
-        return;
-    }
     pb_accuracy_opts_init(&o);
     if (pb_accuracy_write(out, &o, &acc, &err) < 0) {
         fprintf(stderr, "pbench merge: warning: merged, but its accuracy could not be computed: %s "
@@ -50,10 +45,7 @@ static void merge_accuracy(const char *out, int accuracy)
         return;
     }
     printf("\n");
-    pb_accuracy_table_print(stdout, acc);
-    for (size_t i = 0; i < acc->nwarnings; i++)
-        fprintf(stderr, "pbench merge: warning: %s\n", acc->warnings[i]);
-    printf("\naccuracy in %s/accuracy.json\n", out);
+    pb_cli_print_accuracy("merge", out, acc);
     pb_accuracy_free(acc);
 }
 
@@ -145,8 +137,12 @@ int cmd_merge(int argc, char **argv)
         printf(")");
     }
     printf("\n");
-    if (pb_accuracy_has_truths(out))    /* the shards' outputs are here; their readings are not */
-        merge_accuracy(out, accuracy);
+    if (pb_accuracy_has_truths(out)) {     /* the shards' outputs are here, not their readings */
+        if (accuracy)
+            merge_accuracy(out);
+        else
+            printf("truth workloads: their accuracy and capabilities with: pbench accuracy %s\n", out);
+    }
     pb_merge_result_release(&res);
     return PB_EXIT_OK;
 }
